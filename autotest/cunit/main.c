@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CUnit entry point: only a list of suites. Each test file registers its
+ * own suite (hm_test_<mod>_suite), mirroring src/ file for file.
+ */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+
+#include "test_util.h"
+
+int main(int argc, char **argv)
+{
+    unsigned failed;
+
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    hm_test_units_suite();
+    hm_test_activity_suite();
+    hm_test_source_suite();
+    hm_test_stream_suite();
+    /* the reader suites */
+    hm_test_gpx_suite();
+    hm_test_tcx_suite();
+    hm_test_fit_suite();
+    hm_test_corpus_suite();
+
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    if (argc > 1)
+        CU_basic_run_suite(CU_get_suite(argv[1]));
+    else
+        CU_basic_run_tests();
+    failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed ? 1 : 0;
+}

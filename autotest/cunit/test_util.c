@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared helpers for the CUnit suites. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "test_util.h"
+
+void hm_test_add_suite(const char *name, CU_TestInfo *tests)
+{
+    CU_SuiteInfo suites[] = {{name, NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+    CU_register_suites(suites);
+}
+
+unsigned char *hm_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    long n;
+
+    *len = 0;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n + 1);
+        if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+            *len = (size_t)n;
+        } else {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+int hm_test_have_shared(void)
+{
+    static int noted;
+    struct stat st;
+
+    if (stat(HM_SHARED_TESTDATA "/tracks", &st) == 0 && S_ISDIR(st.st_mode))
+        return 1;
+    if (!noted) {
+        fprintf(stderr, "SKIP: %s/tracks not found; corpus tests need ../shared beside the repo\n",
+                HM_SHARED_TESTDATA);
+        noted = 1;
+    }
+    return 0;
+}

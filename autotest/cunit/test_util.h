@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared helpers for the CUnit suites: suite declarations and small checks. */
+#ifndef HM_TEST_UTIL_H
+#define HM_TEST_UTIL_H
+
+#include <CUnit/CUnit.h>
+#include <math.h>
+
+#include <heatmap.h>
+
+void hm_test_units_suite(void);
+void hm_test_activity_suite(void);
+void hm_test_source_suite(void);
+void hm_test_stream_suite(void);
+void hm_test_gpx_suite(void);
+void hm_test_tcx_suite(void);
+void hm_test_fit_suite(void);
+void hm_test_corpus_suite(void);
+
+/* Register a suite and its tests; tests is a NULL-name-terminated CU_TestInfo array. */
+void hm_test_add_suite(const char *name, CU_TestInfo *tests);
+
+/* A NaN-aware equality check within tol. */
+#define HM_ASSERT_NEAR(actual, expected, tol) \
+    CU_ASSERT_DOUBLE_EQUAL((actual), (expected), (tol))
+#define HM_ASSERT_NAN(x) CU_ASSERT(isnan(x))
+
+/* Read a whole file into memory (malloc'd); NULL on failure. */
+unsigned char *hm_test_slurp(const char *path, size_t *len);
+
+/* 1 when ../shared/testdata exists; otherwise prints a skip note once and returns 0. */
+int hm_test_have_shared(void);
+
+#endif /* HM_TEST_UTIL_H */

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// The public header must compile on its own as C++.
+#include <heatmap.h>
+int hm_headertest_cpp();
+int hm_headertest_cpp() { return HM_OK; }

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gdal-heatmap public C API: the only header apps/ and driver/ include.
+ * Layers, in data-flow order: common (context, errors), activity (tracks as
+ * read), io (readers and folder collections).
+ */
+#ifndef HEATMAP_H
+#define HEATMAP_H
+
+#include "heatmap/common.h"
+#include "heatmap/activity.h"
+#include "heatmap/io.h"
+
+#endif /* HEATMAP_H */

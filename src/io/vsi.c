@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The default I/O table over GDAL's C VSI API. VSI gives the engine every
+ * virtual file system GDAL has (zip archives, HTTP, S3, memory) for free; the
+ * engine only ever reads, so nothing is written next to the user's files.
+ */
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+
+#include "io/vsi_int.h"
+
+static void *vsi_open(const char *path, void *payload)
+{
+    (void)payload;
+    return VSIFOpenL(path, "rb");
+}
+
+static size_t vsi_read(void *handle, void *buf, size_t n, void *payload)
+{
+    size_t got;
+
+    (void)payload;
+    got = VSIFReadL(buf, 1, n, (VSILFILE *)handle);
+    /* GDAL 3.6 has no VSIFErrorL(): a short read that is not at EOF is an error. */
+    if (got < n && !VSIFEofL((VSILFILE *)handle))
+        return (size_t)-1;
+    return got;
+}
+
+static void vsi_close(void *handle, void *payload)
+{
+    (void)payload;
+    VSIFCloseL((VSILFILE *)handle);
+}
+
+static int vsi_stat(const char *path, int *is_dir, uint64_t *size, void *payload)
+{
+    VSIStatBufL st;
+
+    (void)payload;
+    if (VSIStatExL(path, &st, VSI_STAT_EXISTS_FLAG | VSI_STAT_NATURE_FLAG | VSI_STAT_SIZE_FLAG) !=
+        0)
+        return -1;
+    *is_dir = VSI_ISDIR(st.st_mode) ? 1 : 0;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+static char **vsi_list(const char *path, void *payload)
+{
+    char **list;
+    (void)payload;
+    list = VSIReadDirRecursive(path);
+    if (!list) {
+        /* An empty folder lists as NULL too: give back an empty list then. */
+        VSIStatBufL st;
+        if (VSIStatL(path, &st) == 0 && VSI_ISDIR(st.st_mode))
+            return (char **)CPLCalloc(1, sizeof(char *));
+    }
+    return list;
+}
+
+static void vsi_free_list(char **list, void *payload)
+{
+    (void)payload;
+    CSLDestroy(list);
+}
+
+static const hm_io_api vsi_api = {vsi_open, vsi_read, vsi_close, vsi_stat,
+                                  vsi_list, vsi_free_list, NULL};
+
+const hm_io_api *hm_io__api(const hm_ctx *ctx)
+{
+    return ctx->io ? ctx->io : &vsi_api;
+}
+
+void hm_io__set_api(hm_ctx *ctx, const hm_io_api *api)
+{
+    ctx->io = api;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The narrow I/O seam of the engine: open/read/close/stat/list through one
+ * table. The default table is GDAL's VSI (so local folders, /vsizip/,
+ * /vsicurl/ and /vsimem/ all work); tests and fuzzers install their own
+ * with hm_io__set_api(). This is the only place in src/ that includes a
+ * GDAL header.
+ */
+#ifndef HM_IO_VSI_INT_H
+#define HM_IO_VSI_INT_H
+
+#include "core/ctx_int.h"
+
+typedef struct hm_io_api {
+    /* Open a file for reading; NULL when it cannot be opened. */
+    void *(*open)(const char *path, void *payload);
+    /* Read up to n bytes; returns the count, 0 at end of file, (size_t)-1 on error. */
+    size_t (*read)(void *handle, void *buf, size_t n, void *payload);
+    void (*close)(void *handle, void *payload);
+    /* 0 when path exists (sets *is_dir, *size), -1 otherwise. */
+    int (*stat)(const char *path, int *is_dir, uint64_t *size, void *payload);
+    /* All entries below a folder, recursively, as paths relative to it with '/'
+     * separators; NULL-terminated, released with free_list. NULL on failure. */
+    char **(*list)(const char *path, void *payload);
+    void (*free_list)(char **list, void *payload);
+    void *payload;
+} hm_io_api;
+
+/* The table in force for a context (the VSI one unless replaced). */
+const hm_io_api *hm_io__api(const hm_ctx *ctx);
+
+/* Replace the table for a context (NULL restores VSI). The table must outlive the context. */
+void hm_io__set_api(hm_ctx *ctx, const hm_io_api *api);
+
+#endif /* HM_IO_VSI_INT_H */
