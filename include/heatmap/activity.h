@@ -36,6 +36,7 @@ typedef struct hm_point {
     float power;       /**< W */
     float speed;       /**< m/s, as recorded by the device (not derived) */
     float temperature; /**< degrees Celsius */
+    float distance;    /**< m, cumulative distance as recorded by the device */
 } hm_point;
 
 /** Summary figures of an activity, derived from its points. */

@@ -72,6 +72,7 @@ void hm_point__init(hm_point *p)
     p->power = NAN;
     p->speed = NAN;
     p->temperature = NAN;
+    p->distance = NAN;
 }
 
 /* ---- accessors ---------------------------------------------------------- */
