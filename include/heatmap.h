@@ -2,7 +2,8 @@
 /*
  * gdal-heatmap public C API: the only header apps/ and driver/ include.
  * Layers, in data-flow order: common (context, errors), activity (tracks as
- * read), io (readers and folder collections).
+ * read), io (readers and folder collections), raster (options, the lazily
+ * rendered multi-level heatmap raster).
  */
 #ifndef HEATMAP_H
 #define HEATMAP_H
@@ -10,5 +11,6 @@
 #include "heatmap/common.h"
 #include "heatmap/activity.h"
 #include "heatmap/io.h"
+#include "heatmap/raster.h"
 
 #endif /* HEATMAP_H */

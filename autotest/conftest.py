@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+"""pytest configuration in GDAL's autotest style.
+
+Sets GDAL_DRIVER_PATH to the build folder (HEATMAP_BUILD_DIR, default ../build)
+before GDAL loads, turns GDAL exceptions on, and provides the require_driver
+marker, a tmp_vsimem fixture, the path of the `heatmap` tool and of the shared
+real-data corpus, and a chdir to each test's own folder.
+"""
+import os
+import pathlib
+import sys
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+BUILD_DIR = pathlib.Path(os.environ.get("HEATMAP_BUILD_DIR", HERE.parent / "build")).resolve()
+os.environ["GDAL_DRIVER_PATH"] = str(BUILD_DIR)
+# Never write .aux.xml files anywhere during tests.
+os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
+sys.path.insert(0, str(HERE / "pymod"))
+
+from osgeo import gdal  # noqa: E402
+
+gdal.UseExceptions()
+gdal.AllRegister()
+
+SHARED = (HERE.parent.parent / "shared" / "testdata").resolve()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "require_driver(name): skip unless the GDAL driver is registered")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for mark in item.iter_markers("require_driver"):
+            name = mark.args[0]
+            if gdal.GetDriverByName(name) is None:
+                item.add_marker(pytest.mark.skip(reason=f"GDAL driver {name} not available"))
+
+
+@pytest.fixture(autouse=True)
+def chdir_to_test_folder(request, monkeypatch):
+    monkeypatch.chdir(request.path.parent)
+
+
+@pytest.fixture
+def tmp_vsimem(request):
+    path = f"/vsimem/{request.node.name}"
+    yield path
+    gdal.RmdirRecursive(path)
+
+
+@pytest.fixture(scope="session")
+def heatmap_bin():
+    path = BUILD_DIR / "heatmap"
+    if not path.exists():
+        pytest.fail(f"{path} not built")
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def tracks():
+    path = SHARED / "tracks"
+    if not path.is_dir():
+        pytest.skip(f"{path} not found: real-data tests need ../shared beside the repo")
+    return path

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: MIT
+"""Helpers shared by the pytest modules: running the CLI, reading MANIFEST.md."""
+import json
+import re
+import subprocess
+
+
+def run(cmd, check_rc=None, **kw):
+    """Run a command; returns (returncode, stdout, stderr)."""
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if check_rc is not None:
+        assert p.returncode == check_rc, f"{cmd}: rc={p.returncode}\n{p.stdout}\n{p.stderr}"
+    return p.returncode, p.stdout, p.stderr
+
+
+def info_json(heatmap_bin, path, *args):
+    rc, out, err = run([heatmap_bin, "info", "--json", str(path), *args], check_rc=0)
+    return json.loads(out)
+
+
+def manifest_points(tracks):
+    """{relative path: Points column} from MANIFEST.md (rows with a numeric Points)."""
+    points = {}
+    for line in (tracks / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) < 10 or not cells[1].startswith("`"):
+            continue
+        rel = cells[1].strip("`")
+        if re.fullmatch(r"\d+", cells[8]):
+            points[rel] = int(cells[8])
+    return points

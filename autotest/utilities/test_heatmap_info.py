@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: MIT
+"""`heatmap info`: the reader pipeline seen from the command line.
+
+Expected point counts come from sources independent of our readers: the
+Points column of the corpus MANIFEST.md (counted by the corpus author's own
+scanner) and gpsbabel reading the same files.
+"""
+import os
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+
+from hmtest import info_json, manifest_points, run
+
+
+def test_heatmap_info_usage_errors(heatmap_bin):
+    rc, out, err = run([heatmap_bin, "info"])
+    assert rc == 2 and "usage: heatmap info" in err
+    rc, out, err = run([heatmap_bin, "info", "--frobnicate", "."])
+    assert rc == 2 and "unknown option '--frobnicate'" in err
+    rc, out, err = run([heatmap_bin, "info", "--threads", "0", "."])
+    assert rc == 2
+    rc, out, err = run([heatmap_bin, "nosuchcommand"])
+    assert rc == 2 and "unknown command" in err
+    rc, out, err = run([heatmap_bin, "info", "--help"])
+    assert rc == 0 and "--json" in out
+
+
+def test_heatmap_info_missing_folder(heatmap_bin, tmp_path):
+    missing = tmp_path / "nope"
+    rc, out, err = run([heatmap_bin, "info", str(missing)])
+    assert rc == 1
+    assert err.strip() == f"heatmap: {missing}: no such file or folder"
+    assert out == ""
+
+
+@pytest.mark.parametrize("fmt", ["gpx", "tcx", "fit"])
+def test_heatmap_info_corpus_matches_manifest(heatmap_bin, tracks, fmt):
+    expected = {k: v for k, v in manifest_points(tracks).items() if k.startswith(fmt + "/")}
+    doc = info_json(heatmap_bin, tracks / fmt)
+    got = {os.path.relpath(f["path"], tracks): f for f in doc["files"]}
+    assert sorted(got) == sorted(expected)
+    errors = {k: f["error"] for k, f in got.items() if f["error"]}
+    assert errors == {}
+    mismatched = {k: (got[k]["points"], n) for k, n in expected.items() if got[k]["points"] != n}
+    assert mismatched == {}
+    totals = doc["totals"]
+    assert totals["files"] == len(expected)
+    assert totals["skipped_files"] == 0
+    assert totals["points"] == sum(expected.values())
+
+
+def gpsbabel_count(path):
+    """Track points (or route points for a route-only file) with a position, per gpsbabel."""
+    fmt = {"gpx": "gpx", "tcx": "gtrnctr", "fit": "garmin_fit"}
+    name = path.name.lower().removesuffix(".gz")
+    src = str(path)
+    tmp = None
+    if path.name.lower().endswith(".gz"):
+        import gzip
+        import tempfile
+
+        tmp = tempfile.NamedTemporaryFile(suffix="." + name.rsplit(".", 1)[1], delete=False)
+        tmp.write(gzip.open(path).read())
+        tmp.close()
+        src = tmp.name
+    try:
+        counts = {}
+        for kind in ("-t", "-r"):
+            p = subprocess.run(
+                ["gpsbabel", kind, "-i", fmt[name.rsplit(".", 1)[1]], "-f", src, "-o", "unicsv,utc=0", "-F", "-"],
+                capture_output=True, text=True,
+            )
+            if p.returncode != 0:
+                return None
+            lines = p.stdout.splitlines()
+            counts[kind] = max(0, len(lines) - 1)
+        return counts["-t"] or counts["-r"]
+    finally:
+        if tmp:
+            os.unlink(tmp.name)
+
+
+# Files where gpsbabel's reading legitimately differs from ours, with the reason.
+GPSBABEL_DIFFERS = {
+}
+
+
+@pytest.mark.skipif(shutil.which("gpsbabel") is None, reason="gpsbabel not installed")
+@pytest.mark.parametrize("fmt", ["gpx", "tcx", "fit"])
+def test_heatmap_info_corpus_matches_gpsbabel(heatmap_bin, tracks, fmt):
+    doc = info_json(heatmap_bin, tracks / fmt)
+    mismatched = {}
+    for f in doc["files"]:
+        rel = os.path.relpath(f["path"], tracks)
+        if rel in GPSBABEL_DIFFERS:
+            continue
+        n = gpsbabel_count(tracks / rel)
+        if n is not None and n != f["points"]:
+            mismatched[rel] = (f["points"], n)
+    assert mismatched == {}
+
+
+def test_heatmap_info_text_one_line_per_file(heatmap_bin, tracks):
+    rc, out, err = run([heatmap_bin, "info", str(tracks / "tcx")], check_rc=0)
+    lines = out.splitlines()
+    assert len(lines) == 21 + 1
+    line = next(x for x in lines if "tcxparser_test.tcx" in x)
+    # path, format, sport, start UTC, points with a position, T/H/C/P flags, km, duration
+    assert " tcx  running  " in line
+    assert " 383 pts  TH--  " in line
+    assert lines[-1].startswith("total: 21 files (21 read, 0 skipped")
+
+
+def test_heatmap_info_vsizip_writes_nothing(heatmap_bin, tracks, tmp_path):
+    names = ["gpx/gpsbabel_garminconnect.gpx", "tcx/trackeR_2013-06-19-183041.TCX.gz",
+             "fit/fitparse_garmin-fenix-5-walk.fit"]
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for n in names:
+            z.write(tracks / n, "activities/" + os.path.basename(n))
+    before = sorted(os.listdir(tmp_path))
+    doc = info_json(heatmap_bin, f"/vsizip/{archive}/activities")
+    points = {os.path.basename(f["path"]): f["points"] for f in doc["files"]}
+    expected = manifest_points(tracks)
+    assert points == {os.path.basename(n): expected[n] for n in names}
+    # Nothing written next to the archive (no /vsigzip/ .properties sidecars).
+    assert sorted(os.listdir(tmp_path)) == before

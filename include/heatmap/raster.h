@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The heatmap raster: a folder of activities seen as a lazily computed,
+ * multi-level raster. hm_spec collects and validates the user's options
+ * (from GDAL open options, a "HEATMAP:" connection string or a descriptor
+ * file); hm_raster_open() reads, filters, cleans, projects and indexes the
+ * tracks once; hm_raster_render_block() computes all bands of one block on
+ * demand.
+ *
+ * Grid: by default EPSG:3857 aligned to the XYZ tile grid (256 px blocks, a
+ * block of level 0 is exactly one XYZ tile of the chosen zoom); with SRS and
+ * RESOLUTION, any CRS PROJ knows. Level k (overview k) has pixels 2^k times
+ * larger and the same origin; it is rendered natively, never resampled.
+ *
+ * Thread-safety: an hm_raster is immutable after open; any number of threads
+ * may render blocks of it at once, each with its own hm_ctx.
+ */
+#ifndef HEATMAP_RASTER_H
+#define HEATMAP_RASTER_H
+
+#include "io.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The bands, in their default order. */
+typedef enum hm_band {
+    HM_BAND_COUNT = 0,     /**< distinct activities passing through the pixel */
+    HM_BAND_LOG_COUNT = 1, /**< ln(1 + count) */
+    HM_BAND_PACE = 2,      /**< mean over activities of their pace there, s/km */
+    HM_BAND_HR = 3,        /**< mean over activities of their heart rate there, bpm */
+    HM_BAND_RECENCY = 4,   /**< start of the newest activity there, days since 1970-01-01 UTC */
+    HM_BAND_MAX = 5        /**< number of bands */
+} hm_band;
+
+/** Band name as used in BANDS= and as GDAL band description ("count", ...). Static. */
+const char *hm_band_get_name(hm_band band);
+/** Unit string ("activities", "s/km", "bpm", "days", ...). Static. */
+const char *hm_band_get_unit(hm_band band);
+/** 1 when the band has a nodata value (pace, hr, recency: NaN), 0 for count and log_count. */
+int hm_band_get_has_nodata(hm_band band);
+
+/* ---- options ------------------------------------------------------------ */
+
+/** Type of an option, for documentation and GDAL's OpenOptionList. */
+typedef enum hm_option_type {
+    HM_OPTION_INT,
+    HM_OPTION_FLOAT,
+    HM_OPTION_BOOLEAN,
+    HM_OPTION_STRING
+} hm_option_type;
+
+/** Description of one option key. */
+typedef struct hm_option_info {
+    const char *name;        /**< upper case key, e.g. "ZOOM" */
+    hm_option_type type;     /**< value type */
+    const char *description; /**< one sentence */
+    const char *default_value; /**< as text, or NULL when the default is computed */
+} hm_option_info;
+
+/** Number of documented option keys. */
+size_t hm_spec_get_option_count(void);
+/** Option i (i < count). Static storage. */
+const hm_option_info *hm_spec_get_option(size_t i);
+
+/** A validated set of options plus the source path. */
+typedef struct hm_spec hm_spec;
+
+/** New empty spec (no path, every option at its default). Free with hm_spec_free(). */
+int hm_spec_new(hm_spec **out, hm_ctx *ctx);
+void hm_spec_free(hm_spec *spec);
+
+/**
+ * Set one option by key (case-insensitive) and text value, validating it.
+ * @return HM_OK, or HM_EINVAL with a message like "ZOOM=abc: expected an integer from 0 to 22"
+ *         (unknown keys are HM_EINVAL too).
+ */
+int hm_spec_set(hm_spec *spec, const char *key, const char *value);
+
+/** Set the source path (a folder, a file or a VSI path). */
+int hm_spec_set_path(hm_spec *spec, const char *path);
+/** The source path, or NULL when none was set. Borrowed. */
+const char *hm_spec_get_path(const hm_spec *spec);
+
+/**
+ * Parse a connection string "HEATMAP:<path>[:KEY=VALUE[,KEY=VALUE...]]" (the
+ * path may be double-quoted, and must be when it contains ':' or ','):
+ * sets the path and the options it carries (they override earlier ones).
+ * @return HM_OK, HM_EINVAL (malformed string or bad option value).
+ */
+int hm_spec_parse_connection(hm_spec *spec, const char *name);
+
+/**
+ * Parse a descriptor document (XML, root element <HeatmapDataset>): its
+ * <Source> names the folder (a relative path resolves against the folder of
+ * descriptor_path) and <Option name="KEY">VALUE</Option> elements set options.
+ * @param descriptor_path the descriptor's own path, for relative sources and messages.
+ * @return HM_OK, HM_EPARSE (not a descriptor, bad XML), HM_EINVAL (bad option).
+ */
+int hm_spec_parse_descriptor(hm_spec *spec, const char *descriptor_path, const void *buf,
+                             size_t len);
+
+/** Read a descriptor file through the I/O layer (VSI) and parse it as above. */
+int hm_spec_read_descriptor(hm_spec *spec, const char *descriptor_path);
+
+/** 1 when the first bytes of a file look like a descriptor document. */
+int hm_spec_sniff_descriptor(const void *head, size_t len);
+
+/** Bands the spec selects (BANDS=), in order; returns their number (1..HM_BAND_MAX). */
+size_t hm_spec_get_bands(const hm_spec *spec, hm_band out[HM_BAND_MAX]);
+
+/* ---- the raster --------------------------------------------------------- */
+
+typedef struct hm_raster hm_raster;
+
+/** Geometry of the raster at level 0. */
+typedef struct hm_grid_info {
+    char srs[64];       /**< the SRS option as given, "EPSG:3857" for the web grid */
+    int zoom;           /**< XYZ zoom of level 0, or -1 for a non-web grid */
+    double origin_x;    /**< grid CRS units, west edge */
+    double origin_y;    /**< grid CRS units, north edge */
+    double resolution;  /**< grid CRS units per pixel at level 0 */
+    int width;          /**< pixels at level 0 */
+    int height;         /**< pixels at level 0 */
+    int block_size;     /**< 256 */
+    int level_count;    /**< 1 + number of overviews */
+} hm_grid_info;
+
+/** Figures about the sources, for metadata. */
+typedef struct hm_raster_stats {
+    size_t files;          /**< activity files found */
+    size_t skipped_files;  /**< files that could not be read */
+    size_t activities;     /**< activities kept after the filters */
+    size_t points;         /**< points with a position in the kept activities */
+    double time_min;       /**< s since epoch, earliest point time; NaN when none */
+    double time_max;       /**< s since epoch, latest point time; NaN when none */
+} hm_raster_stats;
+
+/**
+ * Open a raster: read the folder (in parallel), apply the filters, clean and
+ * project the tracks, build the index and levels of detail. When a raster
+ * for the same path, options and unchanged files is already open in this
+ * process, it is shared and this returns in milliseconds.
+ * @param out receives the raster; free with hm_raster_free().
+ * @return HM_OK; HM_ENOTFOUND (no such folder), HM_EINVAL (no path, bad
+ *         options, a folder with no usable tracks), HM_EIO, HM_ENOMEM.
+ */
+int hm_raster_open(hm_raster **out, hm_ctx *ctx, const hm_spec *spec);
+
+/** Release a raster (the shared data goes when its last user is gone). NULL does nothing. */
+void hm_raster_free(hm_raster *raster);
+
+void hm_raster_get_grid(const hm_raster *raster, hm_grid_info *out);
+/** Size in pixels of level k (k < level_count): ceil(width / 2^k) x ceil(height / 2^k). */
+void hm_raster_get_level_size(const hm_raster *raster, int level, int *width, int *height);
+void hm_raster_get_stats(const hm_raster *raster, hm_raster_stats *out);
+/** The files read (including the skipped ones with their errors). Borrowed. */
+const hm_collection *hm_raster_get_collection(const hm_raster *raster);
+/** WKT of the grid CRS. Borrowed, static for the raster's life. */
+const char *hm_raster_get_srs_wkt(const hm_raster *raster);
+
+/**
+ * Render every band of one block.
+ * @param bands HM_BAND_MAX buffers of block_size * block_size floats, row
+ *        major; a NULL entry skips that band. Pixels outside the level's
+ *        size are filled like empty pixels.
+ * @param ctx the calling thread's context.
+ * @return HM_OK, HM_EINVAL (level or block out of range), HM_ENOMEM.
+ */
+int hm_raster_render_block(const hm_raster *raster, hm_ctx *ctx, int level, int block_x,
+                           int block_y, float *const bands[HM_BAND_MAX]);
+
+/** 1 when the block may contain data, 0 when it is certainly empty. Cheap (index only). */
+int hm_raster_query_block(const hm_raster *raster, int level, int block_x, int block_y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HEATMAP_RASTER_H */

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages gdal-heatmap needs to build, test and run.
+# Idempotent: does nothing when everything is already there. Run as root
+# (or with sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libgdal-dev gdal-bin python3-gdal libproj-dev
+  libxml2-dev zlib1g-dev libpng-dev libcunit1-dev
+  python3-pytest python3-numpy gpsbabel
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
