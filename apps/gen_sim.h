@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulation behind `heatmap generate`: a seeded PRNG, a street network
- * around a centre, and activities that move along it at 1 Hz. Everything
- * that reaches an output file is computed with +, -, *, / and sqrt only
- * (sin, cos and atan are our own polynomials), so the same seed gives the
- * same bits with any C library; the CLI is built with -ffp-contract=off so
- * that no compiler fuses a multiply-add behind our back. The generator does
- * not use the engine: it writes the files the engine is tested against.
+ * The activities of `heatmap generate`: what the simulation is asked for
+ * (a plan) and what it produces (1 Hz samples in recording segments). The
+ * generator does not use the engine: it writes the files the engine is
+ * tested against, so it shares no code with the readers.
  */
 #ifndef HM_APPS_GEN_SIM_H
 #define HM_APPS_GEN_SIM_H
@@ -14,33 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- deterministic numbers ------------------------------------------------ */
-
-/* xoshiro256** state, seeded through splitmix64. */
-typedef struct hm_gen_rng {
-    uint64_t s[4]; /* state words, never all zero */
-} hm_gen_rng;
-
-/* Seed a generator from a seed and a stream number (independent streams). */
-void hm_gen_rng_init(hm_gen_rng *rng, uint64_t seed, uint64_t stream);
-/* Next 64 random bits. */
-uint64_t hm_gen_rng_next(hm_gen_rng *rng);
-/* Uniform in [0, 1). */
-double hm_gen_rng_uniform(hm_gen_rng *rng);
-/* Uniform in [lo, hi). */
-double hm_gen_rng_range(hm_gen_rng *rng, double lo, double hi);
-/* Uniform integer in [0, n); n > 0. */
-uint64_t hm_gen_rng_below(hm_gen_rng *rng, uint64_t n);
-/* Approximately standard normal (Irwin-Hall of 4 uniforms, rescaled). */
-double hm_gen_rng_normal(hm_gen_rng *rng);
-
-/* sin and cos of x (radians, |x| < 1e6), identical on every platform. */
-double hm_gen_sin(double x);
-double hm_gen_cos(double x);
-/* Great-circle distance, m, with the engine's Earth radius; identical on every platform. */
-double hm_gen_distance_m(double lat1, double lon1, double lat2, double lon2);
-
-/* ---- activities ----------------------------------------------------------- */
+#include "gen_net.h"
+#include "gen_rand.h"
 
 typedef enum hm_gen_sport {
     HM_GEN_RUN = 0,
@@ -69,7 +41,7 @@ typedef struct hm_gen_sample {
 /* What the simulation is asked to produce. */
 typedef struct hm_gen_plan {
     hm_gen_sport sport;  /* kind of activity */
-    int virtual_ride;    /* 1 for a Zwift-style ride on a virtual course */
+    int virtual_ride;    /* 1 for a Zwift-style ride: no stops, pauses or GPS noise */
     int allow_dropouts;  /* 1 if the format can store points without a position */
     int64_t start_time;  /* s since epoch, UTC */
     uint64_t seed;       /* the run's --seed */
@@ -84,27 +56,13 @@ typedef struct hm_gen_activity {
     int segments;           /* number of recording segments */
 } hm_gen_activity;
 
+/* Free the samples and empty the activity. */
 void hm_gen_activity_free(hm_gen_activity *a);
-
-/* ---- street network ------------------------------------------------------- */
-
-typedef struct hm_gen_network hm_gen_network;
-
-/*
- * Build a jittered street grid about 8 km across, with diagonal avenues,
- * curved streets and a few missing blocks, around (lat, lon).
- * @param out receives the network; free it with hm_gen_network_free().
- * @param base_ele m above sea level at the centre.
- * @return 0, or -1 when out of memory.
- */
-int hm_gen_network_new(hm_gen_network **out, double lat, double lon, double base_ele,
-                       uint64_t seed, uint64_t stream);
-void hm_gen_network_free(hm_gen_network *net);
 
 /*
  * Simulate one activity on a network: a route (wandering, out-and-back,
- * laps or point-to-point), then 1 Hz motion along it with speed, heart rate,
- * cadence, elevation, stops, recording pauses and GPS noise.
+ * laps or one-way, by sport), then 1 Hz motion along it with speed, heart
+ * rate, cadence, elevation, stops, recording pauses and GPS noise.
  * @param out filled in; release with hm_gen_activity_free() (also on failure).
  * @return 0, or -1 when out of memory.
  */

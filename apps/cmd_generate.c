@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `heatmap generate OUTDIR`: write a folder of realistic, deterministic
+ * sample activities (GPX, TCX, FIT, optionally gzipped) plus MANIFEST.csv,
+ * the generator's own account of every file that tests compare readers
+ * against. The same options give byte-identical files on every machine:
+ * dates come from the seed, never from the clock, and every activity draws
+ * from its own random stream, so changing --formats or --gzip changes the
+ * files' encoding but not the tracks. This file owns the options and the
+ * plan (who does what, when, where); gen_sim.c moves, gen_write.c writes.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <zlib.h>
+
+#include "cmd.h"
+#include "gen_sim.h"
+#include "gen_write.h"
+
+#define MAX_ACTIVITIES 100000
+#define SPAN_DAYS 730 /* two years of activities */
+
+typedef struct region {
+    const char *name; /* MANIFEST.csv region column */
+    double lat, lon;  /* degrees, town centre */
+    double ele;       /* m above sea level at the centre */
+} region;
+
+/* Far-apart towns on every continent for --regions; the first is --center. */
+static const region regions[] = {
+    {"center", 46.0500, 14.5000, 300},       {"boulder", 40.0150, -105.2705, 1630},
+    {"cape-town", -33.9249, 18.4241, 40},    {"tokyo", 35.6812, 139.7671, 20},
+    {"sydney", -33.8688, 151.2093, 30},      {"rio", -22.9068, -43.1729, 15},
+    {"reykjavik", 64.1466, -21.9426, 30},    {"vancouver", 49.2827, -123.1207, 40},
+    {"singapore", 1.3521, 103.8198, 20},     {"wellington", -41.2865, 174.7762, 20},
+};
+#define NREGIONS ((int)(sizeof(regions) / sizeof(regions[0])))
+/* Zwift's Watopia sits in the Pacific: where virtual rides put their points. */
+static const region virtual_region = {"virtual", -11.6400, 166.9500, 10};
+
+typedef struct options {
+    const char *outdir;      /* folder to write into (created if missing) */
+    uint64_t seed;           /* --seed */
+    size_t activities;       /* --activities */
+    hm_gen_format formats[3]; /* --formats, assigned round-robin */
+    int nformats;            /* entries in formats */
+    int gzip;                /* --gzip: write NAME.EXT.gz */
+    double lat, lon;         /* --center, degrees */
+    int regions;             /* --regions */
+} options;
+
+typedef struct plan_entry {
+    hm_gen_plan plan;      /* what to simulate */
+    hm_gen_format format;  /* how to write it */
+    int region;            /* index into regions[], or -1 for the virtual course */
+    int local_hour;        /* hour of day at the place, for the title */
+    unsigned variant;      /* writer variant bits (hm_gen_meta.variant) */
+} plan_entry;
+
+static void usage(FILE *out)
+{
+    fputs("usage: heatmap generate OUTDIR [options]\n"
+          "\n"
+          "Write deterministic sample activities (GPX 1.1, TCX, FIT) and OUTDIR/MANIFEST.csv.\n"
+          "\n"
+          "options:\n"
+          "  --seed N          random seed (default 1); same options, same bytes\n"
+          "  --activities N    number of activity files (default 60)\n"
+          "  --formats LIST    comma-separated gpx,tcx,fit (default all), round-robin\n"
+          "  --gzip            write every file gzip-compressed (NAME.gpx.gz, ...)\n"
+          "  --center LAT,LON  town the activities start from (default 46.0500,14.5000)\n"
+          "  --regions N       spread activities over N far-apart towns, 1-10 (default 1)\n"
+          "  --help            show this help\n"
+          "\n"
+          "MANIFEST.csv columns: file, format, sport (run|ride|walk|hike), virtual (0|1),\n"
+          "start_time (UTC), points_with_pos, segments, distance_m (great-circle sum within\n"
+          "segments of the written positions), points, elapsed_s, device_distance_m, region.\n",
+          out);
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+    hm_app_error("%s%s%s", msg, arg ? ": " : "", arg ? arg : "");
+    fputs("usage: heatmap generate OUTDIR [options]  (see --help)\n", stderr);
+    return HM_EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_formats(const char *s, options *o)
+{
+    o->nformats = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        hm_gen_format f;
+        if (n == 3 && memcmp(s, "gpx", 3) == 0)
+            f = HM_GEN_GPX;
+        else if (n == 3 && memcmp(s, "tcx", 3) == 0)
+            f = HM_GEN_TCX;
+        else if (n == 3 && memcmp(s, "fit", 3) == 0)
+            f = HM_GEN_FIT;
+        else
+            return -1;
+        if (o->nformats == 3)
+            return -1;
+        o->formats[o->nformats++] = f;
+        s += n;
+        if (*s == ',' && *++s == '\0')
+            return -1;
+    }
+    return o->nformats ? 0 : -1;
+}
+
+/* The program never calls setlocale(), so strtod() reads '.' as the decimal point. */
+static int parse_center(const char *s, double *lat, double *lon)
+{
+    char *end;
+
+    if (!s)
+        return -1;
+    *lat = strtod(s, &end);
+    if (end == s || *end != ',')
+        return -1;
+    s = end + 1;
+    *lon = strtod(s, &end);
+    if (end == s || *end)
+        return -1;
+    return *lat >= -80.0 && *lat <= 80.0 && *lon >= -180.0 && *lon <= 180.0 ? 0 : -1;
+}
+
+/* Returns -1 on success, else the exit code. */
+static int parse_args(int argc, char **argv, options *o)
+{
+    int i;
+
+    memset(o, 0, sizeof(*o));
+    o->seed = 1;
+    o->activities = 60;
+    o->formats[0] = HM_GEN_GPX;
+    o->formats[1] = HM_GEN_TCX;
+    o->formats[2] = HM_GEN_FIT;
+    o->nformats = 3;
+    o->lat = regions[0].lat;
+    o->lon = regions[0].lon;
+    o->regions = 1;
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i], *val = NULL, *eq;
+        char name[32];
+        uint64_t u;
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            usage(stdout);
+            return HM_EXIT_OK;
+        }
+        if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "--") == 0) {
+            if (strcmp(arg, "--") == 0 && i + 1 < argc)
+                arg = argv[++i];
+            if (o->outdir)
+                return usage_error("more than one OUTDIR", arg);
+            o->outdir = arg;
+            continue;
+        }
+        eq = strchr(arg, '=');
+        if (eq) {
+            if ((size_t)(eq - arg) >= sizeof(name))
+                return usage_error("unknown option", arg);
+            memcpy(name, arg, (size_t)(eq - arg));
+            name[eq - arg] = '\0';
+            val = eq + 1;
+        } else {
+            if (strlen(arg) >= sizeof(name))
+                return usage_error("unknown option", arg);
+            strcpy(name, arg);
+        }
+        if (strcmp(name, "--gzip") == 0) {
+            if (val)
+                return usage_error("--gzip takes no value", arg);
+            o->gzip = 1;
+            continue;
+        }
+        if (strcmp(name, "--seed") != 0 && strcmp(name, "--activities") != 0 &&
+            strcmp(name, "--formats") != 0 && strcmp(name, "--center") != 0 &&
+            strcmp(name, "--regions") != 0)
+            return usage_error("unknown option", arg);
+        if (!val) {
+            if (i + 1 >= argc)
+                return usage_error("missing value for", name);
+            val = argv[++i];
+        }
+        if (strcmp(name, "--seed") == 0) {
+            if (parse_u64(val, UINT64_MAX, &o->seed))
+                return usage_error("--seed wants a non-negative integer", val);
+        } else if (strcmp(name, "--activities") == 0) {
+            if (parse_u64(val, MAX_ACTIVITIES, &u))
+                return usage_error("--activities wants an integer from 0 to 100000", val);
+            o->activities = (size_t)u;
+        } else if (strcmp(name, "--formats") == 0) {
+            if (parse_formats(val, o))
+                return usage_error("--formats wants a list of gpx, tcx, fit", val);
+        } else if (strcmp(name, "--center") == 0) {
+            if (parse_center(val, &o->lat, &o->lon))
+                return usage_error("--center wants LAT,LON (|LAT| <= 80)", val);
+        } else {
+            if (parse_u64(val, NREGIONS, &u) || u == 0)
+                return usage_error("--regions wants an integer from 1 to 10", val);
+            o->regions = (int)u;
+        }
+    }
+    if (!o->outdir)
+        return usage_error("missing OUTDIR", NULL);
+    return -1;
+}
+
+/* ---- the plan ----------------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Hours east of UTC of a region (-1: the virtual course): its longitude's time zone. */
+static int64_t region_tz(const options *o, int r)
+{
+    double lon = r < 0 ? virtual_region.lon : r == 0 ? o->lon : regions[r].lon;
+
+    return (int64_t)floor(lon / 15.0 + 0.5);
+}
+
+/*
+ * Give each activity a distinct time slot over two years (two slots a day,
+ * more when there are many activities), a sport, a place and a format.
+ */
+static int make_plan(plan_entry *plans, const options *o)
+{
+    size_t n = o->activities, spd = n / 365 + 1 < 2 ? 2 : n / 365 + 1, nslots, i;
+    int64_t day0 = hm_gen_from_civil(2023, 1, 2);
+    size_t nvirtual = 0;
+    uint32_t *slots;
+    hm_gen_rng rng;
+
+    nslots = SPAN_DAYS * spd;
+    slots = malloc(nslots * sizeof(uint32_t));
+    if (!slots)
+        return -1;
+    hm_gen_rng_init(&rng, o->seed, 0x534C4F54ULL);
+    for (i = 0; i < nslots; i++)
+        slots[i] = (uint32_t)i;
+    for (i = 0; i < n; i++) { /* partial Fisher-Yates: n distinct slots */
+        size_t j = i + (size_t)hm_gen_rng_below(&rng, nslots - i);
+        uint32_t t = slots[i];
+        slots[i] = slots[j];
+        slots[j] = t;
+    }
+    qsort(slots, n, sizeof(uint32_t), cmp_u32);
+
+    for (i = 0; i < n; i++) {
+        plan_entry *p = &plans[i];
+        hm_gen_rng r;
+        double u;
+        int64_t window = 840 / (int64_t)spd, minute, tz;
+
+        hm_gen_rng_init(&r, o->seed, 0x504C414EULL + i);
+        memset(p, 0, sizeof(*p));
+        p->format = o->formats[i % (size_t)o->nformats];
+        p->region = (int)(i % (size_t)o->regions);
+        u = hm_gen_rng_uniform(&r);
+        p->plan.sport = u < 0.45 ? HM_GEN_RUN : u < 0.80 ? HM_GEN_RIDE : u < 0.90 ? HM_GEN_WALK
+                                                                                 : HM_GEN_HIKE;
+        /* Local time in the slot's window between 06:00 and 20:00. */
+        minute = 360 + (int64_t)(slots[i] % spd) * window +
+                 (int64_t)hm_gen_rng_below(&r, (uint64_t)(window > 1 ? window - 1 : 1));
+        p->local_hour = (int)(minute / 60);
+        tz = region_tz(o, p->region);
+        p->plan.start_time = day0 + (int64_t)(slots[i] / spd) * 86400 + minute * 60 +
+                             (int64_t)hm_gen_rng_below(&r, 60) - tz * 3600;
+        p->plan.allow_dropouts = p->format != HM_GEN_GPX;
+        p->plan.seed = o->seed;
+        p->plan.index = i;
+        p->variant = (unsigned)hm_gen_rng_below(&r, 4);
+    }
+    free(slots);
+
+    /* One or two virtual rides, when there are enough FIT files to spare them. */
+    if (n >= 20)
+        nvirtual = n >= 60 ? 2 : 1;
+    for (i = 0; i < n && nvirtual > 0; i++) {
+        size_t j = (size_t)hm_gen_rng_below(&rng, n);
+        plan_entry *p = &plans[j];
+        if (p->format != HM_GEN_FIT || p->plan.virtual_ride)
+            continue;
+        p->plan.virtual_ride = 1;
+        p->plan.sport = HM_GEN_RIDE;
+        p->plan.start_time -= (region_tz(o, -1) - region_tz(o, p->region)) * 3600;
+        p->region = -1;
+        nvirtual--;
+    }
+    return 0;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+/* mkdir -p. */
+static int make_dirs(const char *path)
+{
+    char *tmp = strdup(path), *p;
+    int rc = 0;
+
+    if (!tmp)
+        return -1;
+    for (p = tmp + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+                rc = -1;
+            *p = c;
+            if (!c || rc)
+                break;
+        }
+    }
+    free(tmp);
+    if (rc == 0) {
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+static int write_file(const char *path, const unsigned char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int rc;
+
+    if (!f) {
+        hm_app_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    rc = fwrite(data, 1, len, f) == len ? 0 : -1;
+    if (fclose(f) != 0)
+        rc = -1;
+    if (rc)
+        hm_app_error("%s: %s", path, strerror(errno ? errno : EIO));
+    return rc;
+}
+
+/*
+ * gzip by hand around raw deflate, so the header is fixed (no name, mtime 0,
+ * OS "Unix") instead of depending on the platform zlib was built for.
+ */
+static int gzip_buffer(hm_gen_buf *out, const hm_gen_buf *in)
+{
+    static const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    z_stream z;
+    uLong bound, crc;
+    unsigned char trailer[8];
+    int i;
+
+    memset(&z, 0, sizeof(z));
+    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
+    bound = deflateBound(&z, (uLong)in->len);
+    out->len = 0;
+    hm_gen_buf_put(out, header, sizeof(header));
+    if (!out->failed && bound > out->cap - out->len) {
+        unsigned char *d = realloc(out->data, out->len + bound + 8);
+        if (d) {
+            out->data = d;
+            out->cap = out->len + bound + 8;
+        } else {
+            out->failed = 1;
+        }
+    }
+    if (out->failed) {
+        deflateEnd(&z);
+        return -1;
+    }
+    z.next_in = in->data;
+    z.avail_in = (uInt)in->len;
+    z.next_out = out->data + out->len;
+    z.avail_out = (uInt)(out->cap - out->len);
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+        deflateEnd(&z);
+        return -1;
+    }
+    out->len += z.total_out;
+    deflateEnd(&z);
+    crc = crc32(crc32(0L, Z_NULL, 0), in->data, (uInt)in->len);
+    for (i = 0; i < 4; i++) {
+        trailer[i] = (unsigned char)(crc >> (8 * i));
+        trailer[4 + i] = (unsigned char)((uint32_t)in->len >> (8 * i));
+    }
+    hm_gen_buf_put(out, trailer, 8);
+    return out->failed ? -1 : 0;
+}
+
+/* A tiny set of file names, so two activities in the same minute get "-2". */
+typedef struct name_set {
+    char **names;   /* open addressing, NULL = empty */
+    size_t cap;     /* power of two, > 2 * count */
+} name_set;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+    return h;
+}
+
+/* 1 if added, 0 if already there, -1 when out of memory. */
+static int name_set_add(name_set *set, const char *name)
+{
+    size_t i = (size_t)fnv1a(name) & (set->cap - 1);
+
+    while (set->names[i]) {
+        if (strcmp(set->names[i], name) == 0)
+            return 0;
+        i = (i + 1) & (set->cap - 1);
+    }
+    set->names[i] = strdup(name);
+    return set->names[i] ? 1 : -1;
+}
+
+static void title(char *buf, size_t size, const plan_entry *p)
+{
+    static const char *const sports[] = {"Run", "Ride", "Walk", "Hike"};
+    int h = p->local_hour;
+    const char *when = h < 11 ? "Morning" : h < 14 ? "Lunch" : h < 18 ? "Afternoon" : "Evening";
+
+    if (p->plan.virtual_ride)
+        snprintf(buf, size, "Watopia Virtual Ride");
+    else
+        snprintf(buf, size, "%s %s", when, sports[p->plan.sport]);
+}
+
+static void manifest_row(hm_gen_buf *m, const char *file, const plan_entry *p,
+                         const hm_gen_stats *st)
+{
+    hm_gen_buf_puts(m, file);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_puts(m, hm_gen_format_name(p->format));
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_puts(m, hm_gen_sport_name(p->plan.sport));
+    hm_gen_buf_puts(m, p->plan.virtual_ride ? ",1," : ",0,");
+    hm_gen_buf_put_time(m, p->plan.start_time, 0);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_put_int(m, (int64_t)st->points_with_pos);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_put_int(m, st->segments);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_put_fixed(m, st->distance_m, 2);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_put_int(m, (int64_t)st->points);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_put_int(m, st->elapsed);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_put_fixed(m, st->device_distance, 2);
+    hm_gen_buf_puts(m, ",");
+    hm_gen_buf_puts(m, p->region < 0 ? virtual_region.name : regions[p->region].name);
+    hm_gen_buf_puts(m, "\n");
+}
+
+static int generate(const options *o)
+{
+    hm_gen_network *nets[NREGIONS + 1] = {NULL};
+    plan_entry *plans = NULL;
+    hm_gen_buf file = {0}, gz = {0}, manifest = {0};
+    name_set names = {NULL, 0};
+    size_t i, total_points = 0, pathlen = strlen(o->outdir) + 64;
+    uint64_t total_bytes = 0;
+    char *path = malloc(pathlen);
+    int rc = HM_EXIT_ERROR;
+
+    names.cap = 64;
+    while (names.cap < 2 * o->activities + 2)
+        names.cap *= 2;
+    names.names = calloc(names.cap, sizeof(char *));
+    plans = calloc(o->activities ? o->activities : 1, sizeof(*plans));
+    if (!path || !names.names || !plans || make_plan(plans, o))
+        goto oom;
+    if (make_dirs(o->outdir) != 0) {
+        hm_app_error("%s: %s", o->outdir, strerror(errno));
+        goto done;
+    }
+    hm_gen_buf_puts(&manifest, "file,format,sport,virtual,start_time,points_with_pos,segments,"
+                               "distance_m,points,elapsed_s,device_distance_m,region\n");
+
+    for (i = 0; i < o->activities; i++) {
+        const plan_entry *p = &plans[i];
+        int ri = p->region < 0 ? NREGIONS : p->region;
+        hm_gen_activity act;
+        hm_gen_meta meta;
+        hm_gen_stats st;
+        char base[64], name_buf[48];
+        int y, mo, d, h, mi, s, k, added;
+        const hm_gen_buf *out;
+
+        if (!nets[ri]) {
+            const region *rg = p->region < 0 ? &virtual_region : &regions[p->region];
+            double lat = p->region == 0 ? o->lat : rg->lat, lon = p->region == 0 ? o->lon : rg->lon;
+            if (hm_gen_network_new(&nets[ri], lat, lon, rg->ele, o->seed, (uint64_t)ri))
+                goto oom;
+        }
+        if (hm_gen_simulate(&act, nets[ri], &p->plan)) {
+            hm_gen_activity_free(&act);
+            goto oom;
+        }
+        title(name_buf, sizeof(name_buf), p);
+        meta.sport = p->plan.sport;
+        meta.virtual_ride = p->plan.virtual_ride;
+        meta.name = name_buf;
+        meta.variant = p->variant;
+        file.len = 0;
+        hm_gen_write(&file, p->format, &act, &meta);
+        hm_gen_stats_compute(&st, p->format, &act);
+        hm_gen_activity_free(&act);
+        if (file.failed)
+            goto oom;
+        out = &file;
+        if (o->gzip) {
+            if (gzip_buffer(&gz, &file))
+                goto oom;
+            out = &gz;
+        }
+
+        hm_gen_civil(p->plan.start_time, &y, &mo, &d, &h, &mi, &s);
+        for (k = 1;; k++) {
+            if (k == 1)
+                snprintf(base, sizeof(base), "%04d-%02d-%02d-%02d%02d-%s.%s%s", y, mo, d, h, mi,
+                         hm_gen_sport_name(p->plan.sport), hm_gen_format_name(p->format),
+                         o->gzip ? ".gz" : "");
+            else
+                snprintf(base, sizeof(base), "%04d-%02d-%02d-%02d%02d-%s-%d.%s%s", y, mo, d, h,
+                         mi, hm_gen_sport_name(p->plan.sport), k, hm_gen_format_name(p->format),
+                         o->gzip ? ".gz" : "");
+            added = name_set_add(&names, base);
+            if (added < 0)
+                goto oom;
+            if (added)
+                break;
+        }
+        snprintf(path, pathlen, "%s/%s", o->outdir, base);
+        if (write_file(path, out->data, out->len))
+            goto done;
+        manifest_row(&manifest, base, p, &st);
+        total_points += st.points;
+        total_bytes += out->len;
+    }
+    if (manifest.failed)
+        goto oom;
+    snprintf(path, pathlen, "%s/MANIFEST.csv", o->outdir);
+    if (write_file(path, manifest.data, manifest.len))
+        goto done;
+    printf("wrote %lu activities, %lu points, %llu bytes to %s\n", (unsigned long)o->activities,
+           (unsigned long)total_points, (unsigned long long)total_bytes, o->outdir);
+    rc = HM_EXIT_OK;
+    goto done;
+oom:
+    hm_app_error("out of memory");
+done:
+    for (i = 0; i <= (size_t)NREGIONS; i++)
+        hm_gen_network_free(nets[i]);
+    for (i = 0; names.names && i < names.cap; i++)
+        free(names.names[i]);
+    free(names.names);
+    free(plans);
+    free(path);
+    hm_gen_buf_free(&file);
+    hm_gen_buf_free(&gz);
+    hm_gen_buf_free(&manifest);
+    return rc;
+}
+
+int hm_cmd_generate(int argc, char **argv)
+{
+    options o;
+    int rc = parse_args(argc, argv, &o);
+
+    if (rc >= 0)
+        return rc;
+    return generate(&o);
+}
