@@ -73,14 +73,6 @@ static void format_duration(double s, char *buf, size_t size)
     snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
-/* "path:line: message" (line omitted when unknown). */
-static void format_error(const hm_error *e, char *buf, size_t size)
-{
-    if (e->line > 0)
-        snprintf(buf, size, "%s:%ld: %s", e->path, e->line, e->message);
-    else
-        snprintf(buf, size, "%s: %s", e->path, e->message);
-}
 
 static void add_sport(file_info *fi, const char *sport)
 {
@@ -139,7 +131,7 @@ static void print_text_line(const hm_file *f, const file_info *fi)
     size_t i, nw = hm_file_get_warning_count(f);
 
     if (fi->error) {
-        format_error(fi->error, msg, sizeof(msg));
+        hm_error_format(msg, sizeof(msg), fi->error, 0);
         printf("%s  %s  skipped: %s\n", fi->path, fi->format, msg);
         return;
     }
@@ -150,7 +142,7 @@ static void print_text_line(const hm_file *f, const file_info *fi)
            fi->has_time ? 'T' : '-', fi->has_hr ? 'H' : '-', fi->has_cadence ? 'C' : '-',
            fi->has_power ? 'P' : '-', fi->distance / 1000.0, dur);
     for (i = 0; i < nw; i++) {
-        format_error(hm_file_get_warning(f, i), msg, sizeof(msg));
+        hm_error_format(msg, sizeof(msg), hm_file_get_warning(f, i), 0);
         printf("%s warning: %s", i ? ";" : " ", msg);
     }
     putchar('\n');
@@ -204,19 +196,19 @@ static void print_json_file(const hm_file *f, const file_info *fi, int first)
            fi->has_time ? "true" : "false", fi->has_hr ? "true" : "false",
            fi->has_cadence ? "true" : "false", fi->has_power ? "true" : "false");
     fputs(", \"distance_m\": ", stdout);
-    json_number_or_null(fi->error ? NAN : fi->distance, "%.1f");
+    json_number_or_null(fi->error ? NAN : fi->distance, "%.2f");
     fputs(", \"duration_s\": ", stdout);
     json_number_or_null(fi->duration, "%.0f");
     fputs(", \"warnings\": [", stdout);
     for (i = 0; i < nw; i++) {
-        format_error(hm_file_get_warning(f, i), msg, sizeof(msg));
+        hm_error_format(msg, sizeof(msg), hm_file_get_warning(f, i), 0);
         if (i)
             fputs(", ", stdout);
         json_string(msg);
     }
     fputs("], \"error\": ", stdout);
     if (fi->error) {
-        format_error(fi->error, msg, sizeof(msg));
+        hm_error_format(msg, sizeof(msg), fi->error, 0);
         json_string(msg);
     } else {
         fputs("null", stdout);
@@ -269,7 +261,7 @@ int hm_cmd_info(int argc, char **argv)
     rc = hm_collection_read(&coll, ctx, path, &opts);
     if (rc != HM_OK) {
         char msg[2048];
-        format_error(hm_ctx_last_error(ctx), msg, sizeof(msg));
+        hm_error_format(msg, sizeof(msg), hm_ctx_last_error(ctx), 0);
         hm_app_error("%s", msg);
         hm_ctx_free(ctx);
         return HM_EXIT_ERROR;

@@ -59,6 +59,19 @@ typedef struct hm_error {
     const char *where;   /**< engine source location that raised it, for debug logs */
 } hm_error;
 
+/** Flags of hm_error_format(). */
+#define HM_ERROR_FORMAT_NO_PATH 1 /**< leave the path out: "line 12: msg" */
+
+/**
+ * Format an error or warning the one way the project prints them:
+ * "path:line: msg" for text files, "path: byte N: msg" for binary ones,
+ * "path: msg" when the position is unknown (and without "path" parts when
+ * there is no path or HM_ERROR_FORMAT_NO_PATH is given). Messages never
+ * contain their own position; it is in the line and offset fields.
+ * @return the length the full text needs (as snprintf).
+ */
+size_t hm_error_format(char *out, size_t size, const hm_error *error, int flags);
+
 /** Custom allocator. All engine memory goes through it. */
 typedef struct hm_allocator {
     void *(*malloc_fn)(size_t size, void *payload);

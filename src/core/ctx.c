@@ -44,6 +44,23 @@ const char *hm_strerror(int code)
     }
 }
 
+size_t hm_error_format(char *out, size_t size, const hm_error *e, int flags)
+{
+    const char *path = (flags & HM_ERROR_FORMAT_NO_PATH) || !e->path ? "" : e->path;
+    const char *sep = path[0] ? ": " : "";
+    int n;
+
+    if (e->line > 0)
+        n = path[0] ? snprintf(out, size, "%s:%ld: %s", path, e->line, e->message)
+                    : snprintf(out, size, "line %ld: %s", e->line, e->message);
+    else if (e->offset >= 0)
+        n = snprintf(out, size, "%s%sbyte %lld: %s", path, sep, (long long)e->offset,
+                     e->message);
+    else
+        n = snprintf(out, size, "%s%s%s", path, sep, e->message);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 int hm_ctx_new(hm_ctx **out, const hm_allocator *allocator)
 {
     hm_allocator a = {default_malloc, default_realloc, default_free, NULL};

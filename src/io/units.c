@@ -10,6 +10,7 @@
  */
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +36,24 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale; /* written once under c_locale_once, then read-only */
+
+static void c_locale_init(void)
+{
+    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
 static int parse_double_slow(const char *s, size_t len, double *out)
 {
-    static locale_t c_locale;
     char buf[128];
     char *end;
 
     if (len >= sizeof(buf))
         return -1;
-    if (!c_locale) {
-        /* newlocale is thread-safe; a benign race only leaks one locale object. */
-        locale_t l = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-        if (!l)
-            return -1;
-        c_locale = l;
-    }
+    pthread_once(&c_locale_once, c_locale_init);
+    if (!c_locale)
+        return -1;
     memcpy(buf, s, len);
     buf[len] = '\0';
     *out = strtod_l(buf, &end, c_locale);

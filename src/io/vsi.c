@@ -22,8 +22,9 @@ static size_t vsi_read(void *handle, void *buf, size_t n, void *payload)
 
     (void)payload;
     got = VSIFReadL(buf, 1, n, (VSILFILE *)handle);
-    /* GDAL 3.6 has no VSIFErrorL(): a short read that is not at EOF is an error. */
-    if (got < n && !VSIFEofL((VSILFILE *)handle))
+    /* GDAL 3.6 has no VSIFErrorL(), and its zip handles return short reads
+     * without setting EOF: only "nothing read and not at EOF" is an error. */
+    if (got == 0 && n > 0 && !VSIFEofL((VSILFILE *)handle))
         return (size_t)-1;
     return got;
 }
@@ -78,4 +79,20 @@ const hm_io_api *hm_io__api(const hm_ctx *ctx)
 void hm_io__set_api(hm_ctx *ctx, const hm_io_api *api)
 {
     ctx->io = api;
+}
+
+int hm_io__stat_mtime(const hm_ctx *ctx, const char *path, int *is_dir, uint64_t *size,
+                      int64_t *mtime)
+{
+    VSIStatBufL st;
+
+    *mtime = -1;
+    if (ctx->io)
+        return ctx->io->stat(path, is_dir, size, ctx->io->payload);
+    if (VSIStatL(path, &st) != 0)
+        return -1;
+    *is_dir = VSI_ISDIR(st.st_mode) ? 1 : 0;
+    *size = (uint64_t)st.st_size;
+    *mtime = (int64_t)st.st_mtime;
+    return 0;
 }

@@ -32,4 +32,15 @@ const hm_io_api *hm_io__api(const hm_ctx *ctx);
 /* Replace the table for a context (NULL restores VSI). The table must outlive the context. */
 void hm_io__set_api(hm_ctx *ctx, const hm_io_api *api);
 
+/*
+ * stat() through the context's table, plus the modification time when the
+ * table can tell: the VSI table gives VSIStatL's st_mtime (s since epoch);
+ * a replaced table has no mtime member, so *mtime is -1 ("unknown") there.
+ * (An mtime member at the end of hm_io_api would break the positional
+ * initialisers of existing tables under -Wmissing-field-initializers.)
+ * @return 0 when path exists, -1 otherwise.
+ */
+int hm_io__stat_mtime(const hm_ctx *ctx, const char *path, int *is_dir, uint64_t *size,
+                      int64_t *mtime);
+
 #endif /* HM_IO_VSI_INT_H */
