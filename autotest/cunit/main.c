@@ -23,6 +23,16 @@ int main(int argc, char **argv)
     hm_test_tcx_suite();
     hm_test_fit_suite();
     hm_test_corpus_suite();
+    hm_test_spec_suite();
+    hm_test_descriptor_suite();
+    hm_test_clean_suite();
+    hm_test_project_suite();
+    hm_test_rtree_suite();
+    hm_test_lod_suite();
+    hm_test_index_suite();
+    hm_test_grid_suite();
+    hm_test_render_suite();
+    hm_test_raster_suite();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     if (argc > 1)

@@ -16,6 +16,16 @@ void hm_test_gpx_suite(void);
 void hm_test_tcx_suite(void);
 void hm_test_fit_suite(void);
 void hm_test_corpus_suite(void);
+void hm_test_spec_suite(void);
+void hm_test_descriptor_suite(void);
+void hm_test_clean_suite(void);
+void hm_test_project_suite(void);
+void hm_test_rtree_suite(void);
+void hm_test_lod_suite(void);
+void hm_test_index_suite(void);
+void hm_test_grid_suite(void);
+void hm_test_render_suite(void);
+void hm_test_raster_suite(void);
 
 /* Register a suite and its tests; tests is a NULL-name-terminated CU_TestInfo array. */
 void hm_test_add_suite(const char *name, CU_TestInfo *tests);

@@ -84,9 +84,12 @@ int hm_spec_set_path(hm_spec *spec, const char *path);
 const char *hm_spec_get_path(const hm_spec *spec);
 
 /**
- * Parse a connection string "HEATMAP:<path>[:KEY=VALUE[,KEY=VALUE...]]" (the
- * path may be double-quoted, and must be when it contains ':' or ','):
- * sets the path and the options it carries (they override earlier ones).
+ * Parse a connection string "HEATMAP:<path>[:KEY=VALUE[:KEY=VALUE...]]": the
+ * path, and each value, ends at the first ':' followed by an option key and
+ * '=' ([A-Za-z_][A-Za-z0-9_]*=), so values may hold ',' and ':'
+ * ("SRS=EPSG:32633", "BOUNDS=14.4,46,14.6,46.1"); the path or a value may be
+ * double-quoted when it must contain such a sequence. Sets the path and the
+ * options it carries (they override earlier ones).
  * @return HM_OK, HM_EINVAL (malformed string or bad option value).
  */
 int hm_spec_parse_connection(hm_spec *spec, const char *name);

@@ -1523,7 +1523,7 @@ static void test_fit__corpus_matches_manifest(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_EQUAL_FATAL(hm_ctx_new(&ctx, NULL), HM_OK);
     while (fgets(line, sizeof(line), m)) {
-        char *cell[9], *p = line, *name, *tick, path[1024];
+        char *cell[9] = {0}, *p = line, *name, *tick, path[1024];
         int ncell = 0;
         hm_file *f;
         int rc;

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of src/index/lod.c: simplification keeps run ends, straight lines and
+ * attribute sums exactly, and on tracks where it cannot change the answer,
+ * the counts rendered at level k equal a brute-force count of the distinct
+ * activities whose original (level-0) segments meet each coarse pixel's
+ * footprint.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/index_int.h"
+#include "index/lod_int.h"
+#include "raster/render_int.h"
+#include "test_util.h"
+
+#define B 256
+
+static float band_mem[HM_BAND_MAX][B * B];
+static float *const bands[HM_BAND_MAX] = {band_mem[0], band_mem[1], band_mem[2], band_mem[3],
+                                          band_mem[4]};
+
+/* Runs from point arrays, allocated with ctx; attributes dt=1, len=2, hr 150 on every segment. */
+static void make_runs(hm_runs *r, hm_ctx *ctx, const double *const *xy, const size_t *n,
+                      const uint32_t *act, size_t nruns)
+{
+    size_t i, j, total = 0, k = 0;
+
+    for (i = 0; i < nruns; i++)
+        total += n[i];
+    memset(r, 0, sizeof(*r));
+    r->xy = hm_ctx__calloc(ctx, total, 2 * sizeof(double));
+    r->seg = hm_ctx__calloc(ctx, total, sizeof(hm_seg_attr));
+    r->run_first = hm_ctx__calloc(ctx, nruns + 1, sizeof(size_t));
+    r->run_act = hm_ctx__calloc(ctx, nruns, sizeof(uint32_t));
+    CU_ASSERT_FATAL(r->xy && r->seg && r->run_first && r->run_act);
+    for (i = 0; i < nruns; i++) {
+        r->run_first[i] = k;
+        r->run_act[i] = act[i];
+        for (j = 0; j < n[i]; j++, k++) {
+            r->xy[2 * k] = xy[i][2 * j];
+            r->xy[2 * k + 1] = xy[i][2 * j + 1];
+            if (j + 1 < n[i]) {
+                r->seg[k].dt = 1.0f;
+                r->seg[k].len = 2.0f;
+                r->seg[k].hr_sum = 150.0f;
+                r->seg[k].hr_n = 1.0f;
+            }
+        }
+    }
+    r->run_first[nruns] = k;
+    r->npoints = k;
+    r->nruns = nruns;
+}
+
+static void sums(const hm_runs *r, size_t run, double out[4])
+{
+    size_t i;
+
+    memset(out, 0, 4 * sizeof(double));
+    for (i = r->run_first[run]; i + 1 < r->run_first[run + 1]; i++) {
+        out[0] += r->seg[i].dt;
+        out[1] += r->seg[i].len;
+        out[2] += r->seg[i].hr_sum;
+        out[3] += r->seg[i].hr_n;
+    }
+}
+
+static void test_lod__straight_line_exact(void)
+{
+    double line[2 * 101], zig[2 * 40], still[2 * 10];
+    const double *xy[3] = {line, zig, still};
+    size_t n[3] = {101, 40, 10}, i, r;
+    uint32_t act[3] = {0, 1, 2};
+    hm_runs in, out;
+    hm_ctx *ctx;
+
+    for (i = 0; i < 101; i++) {
+        line[2 * i] = 3.3 + 0.1 * (double)i;
+        line[2 * i + 1] = 37.3;
+    }
+    for (i = 0; i < 40; i++) { /* a zigzag within 0.3 px: all inside the tolerance */
+        zig[2 * i] = 50.1 + 0.05 * (double)i;
+        zig[2 * i + 1] = 60.1 + (i % 2) * 0.3;
+    }
+    for (i = 0; i < 10; i++) { /* standing still */
+        still[2 * i] = 90.1;
+        still[2 * i + 1] = 90.1;
+    }
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    make_runs(&in, ctx, xy, n, act, 3);
+    CU_ASSERT_FATAL(hm_lod__build(&out, ctx, &in, 0.5, HM_LOD_TOLERANCE, HM_LOD_MAX_LEN) == HM_OK);
+    CU_ASSERT_EQUAL(out.nruns, 3);
+    for (r = 0; r < 3; r++) {
+        size_t a = out.run_first[r], b = out.run_first[r + 1];
+        double s_in[4], s_out[4];
+        CU_ASSERT(b - a >= 2);
+        CU_ASSERT_EQUAL(out.run_act[r], act[r]);
+        /* Run ends kept, exactly halved. */
+        CU_ASSERT_EQUAL(out.xy[2 * a], xy[r][0] * 0.5);
+        CU_ASSERT_EQUAL(out.xy[2 * a + 1], xy[r][1] * 0.5);
+        CU_ASSERT_EQUAL(out.xy[2 * (b - 1)], xy[r][2 * (n[r] - 1)] * 0.5);
+        CU_ASSERT_EQUAL(out.xy[2 * (b - 1) + 1], xy[r][2 * (n[r] - 1) + 1] * 0.5);
+        /* Attribute sums exact: pace and HR stay what they were. */
+        sums(&in, r, s_in);
+        sums(&out, r, s_out);
+        for (i = 0; i < 4; i++)
+            CU_ASSERT_EQUAL(s_in[i], s_out[i]);
+        /* The last point's attribute is empty. */
+        CU_ASSERT_EQUAL(out.seg[b - 1].hr_n, 0.0f);
+    }
+    /* The straight line stays on y = 18.65 (37.3 / 2), and its points are >= 0.5 px apart. */
+    for (i = out.run_first[0]; i < out.run_first[1]; i++) {
+        CU_ASSERT_EQUAL(out.xy[2 * i + 1], 37.3 * 0.5);
+        if (i + 1 < out.run_first[1])
+            CU_ASSERT(out.xy[2 * i + 2] - out.xy[2 * i] >= 0.5 - 1e-12);
+    }
+    CU_ASSERT(out.run_first[1] - out.run_first[0] <= 12);
+    CU_ASSERT_EQUAL(out.run_first[3] - out.run_first[2], 2); /* standing still: its two ends */
+    CU_ASSERT(out.npoints < in.npoints);
+    hm_runs__free(&in, ctx);
+    hm_runs__free(&out, ctx);
+    hm_ctx_free(ctx);
+}
+
+/* 1 when the segment meets the closed box (Liang-Barsky). */
+static int seg_meets_box(const double *p, double bx0, double by0, double bx1, double by1)
+{
+    double pp[4], q[4], t0 = 0.0, t1 = 1.0;
+    int k;
+
+    pp[0] = -(p[2] - p[0]), q[0] = p[0] - bx0;
+    pp[1] = p[2] - p[0], q[1] = bx1 - p[0];
+    pp[2] = -(p[3] - p[1]), q[2] = p[1] - by0;
+    pp[3] = p[3] - p[1], q[3] = by1 - p[1];
+    for (k = 0; k < 4; k++) {
+        if (pp[k] == 0.0) {
+            if (q[k] < 0.0)
+                return 0;
+        } else {
+            double r = q[k] / pp[k];
+            if (pp[k] < 0.0) {
+                if (r > t0)
+                    t0 = r;
+            } else if (r < t1) {
+                t1 = r;
+            }
+        }
+    }
+    return t0 <= t1;
+}
+
+static uint64_t rng_state;
+
+static double rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (double)(rng_state >> 11) / 9007199254740992.0;
+}
+
+static void test_lod__counts_match_brute_force(void)
+{
+    /* Random walks with steps of 20..150 level-0 px turning by 30..150 degrees (no point is
+     * ever within the tolerance, 2^(k-1) level-0 px at level k <= 3, of the line), and dense
+     * straight lines along the axes off the pixel lines, points 0.7 px apart (simplified at
+     * every level, but onto the same line). */
+    enum { NWALK = 24, NP = 10, NDENSE = 6, NACT = 10, LEVELS = 4, W0 = 1024 };
+    static double walk[NWALK][2 * NP], dense[NDENSE][2 * 400];
+    const double *xy[NWALK + NDENSE];
+    size_t n[NWALK + NDENSE];
+    uint32_t act[NWALK + NDENSE];
+    double starts[NACT];
+    hm_runs runs;
+    hm_index *idx;
+    hm_ctx *ctx;
+    size_t i, j, a;
+    int k, bad = 0, checked = 0;
+
+    rng_state = 0xC0FFEE1234567ull;
+    for (i = 0; i < NWALK; i++) {
+        double x = 50 + rnd() * 900, y = 50 + rnd() * 900, ang = rnd() * 6.283185307179586;
+        for (j = 0; j < NP; j++) {
+            /* turns of 30..150 degrees: never within the tolerance of a straight line */
+            double len = 20 + rnd() * 130;
+            ang += (rnd() < 0.5 ? -1 : 1) * (0.5236 + rnd() * 2.0944);
+            walk[i][2 * j] = x;
+            walk[i][2 * j + 1] = y;
+            double dx = cos(ang) * len, dy = sin(ang) * len;
+            x += (x + dx < 10.0 || x + dx > W0 - 10.0) ? -dx : dx; /* bounce off the edges */
+            y += (y + dy < 10.0 || y + dy > W0 - 10.0) ? -dy : dy;
+        }
+        xy[i] = walk[i];
+        n[i] = NP;
+        act[i] = (uint32_t)(i * NACT / (NWALK + NDENSE));
+    }
+    for (i = 0; i < NDENSE; i++) {
+        double c = 100.3 + 150.0 * (double)i + 0.37 * (double)i, s = 40.3 + 3.1 * (double)i;
+        for (j = 0; j < 400; j++) {
+            int horiz = i % 2 == 0;
+            dense[i][2 * j] = horiz ? s + 0.7 * (double)j : c;
+            dense[i][2 * j + 1] = horiz ? c : s + 0.7 * (double)j;
+        }
+        xy[NWALK + i] = dense[i];
+        n[NWALK + i] = 400;
+        act[NWALK + i] = (uint32_t)((NWALK + i) * NACT / (NWALK + NDENSE));
+    }
+    for (a = 0; a < NACT; a++)
+        starts[a] = NAN;
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    make_runs(&runs, ctx, xy, n, act, NWALK + NDENSE);
+    CU_ASSERT_FATAL(hm_index__build(&idx, ctx, &runs, starts, NACT, LEVELS) == HM_OK);
+    for (k = 1; k < LEVELS; k++) {
+        int wk = W0 >> k, bx, by;
+        double cell = (double)(1 << k);
+        CU_ASSERT(idx->levels[k].runs.npoints <= idx->levels[k - 1].runs.npoints);
+        if (k == 1) /* the dense lines are simplified */
+            CU_ASSERT(idx->levels[1].runs.npoints < idx->levels[0].runs.npoints / 2);
+        for (by = 0; by * B < wk; by++)
+            for (bx = 0; bx * B < wk; bx++) {
+                int x, y;
+                CU_ASSERT_FATAL(hm_render__block(ctx, idx, k, wk, wk, bx, by, bands) == HM_OK);
+                for (y = 0; y < B && by * B + y < wk; y++)
+                    for (x = 0; x < B && bx * B + x < wk; x++) {
+                        double fx = (bx * B + x) * cell, fy = (by * B + y) * cell;
+                        int expect = 0;
+                        for (a = 0; a < NACT; a++) {
+                            int any = 0;
+                            for (i = 0; i < NWALK + NDENSE && !any; i++) {
+                                if (act[i] != a)
+                                    continue;
+                                for (j = 0; j + 1 < n[i] && !any; j++)
+                                    any =
+                                        seg_meets_box(xy[i] + 2 * j, fx, fy, fx + cell, fy + cell);
+                            }
+                            expect += any;
+                        }
+                        bad += band_mem[HM_BAND_COUNT][y * B + x] != (float)expect;
+                        checked += expect > 0;
+                    }
+            }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(checked > 1000);
+    hm_index__free(idx);
+    hm_ctx_free(ctx);
+}
+
+static void test_lod__shape_vertices_kept(void)
+{
+    /* The same gentle arc (0.3 px from its chord at level 1), sampled every 6 level-0 px (3 px
+     * at level 1: every fix is shape, none is dropped) and every 0.2 level-0 px (dense:
+     * stretched into segments of at most HM_LOD_MAX_LEN px). */
+    enum { NS = 21, ND = 601 };
+    static double sparse[2 * NS], dense[2 * ND];
+    const double *xy[2] = {sparse, dense};
+    size_t n[2] = {NS, ND}, i;
+    uint32_t act[2] = {0, 1};
+    hm_runs in, out;
+    hm_ctx *ctx;
+
+    for (i = 0; i < NS; i++) {
+        double x = 6.0 * (double)i, t = x / 120.0;
+        sparse[2 * i] = 10.3 + x;
+        sparse[2 * i + 1] = 40.3 + 2.4 * t * (1.0 - t); /* bulges 0.6 level-0 px */
+    }
+    for (i = 0; i < ND; i++) {
+        double x = 0.2 * (double)i, t = x / 120.0;
+        dense[2 * i] = 10.3 + x;
+        dense[2 * i + 1] = 80.3 + 2.4 * t * (1.0 - t);
+    }
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    make_runs(&in, ctx, xy, n, act, 2);
+    CU_ASSERT_FATAL(hm_lod__build(&out, ctx, &in, 0.5, HM_LOD_TOLERANCE, HM_LOD_MAX_LEN) == HM_OK);
+    CU_ASSERT_EQUAL(out.run_first[1] - out.run_first[0], NS);
+    /* 60 level-1 px of dense arc: segments of at most 8 px, so 9..16 points. */
+    CU_ASSERT(out.run_first[2] - out.run_first[1] >= 9);
+    CU_ASSERT(out.run_first[2] - out.run_first[1] <= 16);
+    /* The next level knows the kept dense points are still sampling, not shape. */
+    {
+        hm_runs out2;
+        CU_ASSERT_FATAL(hm_lod__build(&out2, ctx, &out, 0.5, HM_LOD_TOLERANCE, HM_LOD_MAX_LEN) ==
+                        HM_OK);
+        CU_ASSERT(out2.run_first[2] - out2.run_first[1] <= 6);
+        CU_ASSERT_EQUAL(out2.run_first[1] - out2.run_first[0], NS); /* 1.5 px steps: shape */
+        hm_runs__free(&out2, ctx);
+    }
+    hm_runs__free(&in, ctx);
+    hm_runs__free(&out, ctx);
+    hm_ctx_free(ctx);
+}
+
+static void test_lod__merge_pixels_exact(void)
+{
+    /* Pixels (0,0) (0,0) (0,0) (1,0) (1,0) (1,0) (2,2): the streaks keep their ends. */
+    static const double pts[] = {0.2, 0.2, 0.5, 0.3, 0.7, 0.9, 1.2,
+                                 0.5, 1.5, 0.5, 1.7, 0.2, 2.5, 2.5};
+    static const double kept[] = {0.2, 0.2, 0.7, 0.9, 1.2, 0.5, 1.7, 0.2, 2.5, 2.5};
+    static const float dt[] = {2, 1, 2, 1}; /* merged segments: 1+1, 1, 1+1, 1 */
+    const double *xy[2] = {pts, pts};
+    size_t n[2] = {7, 2}, i;
+    uint32_t act[2] = {0, 1};
+    hm_runs runs;
+    hm_ctx *ctx;
+
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    make_runs(&runs, ctx, xy, n, act, 2);
+    hm_lod__merge_pixels(&runs);
+    CU_ASSERT_EQUAL_FATAL(runs.npoints, 5 + 2);
+    CU_ASSERT_EQUAL(runs.run_first[1], 5);
+    CU_ASSERT_EQUAL(runs.run_first[2], 7);
+    for (i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(runs.xy[i], kept[i]);
+    for (i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL(runs.seg[i].dt, dt[i]);
+        CU_ASSERT_EQUAL(runs.seg[i].hr_n, dt[i]);
+    }
+    CU_ASSERT_EQUAL(runs.seg[4].dt, 0.0f);
+    /* A run of two points in one pixel keeps both (its ends). */
+    CU_ASSERT_EQUAL(runs.xy[10], 0.2);
+    CU_ASSERT_EQUAL(runs.xy[12], 0.5);
+    hm_runs__free(&runs, ctx);
+    hm_ctx_free(ctx);
+}
+
+static void test_lod__total_size_bounded(void)
+{
+    /* A smooth 1 px step walk of 20000 points: each level is built from the one before and
+     * never grows, and the levels together stay within twice level 0. */
+    enum { N = 20000 };
+    static double walk[2 * N];
+    const double *xy[1] = {walk};
+    size_t n[1] = {N}, total = 0;
+    uint32_t act[1] = {0};
+    double start = 0.0;
+    hm_runs runs;
+    hm_index *idx;
+    hm_ctx *ctx;
+    double x = 5000, y = 5000;
+    size_t i;
+    int k;
+
+    rng_state = 42;
+    for (i = 0; i < N; i++) {
+        double ang = rnd() * 0.5 + (double)(i / 500) * 1.3;
+        walk[2 * i] = x;
+        walk[2 * i + 1] = y;
+        x += cos(ang);
+        y += sin(ang);
+    }
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    make_runs(&runs, ctx, xy, n, act, 1);
+    CU_ASSERT_FATAL(hm_index__build(&idx, ctx, &runs, &start, 1, 8) == HM_OK);
+    for (k = 0; k < 8; k++) {
+        total += idx->levels[k].runs.npoints;
+        if (k >= 1)
+            CU_ASSERT(idx->levels[k].runs.npoints <= idx->levels[k - 1].runs.npoints);
+    }
+    CU_ASSERT(total <= 2 * N);
+    /* A smooth walk becomes segments of up to HM_LOD_MAX_LEN pixels: 10000 level-1 px of
+     * track in at least 1250 segments, not many more. */
+    CU_ASSERT(idx->levels[1].runs.npoints >= 1250 && idx->levels[1].runs.npoints < 2000);
+    CU_ASSERT(idx->levels[7].runs.npoints < N / 64);
+    hm_index__free(idx);
+    hm_ctx_free(ctx);
+}
+
+void hm_test_lod_suite(void)
+{
+    static CU_TestInfo tests[] = {
+        {"test_lod__straight_line_exact", test_lod__straight_line_exact},
+        {"test_lod__counts_match_brute_force", test_lod__counts_match_brute_force},
+        {"test_lod__shape_vertices_kept", test_lod__shape_vertices_kept},
+        {"test_lod__merge_pixels_exact", test_lod__merge_pixels_exact},
+        {"test_lod__total_size_bounded", test_lod__total_size_bounded},
+        CU_TEST_INFO_NULL,
+    };
+    hm_test_add_suite("lod", tests);
+}

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of src/raster/descriptor.c: sniffing, parsing descriptor documents
+ * (sources resolved against the descriptor's folder, options applied and
+ * validated), every structural error with its path and line, the hardening
+ * (DOCTYPE, entities, encodings), reading through the I/O table, and an
+ * allocation-failure sweep.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/vsi_int.h"
+#include "raster/spec_int.h"
+#include "test_util.h"
+
+static const char city[] =
+    "<HeatmapDataset><Source>gpx/</Source><Option name=\"ZOOM\">14</Option>"
+    "<Option name=\"SPORT\">running</Option></HeatmapDataset>";
+
+static hm_ctx *ctx;
+
+static hm_spec *spec_new(void)
+{
+    hm_spec *spec = NULL;
+
+    if (!ctx)
+        CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    CU_ASSERT_FATAL(hm_spec_new(&spec, ctx) == HM_OK);
+    return spec;
+}
+
+static int parse(hm_spec *spec, const char *path, const char *doc)
+{
+    return hm_spec_parse_descriptor(spec, path, doc, strlen(doc));
+}
+
+static void test_descriptor__sniff(void)
+{
+    static const struct {
+        const char *head;
+        int expected;
+    } cases[] = {
+        {"<HeatmapDataset>", 1},
+        {"<HeatmapDataset/>", 1},
+        {"<HeatmapDataset\n>", 1},
+        {"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- a city -->\n"
+         "<HeatmapDataset>",
+         1},
+        {"  \n<?xml version=\"1.0\"?><?pi x?><HeatmapDataset><Source>", 1},
+        {"<!DOCTYPE HeatmapDataset [<!ENTITY a \"b\">]>\n<HeatmapDataset>", 1},
+        {"<HeatmapDataset", 0}, /* name not complete */
+        {"<HeatmapDatasetX>", 0},
+        {"<heatmapdataset>", 0},
+        {"<VRTDataset>", 0},
+        {"<?xml version=\"1.0\"?><gpx version=\"1.1\"><trk>", 0},
+        {"<!-- <HeatmapDataset> -->", 0},
+        {"<!-- unterminated <HeatmapDataset>", 0},
+        {"HEATMAP:gpx/", 0},
+        {"", 0},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int got = hm_spec_sniff_descriptor(cases[i].head, strlen(cases[i].head));
+
+        if (got != cases[i].expected)
+            fprintf(stderr, "\n  sniff case %zu: got %d\n", i, got);
+        CU_ASSERT_EQUAL(got, cases[i].expected);
+    }
+    CU_ASSERT_EQUAL(hm_spec_sniff_descriptor(NULL, 0), 0);
+}
+
+static void test_descriptor__parse(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL_FATAL(parse(spec, "/data/city.heatmap", city), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "/data/gpx/");
+    CU_ASSERT_EQUAL(spec->zoom, 14);
+    CU_ASSERT_EQUAL_FATAL(spec->nsports, 1);
+    CU_ASSERT_STRING_EQUAL(spec->sports[0], "running");
+    hm_spec_free(spec);
+}
+
+static void test_descriptor__pretty(void)
+{
+    static const char doc[] =
+        "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+        "<!-- a descriptor -->\n"
+        "<HeatmapDataset>\n"
+        "  <!-- where -->\n"
+        "  <Source>\n    tracks/2020\n  </Source>\n"
+        "  <Option name=\"bands\"> hr, count </Option>\n"
+        "  <Option name=\"SPORT\">Caf\xC3\xA9 &amp; run</Option>\n"
+        "  <Option name=\"ZOOM\"><![CDATA[9]]></Option>\n"
+        "  <Option name=\"ZOOM\">10</Option>\n"
+        "</HeatmapDataset>\n";
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL_FATAL(parse(spec, "x/y/z.heatmap", doc), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "x/y/tracks/2020");
+    CU_ASSERT_EQUAL(spec->nbands, 2);
+    CU_ASSERT_EQUAL(spec->bands[0], HM_BAND_HR);
+    CU_ASSERT_EQUAL(spec->zoom, 10); /* later options win */
+    CU_ASSERT_EQUAL_FATAL(spec->nsports, 1);
+    CU_ASSERT_STRING_EQUAL(spec->sports[0], "caf\xC3\xA9 & run");
+    hm_spec_free(spec);
+}
+
+static void test_descriptor__sources(void)
+{
+    static const struct {
+        const char *descriptor;
+        const char *source;
+        const char *expected;
+    } cases[] = {
+        {"city.heatmap", "gpx/", "gpx/"},
+        {"./city.heatmap", "gpx/", "./gpx/"},
+        {"/data/city.heatmap", "gpx", "/data/gpx"},
+        {"/data/city.heatmap", "../all/gpx", "/data/../all/gpx"},
+        {"/data/city.heatmap", "/abs/gpx", "/abs/gpx"},
+        {"/vsizip/export.zip/d/city.heatmap", "activities", "/vsizip/export.zip/d/activities"},
+        {"/data/city.heatmap", "/vsizip/x.zip", "/vsizip/x.zip"},
+        {"C:\\maps\\city.heatmap", "gpx", "C:\\maps\\gpx"},
+        {"C:\\maps\\city.heatmap", "D:\\gpx", "D:\\gpx"},
+        {"C:\\maps\\city.heatmap", "D:/gpx", "D:/gpx"},
+        {"/data/city.heatmap", "\\\\server\\share", "\\\\server\\share"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char doc[256];
+        hm_spec *spec = spec_new();
+
+        snprintf(doc, sizeof(doc), "<HeatmapDataset><Source>%s</Source></HeatmapDataset>",
+                 cases[i].source);
+        CU_ASSERT_EQUAL_FATAL(parse(spec, cases[i].descriptor, doc), HM_OK);
+        CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), cases[i].expected);
+        hm_spec_free(spec);
+    }
+}
+
+/* Every error: code, path, line and message. */
+static void test_descriptor__errors(void)
+{
+    static const struct {
+        const char *doc;
+        int code;
+        long line;
+        const char *message;
+    } cases[] = {
+        {"<HeatmapDataset><Source>x</Source>", HM_EPARSE, 1, "Premature end of data"},
+        {"<HeatmapDataset>\n<Source>x</Sourc>\n</HeatmapDataset>", HM_EPARSE, 2,
+         "Opening and ending tag mismatch"},
+        {"<VRTDataset><Source>x</Source></VRTDataset>", HM_EPARSE, 1,
+         "root element is <VRTDataset>, expected <HeatmapDataset>"},
+        {"<?xml version=\"1.0\"?>\n<!DOCTYPE HeatmapDataset [<!ENTITY a \"b\">]>\n"
+         "<HeatmapDataset><Source>&a;</Source></HeatmapDataset>",
+         HM_EPARSE, 2, "DOCTYPE is not allowed"},
+        {"<?xml version=\"1.0\"?>\n\n<!DOCTYPE HeatmapDataset SYSTEM \"file:///etc/passwd\">\n"
+         "<HeatmapDataset><Source>x</Source></HeatmapDataset>",
+         HM_EPARSE, 3, "DOCTYPE is not allowed"},
+        {"<HeatmapDataset><Source>&xxe;</Source></HeatmapDataset>", HM_EPARSE, 1,
+         "Entity 'xxe' not defined"},
+        {"<HeatmapDataset>\n<Option name=\"ZOOM\">3</Option>\n</HeatmapDataset>", HM_EPARSE, 1,
+         "missing <Source> element"},
+        {"<HeatmapDataset>\n<Source>a</Source>\n<Source>b</Source>\n</HeatmapDataset>",
+         HM_EPARSE, 3, "more than one <Source>"},
+        {"<HeatmapDataset>\n<Source>  </Source>\n</HeatmapDataset>", HM_EPARSE, 2,
+         "<Source> is empty"},
+        {"<HeatmapDataset>\n<Source>a</Source>\n\n<Options name=\"ZOOM\">3</Options>\n"
+         "</HeatmapDataset>",
+         HM_EPARSE, 4, "unknown element <Options> (expected <Source> or <Option>)"},
+        {"<HeatmapDataset>\n<Source>a</Source>\n<Option>3</Option>\n</HeatmapDataset>",
+         HM_EPARSE, 3, "<Option> needs a name attribute"},
+        {"<HeatmapDataset>\n<Source>a</Source>\n<Option name=\"\">3</Option>\n</HeatmapDataset>",
+         HM_EPARSE, 3, "<Option> needs a name attribute"},
+        {"<HeatmapDataset>\n<Source>a</Source>\n<Option name=\"ZOOM\" x=\"1\">3</Option>\n"
+         "</HeatmapDataset>",
+         HM_EPARSE, 3, "<Option> has an unknown attribute 'x'"},
+        {"<HeatmapDataset>\n<Source>a</Source>\n<Option name=\"ZOOM\">abc</Option>\n"
+         "</HeatmapDataset>",
+         HM_EINVAL, 3, "ZOOM=abc: expected an integer from 0 to 22"},
+        {"<HeatmapDataset>\n<Source>a</Source>\n<Option name=\"COLOUR\">red</Option>\n"
+         "</HeatmapDataset>",
+         HM_EINVAL, 3, "COLOUR: unknown option"},
+        {"<HeatmapDataset>\n<Source>a<b/></Source>\n</HeatmapDataset>", HM_EPARSE, 2,
+         "<Source> may only contain text"},
+        {"<HeatmapDataset>\n<Source>a</Source>\nstray\n</HeatmapDataset>", HM_EPARSE, 3,
+         "text outside <Source> and <Option> elements"},
+        {"<HeatmapDataset zoom=\"3\"><Source>a</Source></HeatmapDataset>", HM_EPARSE, 1,
+         "<HeatmapDataset> has an unknown attribute 'zoom'"},
+        {"<HeatmapDataset><Source rel=\"1\">a</Source></HeatmapDataset>", HM_EPARSE, 1,
+         "<Source> has an unknown attribute 'rel'"},
+        {"<HeatmapDataset>\n<Source>caf\xE9</Source>\n</HeatmapDataset>", HM_EPARSE, 2,
+         "descriptor is not UTF-8 text"},
+        {"<HeatmapDataset>\n<Source>\xC0\xAF</Source>\n</HeatmapDataset>", HM_EPARSE, 2,
+         "descriptor is not UTF-8 text"},
+        {"garbage", HM_EPARSE, 1, "Start tag expected"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hm_spec *spec = spec_new();
+        const hm_error *e;
+        int rc = parse(spec, "dir/bad.heatmap", cases[i].doc);
+
+        e = hm_ctx_last_error(ctx);
+        CU_ASSERT_EQUAL(rc, cases[i].code);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        CU_ASSERT_EQUAL(e->code, cases[i].code);
+        CU_ASSERT_STRING_EQUAL(e->path, "dir/bad.heatmap");
+        CU_ASSERT_EQUAL(e->line, cases[i].line);
+        if (e->line != cases[i].line || !strstr(e->message, cases[i].message))
+            fprintf(stderr, "\n  case %zu: line %ld '%s'\n", i, e->line, e->message);
+        CU_ASSERT_PTR_NOT_NULL(strstr(e->message, cases[i].message));
+        hm_spec_free(spec);
+    }
+}
+
+static void test_descriptor__binary(void)
+{
+    static const char nul[] = "<HeatmapDataset>\n<Source>a\0b</Source></HeatmapDataset>";
+    static const char utf16[] = "\xFF\xFE<\0H\0";
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(hm_spec_parse_descriptor(spec, "n.heatmap", nul, sizeof(nul) - 1), HM_EPARSE);
+    CU_ASSERT_EQUAL(hm_ctx_last_error(ctx)->line, 2);
+    CU_ASSERT_EQUAL(hm_spec_parse_descriptor(spec, "u.heatmap", utf16, sizeof(utf16) - 1),
+                    HM_EPARSE);
+    CU_ASSERT_EQUAL(hm_spec_parse_descriptor(spec, "e.heatmap", "", 0), HM_EPARSE);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message, "empty descriptor");
+    CU_ASSERT_PTR_NULL(hm_spec_get_path(spec));
+    hm_spec_free(spec);
+}
+
+/* Deep nesting is refused by libxml2's depth limit, not by running out of stack. */
+static void test_descriptor__deep(void)
+{
+    enum { DEPTH = 5000 };
+    size_t len = 0, i;
+    char *doc = malloc(DEPTH * 7 + 64);
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    len += (size_t)sprintf(doc, "<HeatmapDataset>");
+    for (i = 0; i < DEPTH; i++)
+        len += (size_t)sprintf(doc + len, "<a>");
+    CU_ASSERT_EQUAL(hm_spec_parse_descriptor(spec, "deep.heatmap", doc, len), HM_EPARSE);
+    free(doc);
+    hm_spec_free(spec);
+}
+
+/* ---- reading through the I/O table ---------------------------------------- */
+
+typedef struct mem_file {
+    const char *data; /* contents */
+    size_t len;       /* bytes in data */
+    size_t pos;       /* read position */
+} mem_file;
+
+static void *mem_open(const char *path, void *payload)
+{
+    mem_file *f;
+
+    (void)payload;
+    if (strcmp(path, "/mem/maps/city.heatmap") != 0)
+        return NULL;
+    f = calloc(1, sizeof(*f));
+    if (f) {
+        f->data = city;
+        f->len = strlen(city);
+    }
+    return f;
+}
+
+static size_t mem_read(void *handle, void *buf, size_t n, void *payload)
+{
+    mem_file *f = handle;
+    size_t k = f->len - f->pos < n ? f->len - f->pos : n;
+
+    (void)payload;
+    /* Small reads, so the reader has to loop. */
+    if (k > 7)
+        k = 7;
+    memcpy(buf, f->data + f->pos, k);
+    f->pos += k;
+    return k;
+}
+
+static void mem_close(void *handle, void *payload)
+{
+    (void)payload;
+    free(handle);
+}
+
+static int mem_stat(const char *path, int *is_dir, uint64_t *size, void *payload)
+{
+    (void)path, (void)is_dir, (void)size, (void)payload;
+    return -1;
+}
+
+static char **mem_list(const char *path, void *payload)
+{
+    (void)path, (void)payload;
+    return NULL;
+}
+
+static void mem_free_list(char **list, void *payload)
+{
+    (void)list, (void)payload;
+}
+
+static const hm_io_api mem_api = {mem_open, mem_read, mem_close, mem_stat,
+                                  mem_list, mem_free_list, NULL};
+
+static void test_descriptor__read(void)
+{
+    hm_spec *spec = spec_new();
+    const hm_error *e;
+
+    hm_io__set_api(ctx, &mem_api);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_read_descriptor(spec, "/mem/maps/city.heatmap"), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "/mem/maps/gpx/");
+    CU_ASSERT_EQUAL(spec->zoom, 14);
+    CU_ASSERT_EQUAL(hm_spec_read_descriptor(spec, "/mem/maps/missing.heatmap"), HM_EIO);
+    e = hm_ctx_last_error(ctx);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_STRING_EQUAL(e->path, "/mem/maps/missing.heatmap");
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "/mem/maps/gpx/");
+    hm_io__set_api(ctx, NULL);
+    hm_spec_free(spec);
+}
+
+/* ---- allocation failures ------------------------------------------------- */
+
+typedef struct fail_alloc {
+    long fail_at; /* allocation number that fails (0-based); -1 = never */
+    long count;   /* allocations so far */
+    long live;    /* blocks not yet freed */
+} fail_alloc;
+
+static void *fa_malloc(size_t size, void *payload)
+{
+    fail_alloc *fa = payload;
+    void *p;
+
+    if (fa->count++ == fa->fail_at)
+        return NULL;
+    if ((p = malloc(size)) != NULL)
+        fa->live++;
+    return p;
+}
+
+static void *fa_realloc(void *ptr, size_t size, void *payload)
+{
+    fail_alloc *fa = payload;
+    void *p;
+
+    if (fa->count++ == fa->fail_at)
+        return NULL;
+    if ((p = realloc(ptr, size)) != NULL && !ptr)
+        fa->live++;
+    return p;
+}
+
+static void fa_free(void *ptr, void *payload)
+{
+    fail_alloc *fa = payload;
+
+    if (ptr)
+        fa->live--;
+    free(ptr);
+}
+
+static int run_read(fail_alloc *fa)
+{
+    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_ctx *c = NULL;
+    hm_spec *spec = NULL;
+    int rc;
+
+    if (hm_ctx_new(&c, &a) != HM_OK)
+        return HM_ENOMEM;
+    hm_io__set_api(c, &mem_api);
+    rc = hm_spec_new(&spec, c);
+    if (rc == HM_OK)
+        rc = hm_spec_read_descriptor(spec, "/mem/maps/city.heatmap");
+    hm_spec_free(spec);
+    hm_ctx_free(c);
+    return rc;
+}
+
+static void test_descriptor__alloc_failures(void)
+{
+    fail_alloc fa = {-1, 0, 0};
+    long total, i;
+
+    CU_ASSERT_EQUAL_FATAL(run_read(&fa), HM_OK);
+    CU_ASSERT_EQUAL(fa.live, 0);
+    total = fa.count;
+    for (i = 0; i < total; i++) {
+        fail_alloc f = {i, 0, 0};
+
+        CU_ASSERT_EQUAL(run_read(&f), HM_ENOMEM);
+        CU_ASSERT_EQUAL(f.live, 0);
+    }
+}
+
+static void test_descriptor__cleanup(void)
+{
+    hm_ctx_free(ctx);
+    ctx = NULL;
+}
+
+void hm_test_descriptor_suite(void)
+{
+    static CU_TestInfo tests[] = {
+        {"test_descriptor__sniff", test_descriptor__sniff},
+        {"test_descriptor__parse", test_descriptor__parse},
+        {"test_descriptor__pretty", test_descriptor__pretty},
+        {"test_descriptor__sources", test_descriptor__sources},
+        {"test_descriptor__errors", test_descriptor__errors},
+        {"test_descriptor__binary", test_descriptor__binary},
+        {"test_descriptor__deep", test_descriptor__deep},
+        {"test_descriptor__read", test_descriptor__read},
+        {"test_descriptor__alloc_failures", test_descriptor__alloc_failures},
+        {"test_descriptor__cleanup", test_descriptor__cleanup},
+        CU_TEST_INFO_NULL,
+    };
+    hm_test_add_suite("descriptor", tests);
+}

@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of src/raster/spec.c: the option table, every option's accepted and
+ * rejected values (code and exact message), and the HEATMAP: connection
+ * string, checked against tables of hand-written expectations.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "raster/spec_int.h"
+#include "test_util.h"
+
+/* 2020-01-01 is 18262 days after 1970-01-01 (50 years of 365 days + 12 leap days). */
+#define DAY_2020_01_01 18262.0
+
+static hm_ctx *ctx;
+
+static hm_spec *spec_new(void)
+{
+    hm_spec *spec = NULL;
+
+    if (!ctx)
+        CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    CU_ASSERT_FATAL(hm_spec_new(&spec, ctx) == HM_OK);
+    return spec;
+}
+
+static void check_error(int rc, int code, const char *message)
+{
+    const hm_error *e = hm_ctx_last_error(ctx);
+
+    CU_ASSERT_EQUAL(rc, code);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(e->code, code);
+    if (strstr(e->message, message) == NULL) {
+        fprintf(stderr, "\n  message '%s' does not contain '%s'\n", e->message, message);
+        CU_FAIL("unexpected message");
+    }
+}
+
+static void test_spec__defaults(void)
+{
+    hm_spec *spec = spec_new();
+    hm_band bands[HM_BAND_MAX];
+    size_t i;
+
+    CU_ASSERT_PTR_NULL(hm_spec_get_path(spec));
+    CU_ASSERT_EQUAL(spec->zoom, -1);
+    CU_ASSERT_PTR_NULL(spec->srs);
+    CU_ASSERT_EQUAL(spec->resolution, 0.0);
+    CU_ASSERT_EQUAL(spec->has_bounds, 0);
+    HM_ASSERT_NAN(spec->date_from);
+    HM_ASSERT_NAN(spec->date_to);
+    CU_ASSERT_PTR_NULL(spec->sports);
+    CU_ASSERT_EQUAL(spec->include_virtual, 0);
+    HM_ASSERT_NEAR(spec->max_gap, 1000.0, 0);
+    CU_ASSERT_EQUAL(spec->threads, 0);
+    CU_ASSERT_EQUAL(hm_spec_get_bands(spec, bands), HM_BAND_MAX);
+    for (i = 0; i < HM_BAND_MAX; i++)
+        CU_ASSERT_EQUAL(bands[i], (hm_band)i);
+    hm_spec_free(spec);
+    hm_spec_free(NULL);
+}
+
+static void test_spec__option_table(void)
+{
+    static const char *const expected[] = {"ZOOM",      "BOUNDS",  "SRS",   "RESOLUTION",
+                                           "BANDS",     "DATE_FROM", "DATE_TO", "SPORT",
+                                           "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS"};
+    size_t n = hm_spec_get_option_count(), i, j;
+
+    CU_ASSERT_EQUAL_FATAL(n, sizeof(expected) / sizeof(expected[0]));
+    for (i = 0; i < n; i++) {
+        const hm_option_info *o = hm_spec_get_option(i);
+        hm_spec *spec;
+
+        CU_ASSERT_STRING_EQUAL(o->name, expected[i]);
+        CU_ASSERT(o->description && strlen(o->description) > 10);
+        for (j = 0; j < i; j++)
+            CU_ASSERT(strcmp(o->name, hm_spec_get_option(j)->name) != 0);
+        /* A documented default is itself a valid value. */
+        if (o->default_value) {
+            spec = spec_new();
+            CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, o->default_value), HM_OK);
+            hm_spec_free(spec);
+        }
+    }
+    CU_ASSERT_EQUAL(hm_spec_get_option(0)->type, HM_OPTION_INT);
+    CU_ASSERT_EQUAL(hm_spec_get_option(3)->type, HM_OPTION_FLOAT);
+    CU_ASSERT_EQUAL(hm_spec_get_option(8)->type, HM_OPTION_BOOLEAN);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_option(9)->default_value, "1000");
+}
+
+static void test_spec__scalars(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "ZOOM", "0"), HM_OK);
+    CU_ASSERT_EQUAL(spec->zoom, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "zoom", " 22 "), HM_OK); /* keys are case-insensitive */
+    CU_ASSERT_EQUAL(spec->zoom, 22);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "Zoom", "+14"), HM_OK);
+    CU_ASSERT_EQUAL(spec->zoom, 14);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "THREADS", "64"), HM_OK);
+    CU_ASSERT_EQUAL(spec->threads, 64);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "THREADS", "0"), HM_OK);
+    CU_ASSERT_EQUAL(spec->threads, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "RESOLUTION", "2.5"), HM_OK);
+    HM_ASSERT_NEAR(spec->resolution, 2.5, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "MAX_GAP", "1e3"), HM_OK);
+    HM_ASSERT_NEAR(spec->max_gap, 1000.0, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "MAX_GAP", "0.5"), HM_OK);
+    HM_ASSERT_NEAR(spec->max_gap, 0.5, 0);
+    hm_spec_free(spec);
+}
+
+static void test_spec__booleans(void)
+{
+    static const struct {
+        const char *value;
+        int expected;
+    } cases[] = {{"YES", 1}, {"no", 0},  {"True", 1}, {"FALSE", 0}, {"on", 1},
+                 {"OFF", 0}, {"1", 1},   {"0", 0},    {" yes ", 1}};
+    hm_spec *spec = spec_new();
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        spec->include_virtual = !cases[i].expected;
+        CU_ASSERT_EQUAL(hm_spec_set(spec, "INCLUDE_VIRTUAL", cases[i].value), HM_OK);
+        CU_ASSERT_EQUAL(spec->include_virtual, cases[i].expected);
+    }
+    hm_spec_free(spec);
+}
+
+static void test_spec__bounds(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "BOUNDS", "14.4,46,14.6,46.1"), HM_OK);
+    CU_ASSERT_EQUAL(spec->has_bounds, 1);
+    HM_ASSERT_NEAR(spec->bounds[0], 14.4, 0);
+    HM_ASSERT_NEAR(spec->bounds[1], 46.0, 0);
+    HM_ASSERT_NEAR(spec->bounds[2], 14.6, 0);
+    HM_ASSERT_NEAR(spec->bounds[3], 46.1, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "BOUNDS", "-180, -85.0511, 180, 85.0511"), HM_OK);
+    HM_ASSERT_NEAR(spec->bounds[0], -180.0, 0);
+    HM_ASSERT_NEAR(spec->bounds[3], 85.0511, 0);
+    hm_spec_free(spec);
+}
+
+static void test_spec__bands(void)
+{
+    hm_spec *spec = spec_new();
+    hm_band b[HM_BAND_MAX];
+
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "BANDS", "hr,count"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_get_bands(spec, b), 2);
+    CU_ASSERT_EQUAL(b[0], HM_BAND_HR);
+    CU_ASSERT_EQUAL(b[1], HM_BAND_COUNT);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "BANDS", " Recency , PACE,log_count,COUNT,hr"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_get_bands(spec, b), 5);
+    CU_ASSERT_EQUAL(b[0], HM_BAND_RECENCY);
+    CU_ASSERT_EQUAL(b[1], HM_BAND_PACE);
+    CU_ASSERT_EQUAL(b[2], HM_BAND_LOG_COUNT);
+    CU_ASSERT_EQUAL(b[3], HM_BAND_COUNT);
+    CU_ASSERT_EQUAL(b[4], HM_BAND_HR);
+    hm_spec_free(spec);
+}
+
+static void test_spec__dates(void)
+{
+    hm_spec *spec = spec_new();
+    double t;
+
+    /* A date: DATE_FROM from its midnight, DATE_TO through its end (exclusive next midnight). */
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "2020-01-01"), HM_OK);
+    HM_ASSERT_NEAR(spec->date_from, DAY_2020_01_01 * 86400.0, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_TO", "2020-01-01"), HM_OK);
+    HM_ASSERT_NEAR(spec->date_to, (DAY_2020_01_01 + 1) * 86400.0, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_TO", "2020-02-29"), HM_OK); /* leap day */
+    HM_ASSERT_NEAR(spec->date_to, (DAY_2020_01_01 + 31 + 29) * 86400.0, 0);
+    /* A full time is taken as given; DATE_TO keeps that instant inside. */
+    t = DAY_2020_01_01 * 86400.0 + 12 * 3600.0;
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "2020-01-01T12:00:00Z"), HM_OK);
+    HM_ASSERT_NEAR(spec->date_from, t, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_TO", "2020-01-01T14:00:00+02:00"), HM_OK);
+    CU_ASSERT(spec->date_to > t);
+    CU_ASSERT(spec->date_to < t + 1e-3);
+    hm_spec_free(spec);
+}
+
+static void test_spec__sports(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "SPORT", "Running, CYCLING ,running"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(spec->nsports, 2);
+    CU_ASSERT_STRING_EQUAL(spec->sports[0], "running");
+    CU_ASSERT_STRING_EQUAL(spec->sports[1], "cycling");
+    /* Setting again replaces the list. */
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "SPORT", "Hiking"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(spec->nsports, 1);
+    CU_ASSERT_STRING_EQUAL(spec->sports[0], "hiking");
+    hm_spec_free(spec);
+}
+
+static void test_spec__srs(void)
+{
+    static const char *const good[] = {"EPSG:32633", "EPSG:4326", "epsg:3857",
+                                       "+proj=utm +zone=33 +datum=WGS84 +type=crs",
+                                       "GEOGCRS[\"WGS 84\",DATUM[\"World Geodetic System 1984\","
+                                       "ELLIPSOID[\"WGS 84\",6378137,298.257223563]],"
+                                       "CS[ellipsoidal,2],AXIS[\"lat\",north],AXIS[\"lon\",east],"
+                                       "ANGLEUNIT[\"degree\",0.0174532925199433]]"};
+    hm_spec *spec = spec_new();
+    size_t i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        CU_ASSERT_EQUAL(hm_spec_set(spec, "SRS", good[i]), HM_OK);
+        CU_ASSERT_STRING_EQUAL(spec->srs, good[i]);
+    }
+    hm_spec_free(spec);
+}
+
+/* Every rejected value: HM_EINVAL, the exact message, and the old value kept. */
+static void test_spec__bad_values(void)
+{
+    static const struct {
+        const char *key;
+        const char *value;
+        const char *message;
+    } cases[] = {
+        {"ZOOM", "abc", "ZOOM=abc: expected an integer from 0 to 22"},
+        {"ZOOM", "23", "ZOOM=23: expected an integer from 0 to 22"},
+        {"ZOOM", "-1", "ZOOM=-1: expected an integer from 0 to 22"},
+        {"ZOOM", "1.5", "ZOOM=1.5: expected an integer from 0 to 22"},
+        {"ZOOM", "", "ZOOM=: expected an integer from 0 to 22"},
+        {"ZOOM", "99999999999999999999", "expected an integer from 0 to 22"},
+        {"THREADS", "65", "THREADS=65: expected an integer from 0 to 64"},
+        {"THREADS", "x", "THREADS=x: expected an integer from 0 to 64"},
+        {"RESOLUTION", "0", "RESOLUTION=0: expected a number > 0 (SRS units per pixel)"},
+        {"RESOLUTION", "-5", "RESOLUTION=-5: expected a number > 0"},
+        {"RESOLUTION", "ten", "RESOLUTION=ten: expected a number > 0"},
+        {"MAX_GAP", "0", "MAX_GAP=0: expected a distance in metres > 0"},
+        {"MAX_GAP", "1km", "MAX_GAP=1km: expected a distance in metres > 0"},
+        {"INCLUDE_VIRTUAL", "maybe",
+         "INCLUDE_VIRTUAL=maybe: expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0"},
+        {"BOUNDS", "1,2,3", "BOUNDS=1,2,3: expected minlon,minlat,maxlon,maxlat in degrees"},
+        {"BOUNDS", "1,2,3,4,5", "BOUNDS=1,2,3,4,5: expected minlon,minlat,maxlon,maxlat"},
+        {"BOUNDS", "a,2,3,4", "BOUNDS=a,2,3,4: expected minlon,minlat,maxlon,maxlat"},
+        {"BOUNDS", "14.6,46,14.4,46.1", "expected -180 <= minlon < maxlon <= 180"},
+        {"BOUNDS", "-181,46,14.4,46.1", "expected -180 <= minlon < maxlon <= 180"},
+        {"BOUNDS", "14,46.1,15,46", "expected -85.0511 <= minlat < maxlat <= 85.0511"},
+        {"BOUNDS", "14,-86,15,46", "expected -85.0511 <= minlat < maxlat <= 85.0511"},
+        {"BOUNDS", "14,0,15,85.06", "expected -85.0511 <= minlat < maxlat <= 85.0511"},
+        {"BANDS", "count,foo", "BANDS=count,foo: unknown band 'foo' (expected count, log_count"},
+        {"BANDS", "count,hr,count", "BANDS=count,hr,count: band 'count' is listed twice"},
+        {"BANDS", "", "BANDS=: expected a comma-separated list of count, log_count"},
+        {"BANDS", "count,", "BANDS=count,: expected a comma-separated list"},
+        {"DATE_FROM", "2020-13-01", "DATE_FROM=2020-13-01: expected YYYY-MM-DD or an ISO 8601 time"},
+        {"DATE_FROM", "2019-02-29", "DATE_FROM=2019-02-29: expected YYYY-MM-DD"},
+        {"DATE_TO", "yesterday", "DATE_TO=yesterday: expected YYYY-MM-DD or an ISO 8601 time"},
+        {"DATE_TO", "2020-1-1", "DATE_TO=2020-1-1: expected YYYY-MM-DD"},
+        {"SPORT", "", "SPORT=: expected a comma-separated list of sport names"},
+        {"SPORT", "running,,cycling", "SPORT=running,,cycling: expected a comma-separated list"},
+        {"SRS", "EPSG:999999", "SRS=EPSG:999999: expected a CRS that PROJ knows"},
+        {"SRS", "not a crs", "SRS=not a crs: expected a CRS that PROJ knows"},
+        {"SRS", "+proj=merc", "SRS=+proj=merc: expected a CRS that PROJ knows"},
+        {"SRS", "", "SRS=: expected a CRS that PROJ knows"},
+        {"COLOR", "red", "COLOR: unknown option (known: ZOOM, BOUNDS, SRS, RESOLUTION, BANDS"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hm_spec *spec = spec_new();
+        hm_band b[HM_BAND_MAX];
+
+        check_error(hm_spec_set(spec, cases[i].key, cases[i].value), HM_EINVAL, cases[i].message);
+        /* Nothing changed. */
+        CU_ASSERT_EQUAL(spec->zoom, -1);
+        CU_ASSERT_EQUAL(spec->threads, 0);
+        CU_ASSERT_EQUAL(spec->has_bounds, 0);
+        CU_ASSERT_PTR_NULL(spec->srs);
+        CU_ASSERT_PTR_NULL(spec->sports);
+        CU_ASSERT_EQUAL(hm_spec_get_bands(spec, b), HM_BAND_MAX);
+        HM_ASSERT_NAN(spec->date_from);
+        HM_ASSERT_NAN(spec->date_to);
+        hm_spec_free(spec);
+    }
+}
+
+static void test_spec__bad_value_is_cut(void)
+{
+    char value[400];
+    hm_spec *spec = spec_new();
+    const hm_error *e;
+
+    memset(value, 'x', sizeof(value) - 1);
+    value[sizeof(value) - 1] = '\0';
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "ZOOM", value), HM_EINVAL);
+    e = hm_ctx_last_error(ctx);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT(strstr(e->message, "...: expected an integer from 0 to 22") != NULL);
+    CU_ASSERT(strlen(e->message) < 200);
+    hm_spec_free(spec);
+}
+
+static void test_spec__set_path(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(hm_spec_set_path(spec, "/data/gpx"), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "/data/gpx");
+    check_error(hm_spec_set_path(spec, ""), HM_EINVAL, "empty source path");
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "/data/gpx");
+    hm_spec_free(spec);
+}
+
+static void test_spec__connection(void)
+{
+    static const struct {
+        const char *name;
+        const char *path;
+        int zoom;          /* expected ZOOM, -1 when not given */
+        const char *sport; /* expected first sport, or NULL */
+        const char *srs;   /* expected SRS, or NULL */
+    } cases[] = {
+        {"HEATMAP:gpx/", "gpx/", -1, NULL, NULL},
+        {"heatmap:gpx/", "gpx/", -1, NULL, NULL},
+        {"HEATMAP:gpx/:ZOOM=14", "gpx/", 14, NULL, NULL},
+        {"HEATMAP:gpx/:ZOOM=14:SPORT=running,cycling:SRS=EPSG:32633:RESOLUTION=10:"
+         "BOUNDS=14.4,46,14.6,46.1",
+         "gpx/", 14, "running", "EPSG:32633"},
+        {"HEATMAP:/vsizip/export.zip/activities:zoom=3", "/vsizip/export.zip/activities", 3, NULL,
+         NULL},
+        {"HEATMAP:/vsicurl/https://example.com/a.zip:ZOOM=2", "/vsicurl/https://example.com/a.zip",
+         2, NULL, NULL},
+        {"HEATMAP:C:\\data\\gpx:ZOOM=5", "C:\\data\\gpx", 5, NULL, NULL},
+        {"HEATMAP:a,b:c", "a,b:c", -1, NULL, NULL},
+        {"HEATMAP:\"/data/odd:ZOOM=1/x\":ZOOM=4", "/data/odd:ZOOM=1/x", 4, NULL, NULL},
+        {"HEATMAP:\"/data/odd:ZOOM=1/x\"", "/data/odd:ZOOM=1/x", -1, NULL, NULL},
+        {"HEATMAP:gpx:SPORT=\"a:B=c\":ZOOM=1", "gpx", 1, "a:b=c", NULL},
+        {"HEATMAP:gpx:SRS=+proj=utm +zone=33 +datum=WGS84 +type=crs", "gpx", -1, NULL,
+         "+proj=utm +zone=33 +datum=WGS84 +type=crs"},
+        {"HEATMAP:gpx:ZOOM=3:ZOOM=4", "gpx", 4, NULL, NULL},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hm_spec *spec = spec_new();
+        int rc = hm_spec_parse_connection(spec, cases[i].name);
+
+        if (rc != HM_OK)
+            fprintf(stderr, "\n  %s: %s\n", cases[i].name, hm_ctx_last_error(ctx)->message);
+        CU_ASSERT_EQUAL_FATAL(rc, HM_OK);
+        CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), cases[i].path);
+        CU_ASSERT_EQUAL(spec->zoom, cases[i].zoom);
+        if (cases[i].sport) {
+            CU_ASSERT_FATAL(spec->nsports > 0);
+            CU_ASSERT_STRING_EQUAL(spec->sports[0], cases[i].sport);
+        } else {
+            CU_ASSERT_EQUAL(spec->nsports, 0);
+        }
+        if (cases[i].srs) {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(spec->srs);
+            CU_ASSERT_STRING_EQUAL(spec->srs, cases[i].srs);
+        } else {
+            CU_ASSERT_PTR_NULL(spec->srs);
+        }
+        hm_spec_free(spec);
+    }
+}
+
+static void test_spec__connection_all_options(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL_FATAL(
+        hm_spec_parse_connection(spec, "HEATMAP:gpx/:ZOOM=14:SPORT=running,cycling:"
+                                       "SRS=EPSG:32633:RESOLUTION=10:BOUNDS=14.4,46,14.6,46.1:"
+                                       "BANDS=hr,count:DATE_FROM=2020-01-01:DATE_TO=2020-01-01:"
+                                       "INCLUDE_VIRTUAL=YES:MAX_GAP=250:THREADS=2"),
+        HM_OK);
+    CU_ASSERT_EQUAL(spec->nsports, 2);
+    CU_ASSERT_STRING_EQUAL(spec->sports[1], "cycling");
+    HM_ASSERT_NEAR(spec->resolution, 10.0, 0);
+    HM_ASSERT_NEAR(spec->bounds[3], 46.1, 0);
+    CU_ASSERT_EQUAL(spec->nbands, 2);
+    CU_ASSERT_EQUAL(spec->bands[0], HM_BAND_HR);
+    HM_ASSERT_NEAR(spec->date_from, DAY_2020_01_01 * 86400.0, 0);
+    HM_ASSERT_NEAR(spec->date_to, (DAY_2020_01_01 + 1) * 86400.0, 0);
+    CU_ASSERT_EQUAL(spec->include_virtual, 1);
+    HM_ASSERT_NEAR(spec->max_gap, 250.0, 0);
+    CU_ASSERT_EQUAL(spec->threads, 2);
+    hm_spec_free(spec);
+}
+
+/* Options set before (open options) are defaults; the string overrides only what it names. */
+static void test_spec__connection_overrides(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "ZOOM", "5"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "THREADS", "3"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_parse_connection(spec, "HEATMAP:gpx:ZOOM=7"), HM_OK);
+    CU_ASSERT_EQUAL(spec->zoom, 7);
+    CU_ASSERT_EQUAL(spec->threads, 3);
+    CU_ASSERT_EQUAL(hm_spec_parse_connection(spec, "HEATMAP:other"), HM_OK);
+    CU_ASSERT_EQUAL(spec->zoom, 7);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "other");
+    hm_spec_free(spec);
+}
+
+static void test_spec__connection_errors(void)
+{
+    static const struct {
+        const char *name;
+        const char *message;
+    } cases[] = {
+        {"GPX:gpx", "'GPX:gpx' does not start with HEATMAP:"},
+        {"HEATMAP", "does not start with HEATMAP:"},
+        {"HEATMAP:", "no path in 'HEATMAP:' (expected HEATMAP:<path>[:KEY=VALUE...])"},
+        {"HEATMAP::ZOOM=3", "expected HEATMAP:<path>[:KEY=VALUE...]"},
+        {"HEATMAP:\"\"", "expected HEATMAP:<path>[:KEY=VALUE...]"},
+        {"HEATMAP:gpx:ZOOM=abc", "ZOOM=abc: expected an integer from 0 to 22"},
+        {"HEATMAP:gpx:ZOOM=", "ZOOM=: expected an integer from 0 to 22"},
+        {"HEATMAP:gpx:FOO=1", "FOO: unknown option"},
+        {"HEATMAP:\"gpx", "unterminated quote in 'HEATMAP:\"gpx'"},
+        {"HEATMAP:\"gpx\"x", "expected ':KEY=VALUE' or the end after a closing quote"},
+        {"HEATMAP:\"gpx\":", "expected ':KEY=VALUE' or the end after a closing quote"},
+        {"HEATMAP:gpx:SPORT=\"a", "unterminated quote"},
+        {"HEATMAP:gpx:ZOOM=3:SPORT=\"a\"b", "after a closing quote"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hm_spec *spec = spec_new();
+
+        CU_ASSERT_EQUAL(hm_spec_set_path(spec, "before"), HM_OK);
+        check_error(hm_spec_parse_connection(spec, cases[i].name), HM_EINVAL, cases[i].message);
+        /* The path changes only when the whole string is valid. */
+        CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "before");
+        hm_spec_free(spec);
+    }
+}
+
+/* ---- allocation failures ------------------------------------------------- */
+
+typedef struct fail_alloc {
+    long fail_at; /* allocation number that fails (0-based); -1 = never */
+    long count;   /* allocations so far */
+    long live;    /* blocks not yet freed */
+} fail_alloc;
+
+static void *fa_malloc(size_t size, void *payload)
+{
+    fail_alloc *fa = payload;
+    void *p;
+
+    if (fa->count++ == fa->fail_at)
+        return NULL;
+    p = malloc(size);
+    if (p)
+        fa->live++;
+    return p;
+}
+
+static void *fa_realloc(void *ptr, size_t size, void *payload)
+{
+    fail_alloc *fa = payload;
+    void *p;
+
+    if (fa->count++ == fa->fail_at)
+        return NULL;
+    p = realloc(ptr, size);
+    if (p && !ptr)
+        fa->live++;
+    return p;
+}
+
+static void fa_free(void *ptr, void *payload)
+{
+    fail_alloc *fa = payload;
+
+    if (ptr)
+        fa->live--;
+    free(ptr);
+}
+
+static int run_connection(fail_alloc *fa)
+{
+    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_ctx *c = NULL;
+    hm_spec *spec = NULL;
+    int rc;
+
+    if (hm_ctx_new(&c, &a) != HM_OK)
+        return HM_ENOMEM;
+    rc = hm_spec_new(&spec, c);
+    if (rc == HM_OK)
+        rc = hm_spec_parse_connection(spec, "HEATMAP:gpx/:SPORT=running,cycling,hiking,"
+                                            "swimming,rowing,a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q:"
+                                            "SRS=EPSG:32633:ZOOM=4");
+    if (rc == HM_OK)
+        rc = hm_spec_set(spec, "SPORT", "walking");
+    hm_spec_free(spec);
+    hm_ctx_free(c);
+    return rc;
+}
+
+static void test_spec__alloc_failures(void)
+{
+    fail_alloc fa = {-1, 0, 0};
+    long total, i;
+
+    CU_ASSERT_EQUAL_FATAL(run_connection(&fa), HM_OK);
+    CU_ASSERT_EQUAL(fa.live, 0);
+    total = fa.count;
+    CU_ASSERT(total > 5);
+    for (i = 0; i < total; i++) {
+        fail_alloc f = {i, 0, 0};
+
+        CU_ASSERT_EQUAL(run_connection(&f), HM_ENOMEM);
+        CU_ASSERT_EQUAL(f.live, 0);
+    }
+}
+
+static void test_spec__cleanup(void)
+{
+    hm_ctx_free(ctx);
+    ctx = NULL;
+}
+
+void hm_test_spec_suite(void)
+{
+    static CU_TestInfo tests[] = {
+        {"test_spec__defaults", test_spec__defaults},
+        {"test_spec__option_table", test_spec__option_table},
+        {"test_spec__scalars", test_spec__scalars},
+        {"test_spec__booleans", test_spec__booleans},
+        {"test_spec__bounds", test_spec__bounds},
+        {"test_spec__bands", test_spec__bands},
+        {"test_spec__dates", test_spec__dates},
+        {"test_spec__sports", test_spec__sports},
+        {"test_spec__srs", test_spec__srs},
+        {"test_spec__bad_values", test_spec__bad_values},
+        {"test_spec__bad_value_is_cut", test_spec__bad_value_is_cut},
+        {"test_spec__set_path", test_spec__set_path},
+        {"test_spec__connection", test_spec__connection},
+        {"test_spec__connection_all_options", test_spec__connection_all_options},
+        {"test_spec__connection_overrides", test_spec__connection_overrides},
+        {"test_spec__connection_errors", test_spec__connection_errors},
+        {"test_spec__alloc_failures", test_spec__alloc_failures},
+        {"test_spec__cleanup", test_spec__cleanup},
+        CU_TEST_INFO_NULL,
+    };
+    hm_test_add_suite("spec", tests);
+}

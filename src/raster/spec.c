@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The options of a heatmap raster: one table (name, type, description,
+ * default, setter) that both validates values (hm_spec_set) and documents
+ * them (hm_spec_get_option, from which the GDAL driver builds its
+ * OpenOptionList), so a key can never be accepted without being documented
+ * or the other way round. Every setter checks its value completely before
+ * touching the spec: a rejected value leaves the previous one in place.
+ *
+ * Also here: the "HEATMAP:" connection string. Its one syntax is
+ *
+ *     HEATMAP:<path>[:KEY=VALUE[:KEY=VALUE...]]
+ *
+ * The path ends at the first ':' followed by an option key and '='
+ * ([A-Za-z_][A-Za-z0-9_]*=), and each value ends the same way, so values
+ * may hold ',' and ':' (SPORT=running,cycling:SRS=EPSG:32633). The path or
+ * a value may be enclosed in double quotes when it contains such a
+ * sequence; quoted text has no escapes and cannot contain '"'. Windows
+ * drive letters ("C:\data") and URLs ("/vsicurl/https://...") need no
+ * quotes because what follows their ':' is not KEY=.
+ *
+ * Numbers are parsed with hm_units__parse_double (locale-independent),
+ * dates with hm_units__parse_iso8601/days_from_civil, and an SRS is checked
+ * by building it with PROJ on a private PROJ context (thread-safe, silent).
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <proj.h>
+
+#include "io/units_int.h"
+#include "raster/spec_int.h"
+
+/* Web Mercator's latitude limit, as BOUNDS accepts it (degrees). */
+#define HM_SPEC_MAX_LAT 85.0511
+#define HM_SPEC_MAX_ZOOM 22
+#define HM_SPEC_MAX_THREADS 64
+/* Characters of a bad value quoted back in a message. */
+#define HM_SPEC_QUOTE_MAX 80
+
+typedef struct option_def option_def;
+typedef int (*option_setter)(hm_spec *spec, const option_def *def, const char *value);
+
+struct option_def {
+    hm_option_info info; /* what hm_spec_get_option() returns */
+    option_setter set;   /* validates and stores a value */
+    const char *expect;  /* end of the error message: "expected ..." */
+};
+
+/* ---- small parsers ------------------------------------------------------- */
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static int equal_ci(const char *a, size_t alen, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < alen; i++)
+        if (b[i] == '\0' || lower(a[i]) != lower(b[i]))
+            return 0;
+    return b[alen] == '\0';
+}
+
+/* Trim white space around s[0..*len): returns the new start, updates *len. */
+static const char *trim(const char *s, size_t *len)
+{
+    while (*len && is_space(s[0])) {
+        s++;
+        (*len)--;
+    }
+    while (*len && is_space(s[*len - 1]))
+        (*len)--;
+    return s;
+}
+
+/* A decimal integer within [lo, hi], surrounding white space allowed. */
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    size_t len = strlen(s);
+    long v = 0;
+    int neg = 0;
+    size_t i = 0;
+
+    s = trim(s, &len);
+    if (len && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        i++;
+    }
+    if (i == len)
+        return -1;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        if (v > 100000000L) /* far beyond any range used here; avoids overflow */
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (neg)
+        v = -v;
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_number(const char *s, size_t len, double *out)
+{
+    if (hm_units__parse_double(s, len, out) != 0 || !isfinite(*out))
+        return -1;
+    return 0;
+}
+
+/* Two ASCII digits at s as a number, or -1. */
+static int two_digits(const char *s)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return -1;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static int is_leap(long y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* "YYYY-MM-DD" exactly (after trimming): days since 1970-01-01, or -1 on mismatch. */
+static int parse_date(const char *s, size_t len, int64_t *days)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int hi, lo, m, d;
+    long y;
+
+    s = trim(s, &len);
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    hi = two_digits(s);
+    lo = two_digits(s + 2);
+    m = two_digits(s + 5);
+    d = two_digits(s + 8);
+    if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1)
+        return -1;
+    y = hi * 100L + lo;
+    if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
+        return -1;
+    *days = hm_units__days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 0;
+}
+
+/*
+ * Split a comma list: calls fn for each item (trimmed, may be empty).
+ * Returns the first non-zero fn result, else 0.
+ */
+static int for_each_item(const char *value, int (*fn)(const char *item, size_t len, void *p),
+                         void *payload)
+{
+    const char *p = value;
+
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        const char *item = trim(p, &len);
+        int rc = fn(item, len, payload);
+
+        if (rc)
+            return rc;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+/* ---- setters ------------------------------------------------------------- */
+
+/* HM_EINVAL with "KEY=VALUE: expected ..." (a long value is cut). */
+static int reject(hm_spec *spec, const option_def *def, const char *value, const char *detail)
+{
+    size_t n = strlen(value);
+    int cut = n > HM_SPEC_QUOTE_MAX;
+
+    return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "%s=%.*s%s: %s", def->info.name,
+                    (int)(cut ? HM_SPEC_QUOTE_MAX : n), value, cut ? "..." : "",
+                    detail ? detail : def->expect);
+}
+
+static int set_zoom(hm_spec *spec, const option_def *def, const char *value)
+{
+    long v;
+
+    if (parse_int(value, 0, HM_SPEC_MAX_ZOOM, &v) != 0)
+        return reject(spec, def, value, NULL);
+    spec->zoom = (int)v;
+    return HM_OK;
+}
+
+static int set_threads(hm_spec *spec, const option_def *def, const char *value)
+{
+    long v;
+
+    if (parse_int(value, 0, HM_SPEC_MAX_THREADS, &v) != 0)
+        return reject(spec, def, value, NULL);
+    spec->threads = (int)v;
+    return HM_OK;
+}
+
+static int set_positive(hm_spec *spec, const option_def *def, const char *value, double *field)
+{
+    double v;
+
+    if (parse_number(value, strlen(value), &v) != 0 || !(v > 0.0))
+        return reject(spec, def, value, NULL);
+    *field = v;
+    return HM_OK;
+}
+
+static int set_resolution(hm_spec *spec, const option_def *def, const char *value)
+{
+    return set_positive(spec, def, value, &spec->resolution);
+}
+
+static int set_max_gap(hm_spec *spec, const option_def *def, const char *value)
+{
+    return set_positive(spec, def, value, &spec->max_gap);
+}
+
+static int set_include_virtual(hm_spec *spec, const option_def *def, const char *value)
+{
+    static const char *const yes[] = {"YES", "TRUE", "ON", "1"};
+    static const char *const no[] = {"NO", "FALSE", "OFF", "0"};
+    size_t len = strlen(value);
+    const char *s = trim(value, &len);
+    size_t i;
+
+    for (i = 0; i < 4; i++) {
+        if (equal_ci(s, len, yes[i])) {
+            spec->include_virtual = 1;
+            return HM_OK;
+        }
+        if (equal_ci(s, len, no[i])) {
+            spec->include_virtual = 0;
+            return HM_OK;
+        }
+    }
+    return reject(spec, def, value, NULL);
+}
+
+typedef struct bounds_acc {
+    double v[4]; /* minlon, minlat, maxlon, maxlat, degrees */
+    int n;       /* numbers read so far; 5 = too many or not a number */
+} bounds_acc;
+
+static int bounds_item(const char *item, size_t len, void *p)
+{
+    bounds_acc *acc = p;
+
+    if (acc->n >= 4 || parse_number(item, len, &acc->v[acc->n]) != 0) {
+        acc->n = 5;
+        return 1;
+    }
+    acc->n++;
+    return 0;
+}
+
+static int set_bounds(hm_spec *spec, const option_def *def, const char *value)
+{
+    bounds_acc acc;
+    const double *b = acc.v;
+
+    memset(&acc, 0, sizeof(acc));
+    for_each_item(value, bounds_item, &acc);
+    if (acc.n != 4)
+        return reject(spec, def, value, NULL);
+    if (b[0] < -180.0 || b[2] > 180.0 || !(b[0] < b[2]))
+        return reject(spec, def, value,
+                      "expected -180 <= minlon < maxlon <= 180 (degrees)");
+    if (b[1] < -HM_SPEC_MAX_LAT || b[3] > HM_SPEC_MAX_LAT || !(b[1] < b[3]))
+        return reject(spec, def, value,
+                      "expected -85.0511 <= minlat < maxlat <= 85.0511 (degrees)");
+    memcpy(spec->bounds, acc.v, sizeof(spec->bounds));
+    spec->has_bounds = 1;
+    return HM_OK;
+}
+
+typedef struct bands_acc {
+    hm_band bands[HM_BAND_MAX]; /* in the order listed */
+    size_t n;                   /* entries in bands */
+    const char *bad;            /* offending item, not NUL-terminated */
+    size_t bad_len;             /* its length */
+    int dup;                    /* 1 when bad is a duplicate, 0 when unknown */
+} bands_acc;
+
+static int bands_item(const char *item, size_t len, void *p)
+{
+    bands_acc *acc = p;
+    size_t i;
+    int b;
+
+    for (b = 0; b < HM_BAND_MAX; b++)
+        if (equal_ci(item, len, hm_band_get_name((hm_band)b)))
+            break;
+    acc->bad = item;
+    acc->bad_len = len;
+    if (b == HM_BAND_MAX)
+        return 1;
+    for (i = 0; i < acc->n; i++) {
+        if (acc->bands[i] == (hm_band)b) {
+            acc->dup = 1;
+            return 1;
+        }
+    }
+    acc->bands[acc->n++] = (hm_band)b;
+    return 0;
+}
+
+static int set_bands(hm_spec *spec, const option_def *def, const char *value)
+{
+    bands_acc acc;
+    char detail[160];
+
+    memset(&acc, 0, sizeof(acc));
+    if (for_each_item(value, bands_item, &acc) != 0) {
+        if (acc.bad_len == 0)
+            snprintf(detail, sizeof(detail), "%s", def->expect);
+        else
+            snprintf(detail, sizeof(detail), acc.dup ? "band '%.*s' is listed twice" :
+                     "unknown band '%.*s' (expected count, log_count, pace, hr, recency)",
+                     (int)(acc.bad_len > 32 ? 32 : acc.bad_len), acc.bad);
+        return reject(spec, def, value, detail);
+    }
+    memcpy(spec->bands, acc.bands, sizeof(spec->bands));
+    spec->nbands = acc.n;
+    return HM_OK;
+}
+
+/* DATE_FROM / DATE_TO: a date covers its whole UTC day; a full time is inclusive. */
+static int parse_date_limit(const char *value, int is_to, double *out)
+{
+    size_t len = strlen(value);
+    int64_t days;
+    double t;
+
+    if (parse_date(value, len, &days) == 0) {
+        *out = (double)(days + (is_to ? 1 : 0)) * 86400.0;
+        return 0;
+    }
+    if (hm_units__parse_iso8601(value, len, &t) != 0 || !isfinite(t))
+        return -1;
+    /* date_to is stored exclusive: the smallest time after t keeps t itself inside. */
+    *out = is_to ? nextafter(t, INFINITY) : t;
+    return 0;
+}
+
+static int set_date_from(hm_spec *spec, const option_def *def, const char *value)
+{
+    double t;
+
+    if (parse_date_limit(value, 0, &t) != 0)
+        return reject(spec, def, value, NULL);
+    spec->date_from = t;
+    return HM_OK;
+}
+
+static int set_date_to(hm_spec *spec, const option_def *def, const char *value)
+{
+    double t;
+
+    if (parse_date_limit(value, 1, &t) != 0)
+        return reject(spec, def, value, NULL);
+    spec->date_to = t;
+    return HM_OK;
+}
+
+static void free_sports(hm_ctx *ctx, char **sports, size_t n)
+{
+    size_t i;
+
+    if (!sports)
+        return;
+    for (i = 0; i < n; i++)
+        hm_ctx__free(ctx, sports[i]);
+    hm_ctx__free(ctx, sports);
+}
+
+typedef struct sport_acc {
+    hm_ctx *ctx;    /* allocator */
+    char **sports;  /* lower-case names, owned */
+    size_t n;       /* entries in sports */
+    size_t cap;     /* capacity of sports */
+    int rc;         /* HM_ENOMEM (raised) or HM_EINVAL (empty item, not raised) */
+} sport_acc;
+
+static int sport_item(const char *item, size_t len, void *p)
+{
+    sport_acc *acc = p;
+    size_t i;
+    char *s;
+
+    if (len == 0) {
+        acc->rc = HM_EINVAL;
+        return 1;
+    }
+    for (i = 0; i < acc->n; i++)
+        if (equal_ci(item, len, acc->sports[i]))
+            return 0; /* a repeated sport changes nothing */
+    if (hm_ctx__grow(acc->ctx, (void **)&acc->sports, &acc->cap, acc->n + 1,
+                     sizeof(*acc->sports)) != HM_OK ||
+        !(s = hm_ctx__strndup(acc->ctx, item, len))) {
+        acc->rc = HM_RAISE_NOMEM(acc->ctx);
+        return 1;
+    }
+    for (i = 0; i < len; i++)
+        s[i] = lower(s[i]);
+    acc->sports[acc->n++] = s;
+    return 0;
+}
+
+static int set_sport(hm_spec *spec, const option_def *def, const char *value)
+{
+    sport_acc acc;
+
+    memset(&acc, 0, sizeof(acc));
+    acc.ctx = spec->ctx;
+    if (for_each_item(value, sport_item, &acc) != 0) {
+        free_sports(spec->ctx, acc.sports, acc.n);
+        return acc.rc == HM_ENOMEM ? acc.rc : reject(spec, def, value, NULL);
+    }
+    free_sports(spec->ctx, spec->sports, spec->nsports);
+    spec->sports = acc.sports;
+    spec->nsports = acc.n;
+    return HM_OK;
+}
+
+/* 0 when PROJ builds a CRS from text; else -1 with PROJ's reason in why. */
+static int check_crs(const char *text, char *why, size_t cap)
+{
+    PJ_CONTEXT *pctx = proj_context_create();
+    PJ *pj;
+    int ok;
+
+    why[0] = '\0';
+    if (!pctx) {
+        snprintf(why, cap, "cannot create a PROJ context");
+        return -1;
+    }
+    proj_log_level(pctx, PJ_LOG_NONE);
+    pj = proj_create(pctx, text);
+    ok = pj && proj_is_crs(pj);
+    if (!pj) {
+        int err = proj_context_errno(pctx);
+        snprintf(why, cap, "%s", err ? proj_context_errno_string(pctx, err) : "");
+    }
+    proj_destroy(pj);
+    proj_context_destroy(pctx);
+    return ok ? 0 : -1;
+}
+
+static int set_srs(hm_spec *spec, const option_def *def, const char *value)
+{
+    size_t len = strlen(value);
+    const char *s = trim(value, &len);
+    char why[128], detail[200];
+    char *copy;
+
+    copy = hm_ctx__strndup(spec->ctx, s, len);
+    if (!copy)
+        return HM_RAISE_NOMEM(spec->ctx);
+    if (len == 0 || check_crs(copy, why, sizeof(why)) != 0) {
+        hm_ctx__free(spec->ctx, copy);
+        snprintf(detail, sizeof(detail), "%s%s%s%s", def->expect, why[0] ? " (" : "", why,
+                 why[0] ? ")" : "");
+        return reject(spec, def, value, detail);
+    }
+    hm_ctx__free(spec->ctx, spec->srs);
+    spec->srs = copy;
+    return HM_OK;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static const option_def options[] = {
+    {{"ZOOM", HM_OPTION_INT,
+      "XYZ zoom level (0-22) of the full-resolution EPSG:3857 grid; default: chosen from the "
+      "extent of the tracks",
+      NULL},
+     set_zoom, "expected an integer from 0 to 22"},
+    {{"BOUNDS", HM_OPTION_STRING,
+      "Area to cover as minlon,minlat,maxlon,maxlat in degrees (WGS84); default: the extent of "
+      "the tracks",
+      NULL},
+     set_bounds, "expected minlon,minlat,maxlon,maxlat in degrees"},
+    {{"SRS", HM_OPTION_STRING,
+      "CRS of the grid, any definition PROJ accepts (EPSG:32633, WKT, PROJ string); default: "
+      "the EPSG:3857 XYZ tile grid",
+      NULL},
+     set_srs, "expected a CRS that PROJ knows"},
+    {{"RESOLUTION", HM_OPTION_FLOAT,
+      "Pixel size at full resolution in SRS units; used with SRS; default: derived from the "
+      "extent",
+      NULL},
+     set_resolution, "expected a number > 0 (SRS units per pixel)"},
+    {{"BANDS", HM_OPTION_STRING,
+      "Bands to expose, comma-separated, in the order wanted: count, log_count, pace, hr, "
+      "recency",
+      "count,log_count,pace,hr,recency"},
+     set_bands, "expected a comma-separated list of count, log_count, pace, hr, recency"},
+    {{"DATE_FROM", HM_OPTION_STRING,
+      "Keep activities from this UTC date (YYYY-MM-DD, from 00:00:00) or ISO 8601 time on "
+      "(inclusive)",
+      NULL},
+     set_date_from, "expected YYYY-MM-DD or an ISO 8601 time"},
+    {{"DATE_TO", HM_OPTION_STRING,
+      "Keep activities up to this UTC date (YYYY-MM-DD, through the end of that day) or "
+      "ISO 8601 time (inclusive)",
+      NULL},
+     set_date_to, "expected YYYY-MM-DD or an ISO 8601 time"},
+    {{"SPORT", HM_OPTION_STRING,
+      "Keep only these sports, comma-separated, case-insensitive (e.g. running,cycling); "
+      "default: every sport",
+      NULL},
+     set_sport, "expected a comma-separated list of sport names"},
+    {{"INCLUDE_VIRTUAL", HM_OPTION_BOOLEAN,
+      "Also draw virtual activities (Zwift-style), whose positions are not places on Earth",
+      "NO"},
+     set_include_virtual, "expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0"},
+    {{"MAX_GAP", HM_OPTION_FLOAT,
+      "Split a track where consecutive fixes are more than this many metres apart",
+      "1000"},
+     set_max_gap, "expected a distance in metres > 0"},
+    {{"THREADS", HM_OPTION_INT,
+      "Threads reading the activity files (0-64); 0 = one per core",
+      "0"},
+     set_threads, "expected an integer from 0 to 64"},
+};
+
+#define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+size_t hm_spec_get_option_count(void)
+{
+    return OPTION_COUNT;
+}
+
+const hm_option_info *hm_spec_get_option(size_t i)
+{
+    assert(i < OPTION_COUNT);
+    return &options[i].info;
+}
+
+/* ---- the spec ------------------------------------------------------------- */
+
+int hm_spec_new(hm_spec **out, hm_ctx *ctx)
+{
+    hm_spec *spec;
+    int b;
+
+    *out = NULL;
+    spec = hm_ctx__calloc(ctx, 1, sizeof(*spec));
+    if (!spec)
+        return HM_RAISE_NOMEM(ctx);
+    spec->ctx = ctx;
+    spec->zoom = -1;
+    spec->date_from = NAN;
+    spec->date_to = NAN;
+    spec->max_gap = 1000.0;
+    for (b = 0; b < HM_BAND_MAX; b++)
+        spec->bands[b] = (hm_band)b;
+    spec->nbands = HM_BAND_MAX;
+    *out = spec;
+    return HM_OK;
+}
+
+void hm_spec_free(hm_spec *spec)
+{
+    if (!spec)
+        return;
+    free_sports(spec->ctx, spec->sports, spec->nsports);
+    hm_ctx__free(spec->ctx, spec->srs);
+    hm_ctx__free(spec->ctx, spec->path);
+    hm_ctx__free(spec->ctx, spec);
+}
+
+/* The option named key[0..len), case-insensitively, or NULL. */
+static const option_def *find_option(const char *key, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < OPTION_COUNT; i++)
+        if (equal_ci(key, len, options[i].info.name))
+            return &options[i];
+    return NULL;
+}
+
+static int set_option(hm_spec *spec, const char *key, size_t key_len, const char *value)
+{
+    const option_def *def = find_option(key, key_len);
+    char known[256];
+    size_t i, used = 0;
+
+    if (def)
+        return def->set(spec, def, value);
+    known[0] = '\0';
+    for (i = 0; i < OPTION_COUNT && used < sizeof(known); i++)
+        used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
+                                 options[i].info.name);
+    return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "%.*s: unknown option (known: %s)",
+                    (int)(key_len > 64 ? 64 : key_len), key, known);
+}
+
+int hm_spec_set(hm_spec *spec, const char *key, const char *value)
+{
+    assert(spec && key && value);
+    return set_option(spec, key, strlen(key), value);
+}
+
+int hm_spec_set_path(hm_spec *spec, const char *path)
+{
+    char *copy;
+
+    assert(spec && path);
+    if (path[0] == '\0')
+        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "empty source path");
+    copy = hm_ctx__strdup(spec->ctx, path);
+    if (!copy)
+        return HM_RAISE_NOMEM(spec->ctx);
+    hm_ctx__free(spec->ctx, spec->path);
+    spec->path = copy;
+    return HM_OK;
+}
+
+const char *hm_spec_get_path(const hm_spec *spec)
+{
+    return spec->path;
+}
+
+size_t hm_spec_get_bands(const hm_spec *spec, hm_band out[HM_BAND_MAX])
+{
+    memcpy(out, spec->bands, spec->nbands * sizeof(*out));
+    return spec->nbands;
+}
+
+/* ---- the connection string ----------------------------------------------- */
+
+#define HM_SPEC_PREFIX "HEATMAP:"
+#define HM_SPEC_PREFIX_LEN 8
+
+static int is_key_start(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static int is_key_char(char c)
+{
+    return is_key_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Length of the key when s starts with KEY=, else 0. */
+static size_t key_length(const char *s)
+{
+    size_t n = 0;
+
+    if (!is_key_start(s[0]))
+        return 0;
+    while (is_key_char(s[n]))
+        n++;
+    return s[n] == '=' ? n : 0;
+}
+
+/* Where an unquoted field that starts at s ends: the '\0' or the ':' before KEY=. */
+static const char *field_end(const char *s)
+{
+    for (; *s; s++)
+        if (*s == ':' && key_length(s + 1))
+            return s;
+    return s;
+}
+
+/*
+ * Read one field (the path or a value) at *p: quoted or not. On success
+ * start and len describe its text and p points at what follows ('\0' or ':').
+ */
+static int read_field(hm_spec *spec, const char *name, const char **p, const char **start,
+                      size_t *len)
+{
+    const char *s = *p;
+
+    if (*s == '"') {
+        const char *close = strchr(s + 1, '"');
+
+        if (!close)
+            return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "unterminated quote in '%s'", name);
+        if (close[1] != '\0' && !(close[1] == ':' && key_length(close + 2)))
+            return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1,
+                            "'%s': expected ':KEY=VALUE' or the end after a closing quote", name);
+        *start = s + 1;
+        *len = (size_t)(close - (s + 1));
+        *p = close + 1;
+        return HM_OK;
+    }
+    *start = s;
+    *p = field_end(s);
+    *len = (size_t)(*p - s);
+    return HM_OK;
+}
+
+int hm_spec_parse_connection(hm_spec *spec, const char *name)
+{
+    const char *p, *start;
+    char *path, *value;
+    size_t len, key_len;
+    int rc;
+
+    assert(spec && name);
+    if (strlen(name) < HM_SPEC_PREFIX_LEN || !equal_ci(name, HM_SPEC_PREFIX_LEN, HM_SPEC_PREFIX))
+        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "'%s' does not start with HEATMAP:",
+                        name);
+    p = name + HM_SPEC_PREFIX_LEN;
+    if ((rc = read_field(spec, name, &p, &start, &len)) != HM_OK)
+        return rc;
+    if (len == 0)
+        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1,
+                        "no path in '%s' (expected HEATMAP:<path>[:KEY=VALUE...])", name);
+    path = hm_ctx__strndup(spec->ctx, start, len);
+    if (!path)
+        return HM_RAISE_NOMEM(spec->ctx);
+    /* Options first: the path only changes when the whole string was valid. */
+    while (*p == ':') {
+        const char *key = p + 1;
+
+        key_len = key_length(key);
+        assert(key_len); /* read_field() and field_end() stop only before KEY= */
+        p = key + key_len + 1;
+        if ((rc = read_field(spec, name, &p, &start, &len)) != HM_OK)
+            break;
+        value = hm_ctx__strndup(spec->ctx, start, len);
+        if (!value) {
+            rc = HM_RAISE_NOMEM(spec->ctx);
+            break;
+        }
+        rc = set_option(spec, key, key_len, value);
+        hm_ctx__free(spec->ctx, value);
+        if (rc != HM_OK)
+            break;
+    }
+    if (rc == HM_OK) {
+        hm_ctx__free(spec->ctx, spec->path);
+        spec->path = path;
+    } else {
+        hm_ctx__free(spec->ctx, path);
+    }
+    return rc;
+}
