@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libgdal-dev gdal-bin python3-gdal libproj-dev
   libxml2-dev zlib1g-dev libpng-dev libcunit1-dev
-  python3-pytest python3-numpy gpsbabel
+  python3-pytest python3-numpy python3-rasterio gpsbabel
 )
 
 missing=()

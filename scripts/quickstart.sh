@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # The main job on generated sample data: install what is missing, build,
-# generate deterministic sample tracks in sample/, and read them.
+# generate deterministic sample tracks in sample/, then read them through the
+# HEATMAP GDAL driver into a GeoTIFF (all bands) and a PNG preview in out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DHEATMAP_WERROR=OFF >/dev/null
+cmake --build build -j"$(nproc)" --target heatmap_cli gdal_HEATMAP >/dev/null
 
-rm -rf sample
+rm -rf sample out
+mkdir -p out
 ./build/heatmap generate sample --seed 1 --activities 60
-./build/heatmap info sample
+./build/heatmap info sample | tail -n 1
+
+export GDAL_DRIVER_PATH="$PWD/build"
+gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE HEATMAP:sample out/heatmap.tif
+gdal_translate -q --config GDAL_PAM_ENABLED NO -of PNG -ot Byte -b 2 -scale \
+  HEATMAP:sample out/heatmap.png
+gdalinfo out/heatmap.tif | grep -E '^Size is|^Band|Description|Unit Type' | head -n 16
+echo "wrote out/heatmap.tif (5 Float32 bands) and out/heatmap.png (log_count preview)"

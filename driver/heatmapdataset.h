@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+//
+// The HEATMAP dataset and band classes: a thin adapter over the engine's
+// hm_raster. The full-resolution dataset owns the hm_raster and one
+// HEATMAPDataset per overview level (created on first use); every dataset,
+// overview or not, owns its own hm_ctx, so that handles used from different
+// threads never share a context. The hm_raster itself is immutable after
+// hm_raster_open() and shared by the engine between handles on the same
+// folder. Derived from GDALDataset, not GDALPamDataset: nothing is ever
+// written next to the tracks or in the working directory.
+
+#ifndef HEATMAPDATASET_H
+#define HEATMAPDATASET_H
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "gdal_priv.h"
+#include "ogr_spatialref.h"
+
+#include <heatmap.h>
+
+class HEATMAPRasterBand;
+
+class HEATMAPDataset final : public GDALDataset
+{
+    friend class HEATMAPRasterBand;
+
+    hm_ctx *m_ctx = nullptr;        //!< owned; this dataset's engine calls
+    hm_spec *m_spec = nullptr;      //!< owned by the full-resolution dataset
+    hm_raster *m_raster = nullptr;  //!< owned by the full-resolution dataset
+    bool m_bOwnsRaster = false;     //!< true for the full-resolution dataset
+    int m_nLevel = 0;               //!< 0, or the overview level (pixels 2^k larger)
+    int m_nBlockSize = 256;         //!< block side, pixels
+    double m_adfGeoTransform[6] = {0, 1, 0, 0, 0, 1};  //!< at this level
+    OGRSpatialReference m_oSRS{};   //!< grid CRS
+    std::vector<hm_band> m_aeBands{};  //!< engine band of each GDAL band, in order
+    int m_nLevelCount = 1;          //!< 1 + native overviews (full-resolution dataset)
+
+    std::mutex m_oOverviewMutex{};  //!< guards the lazy creation of m_apoOverviews
+    bool m_bOverviewsCreated = false;
+    std::vector<std::unique_ptr<HEATMAPDataset>> m_apoOverviews{};
+
+    HEATMAPDataset(HEATMAPDataset *poParent, int nLevel);
+
+    bool Initialize(GDALOpenInfo *poOpenInfo);
+    bool InitializeFromRaster();
+    void SetSourceMetadata();
+    void CreateOverviews();
+
+    int GetNativeOverviewCount() const;
+    HEATMAPDataset *GetNativeOverview(int iOverview);
+    CPLErr ReadBlock(int nBand, int nBlockXOff, int nBlockYOff, void *pImage);
+    int GetCoverageStatus(int nXOff, int nYOff, int nXSize, int nYSize,
+                          int nMaskFlagStop, double *pdfDataPct);
+
+    CPL_DISALLOW_COPY_ASSIGN(HEATMAPDataset)
+
+  public:
+    HEATMAPDataset() = default;
+    ~HEATMAPDataset() override;
+
+    static GDALDataset *Open(GDALOpenInfo *poOpenInfo);
+
+    CPLErr GetGeoTransform(double *padfTransform) override;
+    const OGRSpatialReference *GetSpatialRef() const override;
+    char **GetMetadataDomainList() override;
+};
+
+class HEATMAPRasterBand final : public GDALRasterBand
+{
+    friend class HEATMAPDataset;
+
+    hm_band m_eBand;  //!< which engine band this is
+
+    CPL_DISALLOW_COPY_ASSIGN(HEATMAPRasterBand)
+
+  protected:
+    CPLErr IReadBlock(int nBlockXOff, int nBlockYOff, void *pImage) override;
+    int IGetDataCoverageStatus(int nXOff, int nYOff, int nXSize, int nYSize,
+                               int nMaskFlagStop, double *pdfDataPct) override;
+
+  public:
+    HEATMAPRasterBand(HEATMAPDataset *poDS, int nBand, hm_band eBand);
+
+    double GetNoDataValue(int *pbSuccess = nullptr) override;
+    const char *GetUnitType() override;
+    int GetOverviewCount() override;
+    GDALRasterBand *GetOverview(int iOverview) override;
+};
+
+//! Raise the context's last error (after a call that returned rc) as a CPLError.
+void HEATMAPReportError(hm_ctx *ctx, int rc);
+
+#endif // HEATMAPDATASET_H
