@@ -18,16 +18,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHEATMAP_WERROR=ON \
   -DHEATMAP_SANITIZE=address,undefined >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
 echo "== tests under sanitizers"
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-./build-asan/hm_cunit
-# Python is not built with ASan: preload the runtimes, use malloc, and do not
-# count the interpreter's own leaks. One pytest process per module, as GDAL does.
-asan_rt="$(gcc -print-file-name=libasan.so)"
-ubsan_rt="$(gcc -print-file-name=libubsan.so)"
-for mod in $(cd autotest && find . -name 'test_*.py' -o -name 'heatmap*.py' | grep -v conftest | sort); do
-  (cd autotest && HEATMAP_BUILD_DIR="$PWD/../build-asan" \
-     LD_PRELOAD="$asan_rt $ubsan_rt" PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
-     /usr/bin/python3 -m pytest -q -p no:cacheprovider "$mod")
-done
-echo "== all tests passed"
+# CUnit with leak checking; pytest modules run with the sanitizer runtimes preloaded
+# (see CMakeLists.txt).
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure)
