@@ -35,7 +35,7 @@ case "$DATA/" in
 esac
 
 [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target heatmap_cli hm_bench_raster -j2 >/dev/null
+cmake --build "$BUILD" --target heatmap_cli hm_bench_raster gdal_HEATMAP -j2 >/dev/null
 
 stamp="seed=$SEED activities=$ACTIVITIES regions=$REGIONS"
 if [[ ! -f "$DATA/MANIFEST.csv" || "$(cat "$DATA/.stamp" 2>/dev/null)" != "$stamp" ]]; then
@@ -51,3 +51,21 @@ for kv in $OPTIONS; do
     opts+=(--option "$kv")
 done
 "$BUILD/hm_bench_raster" "$DATA" --blocks "$BLOCKS" --threads "$THREADS" ${opts[@]+"${opts[@]}"}
+
+# The whole raster through GDAL: every band of every block, written as a tiled GeoTIFF.
+if command -v gdal_translate >/dev/null; then
+    out=$(mktemp -d)
+    oo=()
+    for kv in $OPTIONS; do
+        oo+=(-oo "$kv")
+    done
+    for i in 1 2 3; do
+        start=$(date +%s.%N)
+        GDAL_DRIVER_PATH="$BUILD" gdal_translate -q ${oo[@]+"${oo[@]}"} -co TILED=YES \
+            "HEATMAP:$DATA" "$out/heatmap.tif"
+        end=$(date +%s.%N)
+        echo "gdal_translate whole raster (5 bands, open included), run $i: $(echo "$end - $start" | bc) s"
+    done
+    gdalinfo "$out/heatmap.tif" | grep '^Size is'
+    rm -rf "$out"
+fi
