@@ -64,7 +64,7 @@ if command -v gdal_translate >/dev/null; then
         GDAL_DRIVER_PATH="$BUILD" gdal_translate -q ${oo[@]+"${oo[@]}"} -co TILED=YES \
             "HEATMAP:$DATA" "$out/heatmap.tif"
         end=$(date +%s.%N)
-        echo "gdal_translate whole raster (5 bands, open included), run $i: $(echo "$end - $start" | bc) s"
+        echo "gdal_translate whole raster (5 bands, open included), run $i: $(awk "BEGIN{printf \"%.2f\", $end - $start}") s"
     done
     gdalinfo "$out/heatmap.tif" | grep '^Size is'
     rm -rf "$out"
