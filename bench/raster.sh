@@ -12,6 +12,7 @@
 #   REGIONS     towns to spread them over (default 1: the dense case)
 #   BLOCKS      blocks rendered per level (default 300)
 #   THREADS     threads for the throughput figure (default 2)
+#   CPU_TIME    1 times blocks in thread CPU time (steadier on a shared machine)
 #   OPTIONS     extra open options, space-separated KEY=VALUE (e.g. "ZOOM=17")
 #   SEED        generator seed (default 1)
 #   BUILD       build folder (default <repo>/build-bench, configured Release)
@@ -47,6 +48,9 @@ if [[ ! -f "$DATA/MANIFEST.csv" || "$(cat "$DATA/.stamp" 2>/dev/null)" != "$stam
 fi
 
 opts=()
+if [[ "${CPU_TIME:-0}" == 1 ]]; then
+    opts+=(--cpu-time)
+fi
 for kv in $OPTIONS; do
     opts+=(--option "$kv")
 done

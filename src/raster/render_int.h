@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The block renderer: all bands of one block of one level, from the index
- * alone. Re-entrant: every call allocates its own scratch with the
- * caller's context, so any number of threads may render blocks of one
- * index at once.
+ * The window renderer: all bands of a rectangle of one level's global pixel
+ * grid, from the index alone; a block is the common case, a block with a
+ * halo is what the styled mode needs (a glow spreads beyond the block).
+ * Re-entrant: every call allocates its own scratch with the caller's
+ * context, so any number of threads may render windows of one index at
+ * once. Engine only: the driver and apps go through hm_raster_render_block().
  */
 #ifndef HM_RASTER_RENDER_INT_H
 #define HM_RASTER_RENDER_INT_H
@@ -11,9 +13,29 @@
 #include "heatmap/raster.h"
 #include "index/index_int.h"
 
+/* Widest and tallest window, pixels: a block and a halo of 128 px on every side. The
+ * scratch is about 56 bytes a pixel (14 MiB at the maximum). */
+#define HM_RENDER_MAX_WINDOW 512
+
 /*
- * Render block (block_x, block_y) of `level` (HM_GRID_BLOCK pixels square).
- * Pixels at or beyond (level_w, level_h) are filled as empty pixels.
+ * Render the window [x0, x0 + w) x [y0, y0 + h) of `level`'s global pixel
+ * grid (pixel (i, j) is [i, i+1) x [j, j+1) in the level's coordinates).
+ * The window may lie partly or wholly outside the level's size: whatever
+ * data is there is drawn, nothing is clipped to the level. A pixel holds the
+ * same values whichever window (or block) it is rendered in.
+ * @param level 0 .. index->nlevels - 1.
+ * @param w, h 1 .. HM_RENDER_MAX_WINDOW.
+ * @param bands HM_BAND_MAX buffers of w * h floats, row major (pixel (x0 + x, y0 + y) at
+ *        y * w + x); NULL skips a band.
+ * @return HM_OK, HM_EINVAL (w or h out of range) or HM_ENOMEM (raised on ctx).
+ */
+int hm_render__window(hm_ctx *ctx, const hm_index *index, int level, int64_t x0, int64_t y0, int w,
+                      int h, float *const bands[HM_BAND_MAX]);
+
+/*
+ * Render block (block_x, block_y) of `level` (HM_GRID_BLOCK pixels square):
+ * the window at (block_x, block_y) * HM_GRID_BLOCK, except that pixels at
+ * or beyond (level_w, level_h) are filled as empty pixels.
  * @param bands HM_BAND_MAX buffers of HM_GRID_BLOCK^2 floats, row major; NULL skips a band.
  * @return HM_OK or HM_ENOMEM (raised on ctx).
  */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Tests of src/index/lod.c: simplification keeps run ends, straight lines and
- * attribute sums exactly, and on tracks where it cannot change the answer,
- * the counts rendered at level k equal a brute-force count of the distinct
- * activities whose original (level-0) segments meet each coarse pixel's
- * footprint.
+ * attribute sums exactly, and the counts rendered at level k equal a
+ * brute-force count of the distinct activities whose original (level-0)
+ * segments meet each coarse pixel's footprint: on tame tracks, and on dense
+ * walks turning sharply next to pixel corners, where a plain half-pixel
+ * corridor gets hundreds of pixels wrong.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -248,6 +249,136 @@ static void test_lod__counts_match_brute_force(void)
     hm_ctx_free(ctx);
 }
 
+/*
+ * Brute-force counts of the distinct activities per pixel of level k, from level-0 runs:
+ * every segment is tested against each level-k pixel of its bounding box with Liang-Barsky
+ * (closed squares: the inputs are random doubles, never exactly on a pixel line), an
+ * activity counted once per pixel through a stamp. count and stamp hold w * w entries.
+ */
+static void brute_counts(int *count, int *stamp, int w, int k, const hm_runs *r0)
+{
+    double cell = (double)(1 << k);
+    size_t run, i;
+
+    memset(count, 0, (size_t)w * w * sizeof(*count));
+    memset(stamp, 0, (size_t)w * w * sizeof(*stamp));
+    for (run = 0; run < r0->nruns; run++) {
+        int tag = (int)r0->run_act[run] + 1;
+        for (i = r0->run_first[run]; i + 1 < r0->run_first[run + 1]; i++) {
+            const double *p = r0->xy + 2 * i;
+            int x0 = (int)floor(fmin(p[0], p[2]) / cell), x1 = (int)floor(fmax(p[0], p[2]) / cell);
+            int y0 = (int)floor(fmin(p[1], p[3]) / cell), y1 = (int)floor(fmax(p[1], p[3]) / cell);
+            int x, y;
+            for (y = y0; y <= y1; y++)
+                for (x = x0; x <= x1; x++) {
+                    size_t px = (size_t)y * w + x;
+                    if (x < 0 || y < 0 || x >= w || y >= w || stamp[px] == tag)
+                        continue;
+                    if (!seg_meets_box(p, x * cell, y * cell, (x + 1) * cell, (y + 1) * cell))
+                        continue;
+                    stamp[px] = tag;
+                    count[px]++;
+                }
+        }
+    }
+}
+
+static void test_lod__dense_corners_exact(void)
+{
+    /* Random walks sampled densely (steps of 0.15..0.9 level-0 px, jittered) from one
+     * target to the next, every target within a fraction of a pixel of a pixel corner of
+     * level 1..4 and a few pixels of that level away, so the walk turns sharply right
+     * there: where a corridor of half a pixel cuts or overshoots the corner, it changes
+     * which coarse pixels the line meets. Activities overlap in one small area, and some
+     * have two runs. Every pixel of levels 1..4 must count exactly the activities whose
+     * original points meet it. */
+    enum { NACT = 48, NRUN = 64, LEVELS = 5, W0 = 384, MAXP = 200000 };
+    static double pts[2 * MAXP];
+    static int count[W0 * W0], stamp[W0 * W0];
+    const double *xy[NRUN];
+    size_t n[NRUN], used = 0;
+    uint32_t act[NRUN];
+    double starts[NACT];
+    hm_runs runs;
+    hm_index *idx;
+    hm_ctx *ctx;
+    size_t i, a;
+    int k, bad[LEVELS] = {0}, on[LEVELS] = {0};
+
+    rng_state = 0x5EED0F5C0FFEEull;
+    for (i = 0; i < NRUN; i++) {
+        double x = 40 + rnd() * (W0 - 80), y = 40 + rnd() * (W0 - 80);
+        int leg, legs = 6 + (int)(rnd() * 10);
+        xy[i] = pts + 2 * used;
+        n[i] = 0;
+        act[i] = (uint32_t)(i * NACT / NRUN);
+        for (leg = 0; leg < legs; leg++) {
+            int lk = 1 + (int)(rnd() * 4);
+            double cell = (double)(1 << lk), tx, ty, dx, dy, dist;
+            /* A corner of level lk 1..6 of its pixels away, then off it by up to 0.3 px. */
+            tx = floor((x + (rnd() - 0.5) * 12 * cell) / cell) * cell;
+            ty = floor((y + (rnd() - 0.5) * 12 * cell) / cell) * cell;
+            tx = fmin(fmax(tx, 16.0), W0 - 16.0) + (rnd() - 0.5) * 0.6 * cell * rnd();
+            ty = fmin(fmax(ty, 16.0), W0 - 16.0) + (rnd() - 0.5) * 0.6 * cell * rnd();
+            dx = tx - x, dy = ty - y;
+            dist = sqrt(dx * dx + dy * dy);
+            while (dist > 0.0 && used < MAXP) {
+                double step = 0.15 + rnd() * 0.75;
+                pts[2 * used] = x + (rnd() - 0.5) * 0.1;
+                pts[2 * used + 1] = y + (rnd() - 0.5) * 0.1;
+                used++, n[i]++;
+                if (step >= dist)
+                    break;
+                x += dx / dist * step, y += dy / dist * step;
+                dx = tx - x, dy = ty - y;
+                dist = sqrt(dx * dx + dy * dy);
+            }
+            x = tx, y = ty;
+        }
+        if (used < MAXP) { /* the last target */
+            pts[2 * used] = x, pts[2 * used + 1] = y;
+            used++, n[i]++;
+        }
+        CU_ASSERT_FATAL(n[i] >= 2 && used < MAXP);
+    }
+    for (a = 0; a < NACT; a++)
+        starts[a] = NAN;
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    make_runs(&runs, ctx, xy, n, act, NRUN);
+    /* Keep a copy of the original points: the index merges level 0 in place. */
+    {
+        hm_runs orig;
+        make_runs(&orig, ctx, xy, n, act, NRUN);
+        CU_ASSERT_FATAL(hm_index__build(&idx, ctx, &runs, starts, NACT, LEVELS) == HM_OK);
+        for (k = 1; k < LEVELS; k++) {
+            int wk = W0 >> k, bx, by;
+            brute_counts(count, stamp, wk, k, &orig);
+            for (by = 0; by * B < wk; by++)
+                for (bx = 0; bx * B < wk; bx++) {
+                    int x, y;
+                    CU_ASSERT_FATAL(hm_render__block(ctx, idx, k, wk, wk, bx, by, bands) == HM_OK);
+                    for (y = 0; y < B && by * B + y < wk; y++)
+                        for (x = 0; x < B && bx * B + x < wk; x++) {
+                            int expect = count[(by * B + y) * wk + bx * B + x];
+                            bad[k] += band_mem[HM_BAND_COUNT][y * B + x] != (float)expect;
+                            on[k] += expect > 0;
+                        }
+                }
+            /* Simplified all the same (level 1 drops the dense sampling). */
+            CU_ASSERT(idx->levels[k].runs.npoints < idx->levels[k - 1].runs.npoints);
+            if (k == 1)
+                CU_ASSERT(idx->levels[1].runs.npoints < idx->levels[0].runs.npoints / 8);
+        }
+        hm_runs__free(&orig, ctx);
+    }
+    for (k = 1; k < LEVELS; k++) {
+        CU_ASSERT_EQUAL(bad[k], 0);
+        CU_ASSERT(on[k] > (W0 >> k) * (W0 >> k) / 8); /* a dense tangle, not a few lines */
+    }
+    hm_index__free(idx);
+    hm_ctx_free(ctx);
+}
+
 static void test_lod__shape_vertices_kept(void)
 {
     /* The same gentle arc (0.3 px from its chord at level 1), sampled every 6 level-0 px (3 px
@@ -372,6 +503,7 @@ void hm_test_lod_suite(void)
     static CU_TestInfo tests[] = {
         {"test_lod__straight_line_exact", test_lod__straight_line_exact},
         {"test_lod__counts_match_brute_force", test_lod__counts_match_brute_force},
+        {"test_lod__dense_corners_exact", test_lod__dense_corners_exact},
         {"test_lod__shape_vertices_kept", test_lod__shape_vertices_kept},
         {"test_lod__merge_pixels_exact", test_lod__merge_pixels_exact},
         {"test_lod__total_size_bounded", test_lod__total_size_bounded},

@@ -512,6 +512,131 @@ static void test_render__partial_block_and_null_bands(void)
     hm_ctx_free(ctx);
 }
 
+/* ---- windows ---------------------------------------------------------------- */
+
+static float win_mem[HM_BAND_MAX][HM_RENDER_MAX_WINDOW * HM_RENDER_MAX_WINDOW];
+static float *const win_bands[HM_BAND_MAX] = {win_mem[0], win_mem[1], win_mem[2], win_mem[3],
+                                              win_mem[4]};
+
+static int same_value(float a, float b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+/*
+ * Render the window, then every block it overlaps twice: as a block of a level too big to
+ * blank anything (the window's pixels everywhere) and as a block of the real level_w x level_h
+ * level (the window's pixels before the level's ends, empty at and beyond them). Blocks left
+ * of or above the level have negative numbers. Returns the pixel values that differ.
+ */
+static int compare_window(hm_ctx *ctx, const hm_index *idx, int level, int level_w, int level_h,
+                          int64_t x0, int64_t y0, int w, int h)
+{
+    int64_t bx, by;
+    int bad = 0, real;
+
+    CU_ASSERT_FATAL(hm_render__window(ctx, idx, level, x0, y0, w, h, win_bands) == HM_OK);
+    for (by = (y0 >= 0 ? y0 : y0 - B + 1) / B; by * B < y0 + h; by++)
+        for (bx = (x0 >= 0 ? x0 : x0 - B + 1) / B; bx * B < x0 + w; bx++)
+            for (real = 0; real < 2; real++) {
+                int64_t gx, gy;
+                CU_ASSERT_FATAL(hm_render__block(ctx, idx, level, real ? level_w : 1 << 30,
+                                                 real ? level_h : 1 << 30, (int)bx, (int)by,
+                                                 all_bands) == HM_OK);
+                for (gy = by * B; gy < (by + 1) * B; gy++)
+                    for (gx = bx * B; gx < (bx + 1) * B; gx++) {
+                        size_t pb = (size_t)((gy - by * B) * B + (gx - bx * B));
+                        size_t pw = (size_t)((gy - y0) * w + (gx - x0));
+                        int inside = gx < level_w && gy < level_h, b; /* only ends clip */
+                        if (gx < x0 || gy < y0 || gx >= x0 + w || gy >= y0 + h)
+                            continue;
+                        for (b = 0; b < HM_BAND_MAX; b++) {
+                            if (real && !inside) /* empty: no count, no value */
+                                bad += !same_value(band_mem[b][pb], b < 2 ? 0.0f : NAN);
+                            else
+                                bad += !same_value(win_mem[b][pw], band_mem[b][pb]);
+                        }
+                    }
+            }
+    return bad;
+}
+
+static void test_render__window_matches_blocks(void)
+{
+    /* Random tracks in and around a 500 x 470 level 0 (some beyond every edge), with
+     * attributes and start times; windows straddling blocks, partly or wholly outside the
+     * level, thin, tiny and as large as allowed, at levels 0 and 1. */
+    enum { NT = 40, NP = 8, NACT = 12 };
+    static const int64_t wins[][4] = {
+        {200, 190, 120, 100},   /* straddles four blocks */
+        {0, 0, 256, 256},       /* exactly a block */
+        {-128, -128, 512, 512}, /* the largest, beyond the level's start */
+        {-60, 300, 90, 250},    /* across the west edge and two block rows */
+        {430, 400, 140, 130},   /* across the level's east and south ends */
+        {600, -200, 64, 64},    /* wholly outside the level, where tracks still are */
+        {250, 0, 12, 470},      /* along the seam at x = 256 */
+        {17, 255, 512, 1},      /* one row, along the block row's end */
+        {255, 255, 1, 1},       /* one pixel, at a block corner */
+    };
+    static double xy[NT][2 * NP];
+    static hm_seg_attr attr[NT][NP];
+    double start[NACT];
+    trk t[NT];
+    hm_ctx *ctx;
+    hm_index *idx;
+    size_t i, j;
+    int level, bad = 0, hits = 0;
+
+    rng_state = 0x0DDBA11CAFEull;
+    for (i = 0; i < NACT; i++)
+        start[i] = i % 5 == 4 ? NAN : 1.6e9 + rnd() * 1e8;
+    for (i = 0; i < NT; i++) {
+        double x = rnd() * 800.0 - 150.0, y = rnd() * 800.0 - 150.0, step = 3.0 + rnd() * 90.0;
+        t[i].xy = xy[i];
+        t[i].n = 2 + (size_t)(rnd() * (NP - 2));
+        t[i].act = (uint32_t)(i * NACT / NT);
+        t[i].attr = attr[i];
+        for (j = 0; j < t[i].n; j++) {
+            xy[i][2 * j] = x;
+            xy[i][2 * j + 1] = y;
+            x += (rnd() - 0.5) * 2 * step;
+            y += (rnd() - 0.5) * 2 * step;
+            attr[i][j].dt = rnd() < 0.2 ? 0.0f : (float)(1.0 + rnd() * 30);
+            attr[i][j].len = attr[i][j].dt > 0 ? (float)(3.0 + rnd() * 100) : 0.0f;
+            attr[i][j].hr_n = rnd() < 0.3 ? 0.0f : 1.0f;
+            attr[i][j].hr_sum = attr[i][j].hr_n * (float)(100 + rnd() * 80);
+        }
+    }
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    idx = make_index(ctx, t, NT, NACT, start, 2);
+    for (level = 0; level < 2; level++) {
+        int lw = (500 + (1 << level) - 1) >> level, lh = (470 + (1 << level) - 1) >> level;
+        for (i = 0; i < sizeof(wins) / sizeof(wins[0]); i++)
+            bad += compare_window(ctx, idx, level, lw, lh, wins[i][0] >> level, wins[i][1] >> level,
+                                  (int)wins[i][2], (int)wins[i][3]);
+        for (i = 0; i < 20; i++) { /* random windows */
+            int64_t x0 = (int64_t)(rnd() * 900) - 300, y0 = (int64_t)(rnd() * 900) - 300;
+            int w = 1 + (int)(rnd() * 300), h = 1 + (int)(rnd() * 300);
+            bad += compare_window(ctx, idx, level, lw, lh, x0, y0, w, h);
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* The largest window sees data on all sides of the level, including beyond it. */
+    CU_ASSERT_FATAL(hm_render__window(ctx, idx, 0, -128, -128, 512, 512, win_bands) == HM_OK);
+    for (i = 0; i < (size_t)512 * 512; i++)
+        hits += win_mem[HM_BAND_COUNT][i] > 0.0f && (i % 512 < 128 || i / 512 < 128);
+    CU_ASSERT(hits > 100);
+    /* Far out there is nothing, and nothing breaks. */
+    CU_ASSERT_FATAL(hm_render__window(ctx, idx, 1, (int64_t)1 << 60, -((int64_t)1 << 60), 7, 5,
+                                      win_bands) == HM_OK);
+    for (i = 0; i < 35; i++) {
+        CU_ASSERT_EQUAL(win_mem[HM_BAND_COUNT][i], 0.0f);
+        HM_ASSERT_NAN(win_mem[HM_BAND_RECENCY][i]);
+    }
+    hm_index__free(idx);
+    hm_ctx_free(ctx);
+}
+
 /* ---- allocation failures ---------------------------------------------------- */
 
 static size_t alloc_n, alloc_fail_at, alloc_live;
@@ -589,6 +714,7 @@ void hm_test_render_suite(void)
         {"test_render__random_vs_brute_force", test_render__random_vs_brute_force},
         {"test_render__dense_tracks_vs_brute_force", test_render__dense_tracks_vs_brute_force},
         {"test_render__partial_block_and_null_bands", test_render__partial_block_and_null_bands},
+        {"test_render__window_matches_blocks", test_render__window_matches_blocks},
         {"test_render__alloc_failures", test_render__alloc_failures},
         CU_TEST_INFO_NULL,
     };
