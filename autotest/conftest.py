@@ -47,6 +47,8 @@ def chdir_to_test_folder(request, monkeypatch):
 @pytest.fixture
 def tmp_vsimem(request):
     path = f"/vsimem/{request.node.name}"
+    # GDAL 3.6 removes only folders that exist as such, not implicit /vsimem/ prefixes.
+    gdal.Mkdir(path, 0o755)
     yield path
     gdal.RmdirRecursive(path)
 

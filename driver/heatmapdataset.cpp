@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 //
 // HEATMAPDataset: open (options, connection string or descriptor, then
-// hm_raster_open), georeferencing, metadata, native overviews and the
-// block read that serves every band of a block from one render.
+// hm_raster_open and, with RENDER, hm_style_new), georeferencing, metadata,
+// native overviews and the block read that serves every band of a block
+// from one render (Float32 bands, or the Byte bands of a styled dataset).
 //
-// Invariants: the full-resolution dataset owns m_spec and m_raster and
-// outlives its overview datasets, which borrow the raster (it is immutable)
-// but own their own hm_ctx. A block is rendered once for all bands: the band
+// Invariants: the full-resolution dataset owns m_spec, m_raster and m_style
+// and outlives its overview datasets, which borrow the raster and the style
+// (both immutable) but own their own hm_ctx. A block is rendered once for all bands: the band
 // GDAL asked for gets the pixels directly, its siblings get theirs through
 // GDAL's block cache (GetLockedBlockRef(..., TRUE)), so a multi-band read
 // never renders the same block twice.
@@ -90,9 +91,9 @@ static hm_ctx *HEATMAPNewContext()
 /*                          construction                                */
 /************************************************************************/
 
-// An overview: same bands and CRS, pixels 2^nLevel times larger, same origin.
+// An overview: same bands (and style) and CRS, pixels 2^nLevel times larger, same origin.
 HEATMAPDataset::HEATMAPDataset(HEATMAPDataset *poParent, int nLevel)
-    : m_raster(poParent->m_raster), m_nLevel(nLevel),
+    : m_raster(poParent->m_raster), m_style(poParent->m_style), m_nLevel(nLevel),
       m_nBlockSize(poParent->m_nBlockSize), m_aeBands(poParent->m_aeBands)
 {
     m_ctx = HEATMAPNewContext();
@@ -103,8 +104,27 @@ HEATMAPDataset::HEATMAPDataset(HEATMAPDataset *poParent, int nLevel)
     m_adfGeoTransform[5] *= dfScale;
     m_oSRS = poParent->m_oSRS;
     eAccess = GA_ReadOnly;
-    for (int i = 0; i < static_cast<int>(m_aeBands.size()); ++i)
-        SetBand(i + 1, new HEATMAPRasterBand(this, i + 1, m_aeBands[i]));
+    CreateBands();
+}
+
+// Float32 bands, one per selected engine band; or the styled Byte bands.
+void HEATMAPDataset::CreateBands()
+{
+    if (m_style == nullptr)
+    {
+        for (int i = 0; i < static_cast<int>(m_aeBands.size()); ++i)
+            SetBand(i + 1, new HEATMAPRasterBand(this, i + 1, m_aeBands[i]));
+        return;
+    }
+    if (hm_style_get_mode(m_style) == HM_RENDER_PALETTE)
+    {
+        SetBand(1, new HEATMAPStyledRasterBand(this, 1, GCI_PaletteIndex));
+        return;
+    }
+    static const GDALColorInterp aeInterp[4] = {GCI_RedBand, GCI_GreenBand, GCI_BlueBand,
+                                                GCI_AlphaBand};
+    for (int i = 0; i < 4; ++i)
+        SetBand(i + 1, new HEATMAPStyledRasterBand(this, i + 1, aeInterp[i]));
 }
 
 HEATMAPDataset::~HEATMAPDataset()
@@ -113,7 +133,10 @@ HEATMAPDataset::~HEATMAPDataset()
     FlushCache(true);
     m_apoOverviews.clear();
     if (m_bOwnsRaster)
+    {
+        hm_style_free(m_style);
         hm_raster_free(m_raster);
+    }
     hm_spec_free(m_spec);  // nullptr in overviews
     hm_ctx_free(m_ctx);
 }
@@ -234,11 +257,16 @@ bool HEATMAPDataset::InitializeFromRaster()
     }
     m_oSRS.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
 
+    const int rc = hm_style_new(&m_style, m_ctx, m_spec);
+    if (rc != HM_OK)
+    {
+        HEATMAPReportError(m_ctx, rc);
+        return false;
+    }
     hm_band aeBands[HM_BAND_MAX];
     const size_t nSelected = hm_spec_get_bands(m_spec, aeBands);
     m_aeBands.assign(aeBands, aeBands + nSelected);
-    for (int i = 0; i < static_cast<int>(nSelected); ++i)
-        SetBand(i + 1, new HEATMAPRasterBand(this, i + 1, m_aeBands[i]));
+    CreateBands();
     return true;
 }
 
@@ -268,6 +296,8 @@ void HEATMAPDataset::SetSourceMetadata()
         SetMetadataItem("HEATMAP_TIME_MIN", HEATMAPFormatTime(sStats.time_min).c_str());
     if (std::isfinite(sStats.time_max))
         SetMetadataItem("HEATMAP_TIME_MAX", HEATMAPFormatTime(sStats.time_max).c_str());
+    if (m_style != nullptr)
+        SetMetadataItem("HEATMAP_RENDER", hm_band_get_name(hm_style_get_band(m_style)));
 
     const hm_collection *psCollection = hm_raster_get_collection(m_raster);
     if (psCollection == nullptr)
@@ -421,6 +451,73 @@ CPLErr HEATMAPDataset::ReadBlock(int nBand, int nBlockXOff, int nBlockYOff, void
     return CE_None;
 }
 
+// Styled: one engine call renders RGBA (or indices) for the block; the band asked
+// for gets its channel, the other channels go to their bands' cached blocks.
+CPLErr HEATMAPDataset::ReadStyledBlock(int nBand, int nBlockXOff, int nBlockYOff, void *pImage)
+{
+    const size_t nPixels = static_cast<size_t>(m_nBlockSize) * m_nBlockSize;
+    GByte *pabyImage = static_cast<GByte *>(pImage);
+
+    CPLDebug("HEATMAP", "render styled level %d block (%d, %d)", m_nLevel, nBlockXOff,
+             nBlockYOff);
+    if (hm_style_get_mode(m_style) == HM_RENDER_PALETTE)
+    {
+        const int rc = hm_style_render_block(m_style, m_raster, m_ctx, m_nLevel, nBlockXOff,
+                                             nBlockYOff, pabyImage);
+        if (rc != HM_OK)
+        {
+            HEATMAPReportError(m_ctx, rc);
+            return CE_Failure;
+        }
+        return CE_None;
+    }
+
+    std::vector<GByte> abyRGBA;
+    try
+    {
+        abyRGBA.resize(nPixels * 4);
+    }
+    catch (const std::bad_alloc &)
+    {
+        CPLError(CE_Failure, CPLE_OutOfMemory, "HEATMAP: out of memory reading a block");
+        return CE_Failure;
+    }
+    const int rc = hm_style_render_block(m_style, m_raster, m_ctx, m_nLevel, nBlockXOff,
+                                         nBlockYOff, abyRGBA.data());
+    if (rc != HM_OK)
+    {
+        HEATMAPReportError(m_ctx, rc);
+        return CE_Failure;
+    }
+    for (size_t i = 0; i < nPixels; ++i)
+        pabyImage[i] = abyRGBA[4 * i + nBand - 1];
+
+    // As in ReadBlock(): siblings only when the cache can hold them, and never over a
+    // block that is already cached.
+    if (GDALGetCacheMax64() <= static_cast<GIntBig>(nPixels) * 4 * 2)
+        return CE_None;
+    for (int iBand = 1; iBand <= 4; ++iBand)
+    {
+        if (iBand == nBand)
+            continue;
+        GDALRasterBlock *poBlock =
+            papoBands[iBand - 1]->TryGetLockedBlockRef(nBlockXOff, nBlockYOff);
+        if (poBlock != nullptr)
+        {
+            poBlock->DropLock();
+            continue;
+        }
+        poBlock = papoBands[iBand - 1]->GetLockedBlockRef(nBlockXOff, nBlockYOff, TRUE);
+        if (poBlock == nullptr)
+            continue;  // the cache refused it: that band will render on demand
+        GByte *pabyDst = static_cast<GByte *>(poBlock->GetDataRef());
+        for (size_t i = 0; i < nPixels; ++i)
+            pabyDst[i] = abyRGBA[4 * i + iBand - 1];
+        poBlock->DropLock();
+    }
+    return CE_None;
+}
+
 int HEATMAPDataset::GetCoverageStatus(int nXOff, int nYOff, int nXSize, int nYSize,
                                       int nMaskFlagStop, double *pdfDataPct)
 {
@@ -437,7 +534,11 @@ int HEATMAPDataset::GetCoverageStatus(int nXOff, int nYOff, int nXSize, int nYSi
         for (int nBX = nXOff / nBS; nBX <= (nX1 - 1) / nBS; ++nBX)
         {
             const int nCols = std::min(nX1, (nBX + 1) * nBS) - std::max(nXOff, nBX * nBS);
-            if (hm_raster_query_block(m_raster, m_nLevel, nBX, nBY))
+            // A styled block may show the glow of data in its neighbours.
+            const int bData = m_style != nullptr
+                                  ? hm_style_query_block(m_style, m_raster, m_nLevel, nBX, nBY)
+                                  : hm_raster_query_block(m_raster, m_nLevel, nBX, nBY);
+            if (bData)
             {
                 nStatus |= GDAL_DATA_COVERAGE_STATUS_DATA;
                 nDataPixels += static_cast<GIntBig>(nRows) * nCols;

@@ -6,7 +6,10 @@
 // overview or not, owns its own hm_ctx, so that handles used from different
 // threads never share a context. The hm_raster itself is immutable after
 // hm_raster_open() and shared by the engine between handles on the same
-// folder. Derived from GDALDataset, not GDALPamDataset: nothing is ever
+// folder. With RENDER, the dataset is styled: the engine's hm_style (owned
+// by the full-resolution dataset, borrowed by overviews, immutable) turns
+// each block into RGBA or palette indices, and the bands are Byte bands
+// (HEATMAPStyledRasterBand) instead of Float32 ones. Derived from GDALDataset, not GDALPamDataset: nothing is ever
 // written next to the tracks or in the working directory.
 
 #ifndef HEATMAPDATASET_H
@@ -22,14 +25,17 @@
 #include <heatmap.h>
 
 class HEATMAPRasterBand;
+class HEATMAPStyledRasterBand;
 
 class HEATMAPDataset final : public GDALDataset
 {
     friend class HEATMAPRasterBand;
+    friend class HEATMAPStyledRasterBand;
 
     hm_ctx *m_ctx = nullptr;        //!< owned; this dataset's engine calls
     hm_spec *m_spec = nullptr;      //!< owned by the full-resolution dataset
     hm_raster *m_raster = nullptr;  //!< owned by the full-resolution dataset
+    hm_style *m_style = nullptr;    //!< owned by the full-resolution dataset; nullptr: Float32 bands
     bool m_bOwnsRaster = false;     //!< true for the full-resolution dataset
     int m_nLevel = 0;               //!< 0, or the overview level (pixels 2^k larger)
     int m_nBlockSize = 256;         //!< block side, pixels
@@ -48,10 +54,12 @@ class HEATMAPDataset final : public GDALDataset
     bool InitializeFromRaster();
     void SetSourceMetadata();
     void CreateOverviews();
+    void CreateBands();
 
     int GetNativeOverviewCount() const;
     HEATMAPDataset *GetNativeOverview(int iOverview);
     CPLErr ReadBlock(int nBand, int nBlockXOff, int nBlockYOff, void *pImage);
+    CPLErr ReadStyledBlock(int nBand, int nBlockXOff, int nBlockYOff, void *pImage);
     int GetCoverageStatus(int nXOff, int nYOff, int nXSize, int nYSize,
                           int nMaskFlagStop, double *pdfDataPct);
 
@@ -86,6 +94,30 @@ class HEATMAPRasterBand final : public GDALRasterBand
 
     double GetNoDataValue(int *pbSuccess = nullptr) override;
     const char *GetUnitType() override;
+    int GetOverviewCount() override;
+    GDALRasterBand *GetOverview(int iOverview) override;
+};
+
+class HEATMAPStyledRasterBand final : public GDALRasterBand
+{
+    friend class HEATMAPDataset;
+
+    GDALColorInterp m_eInterp;                        //!< red, green, blue, alpha or palette index
+    std::unique_ptr<GDALColorTable> m_poColorTable{};  //!< the style's colours (palette mode)
+
+    CPL_DISALLOW_COPY_ASSIGN(HEATMAPStyledRasterBand)
+
+  protected:
+    CPLErr IReadBlock(int nBlockXOff, int nBlockYOff, void *pImage) override;
+    int IGetDataCoverageStatus(int nXOff, int nYOff, int nXSize, int nYSize,
+                               int nMaskFlagStop, double *pdfDataPct) override;
+
+  public:
+    HEATMAPStyledRasterBand(HEATMAPDataset *poDS, int nBand, GDALColorInterp eInterp);
+
+    GDALColorInterp GetColorInterpretation() override;
+    GDALColorTable *GetColorTable() override;
+    double GetNoDataValue(int *pbSuccess = nullptr) override;
     int GetOverviewCount() override;
     GDALRasterBand *GetOverview(int iOverview) override;
 };

@@ -33,6 +33,13 @@ int main(int argc, char **argv)
     hm_test_grid_suite();
     hm_test_render_suite();
     hm_test_raster_suite();
+    hm_test_memo_suite();
+    hm_test_palette_suite();
+    hm_test_normalize_suite();
+    hm_test_glow_suite();
+    hm_test_stats_suite();
+    hm_test_style_suite();
+    hm_test_png_suite();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     if (argc > 1)

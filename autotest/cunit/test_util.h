@@ -26,6 +26,13 @@ void hm_test_index_suite(void);
 void hm_test_grid_suite(void);
 void hm_test_render_suite(void);
 void hm_test_raster_suite(void);
+void hm_test_memo_suite(void);
+void hm_test_palette_suite(void);
+void hm_test_normalize_suite(void);
+void hm_test_glow_suite(void);
+void hm_test_stats_suite(void);
+void hm_test_style_suite(void);
+void hm_test_png_suite(void);
 
 /* Register a suite and its tests; tests is a NULL-name-terminated CU_TestInfo array. */
 void hm_test_add_suite(const char *name, CU_TestInfo *tests);

@@ -110,6 +110,25 @@ int hm_spec_read_descriptor(hm_spec *spec, const char *descriptor_path);
 /** 1 when the first bytes of a file look like a descriptor document. */
 int hm_spec_sniff_descriptor(const void *head, size_t len);
 
+/**
+ * Set the source from what a user typed: a "HEATMAP:" connection string, the
+ * path of a descriptor file (recognised by its content), or a plain path.
+ * @return HM_OK, HM_EINVAL, HM_EPARSE (bad descriptor), HM_EIO.
+ */
+int hm_spec_parse_source(hm_spec *spec, const char *text);
+
+/**
+ * Write the spec as a descriptor document (<HeatmapDataset>, every option
+ * that differs from its default). <Source> is the spec's path as it is (a
+ * relative one resolves against the descriptor's folder when read back);
+ * options are written as they were given (trimmed), in table order, so the
+ * document reads back (hm_spec_parse_descriptor) into an equal spec.
+ * @param out receives a NUL-terminated string; free with hm_ctx_free_mem().
+ * @return HM_OK, HM_EINVAL (no path, or a path or value XML cannot carry:
+ *         not UTF-8, control characters, white space at an end), HM_ENOMEM.
+ */
+int hm_spec_write_descriptor(char **out, hm_ctx *ctx, const hm_spec *spec);
+
 /** Bands the spec selects (BANDS=), in order; returns their number (1..HM_BAND_MAX). */
 size_t hm_spec_get_bands(const hm_spec *spec, hm_band out[HM_BAND_MAX]);
 
@@ -176,6 +195,15 @@ int hm_raster_render_block(const hm_raster *raster, hm_ctx *ctx, int level, int 
 
 /** 1 when the block may contain data, 0 when it is certainly empty. Cheap (index only). */
 int hm_raster_query_block(const hm_raster *raster, int level, int block_x, int block_y);
+
+/**
+ * List the blocks of a level that may contain data, from the index alone:
+ * cost follows the data, never the (possibly huge, mostly empty) extent.
+ * @param out receives 2 * *count ints (block_x, block_y pairs, sorted by y
+ *        then x); free with hm_ctx_free_mem().
+ */
+int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *raster, hm_ctx *ctx,
+                           int level);
 
 #ifdef __cplusplus
 }

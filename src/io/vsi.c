@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The default I/O table over GDAL's C VSI API. VSI gives the engine every
- * virtual file system GDAL has (zip archives, HTTP, S3, memory) for free; the
- * engine only ever reads, so nothing is written next to the user's files.
+ * virtual file system GDAL has (zip archives, HTTP, S3, memory) for free.
+ * Sources are only ever read, so nothing is written next to the user's
+ * files; the write side exists for outputs the user names (PNG images).
  */
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -95,4 +96,67 @@ int hm_io__stat_mtime(const hm_ctx *ctx, const char *path, int *is_dir, uint64_t
     *size = (uint64_t)st.st_size;
     *mtime = (int64_t)st.st_mtime;
     return 0;
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+struct hm_io_writer {
+    hm_ctx *ctx;  /* allocator and error sink; borrowed */
+    VSILFILE *fp; /* the open file */
+    char *path;   /* for messages and removal on failure */
+    int failed;   /* 1 once a write failed */
+};
+
+int hm_io__create(hm_io_writer **out, hm_ctx *ctx, const char *path)
+{
+    hm_io_writer *w;
+
+    *out = NULL;
+    w = hm_ctx__calloc(ctx, 1, sizeof(*w));
+    if (!w || !(w->path = hm_ctx__strdup(ctx, path))) {
+        hm_ctx__free(ctx, w);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    w->ctx = ctx;
+    w->fp = VSIFOpenL(path, "wb");
+    if (!w->fp) {
+        hm_ctx__free(ctx, w->path);
+        hm_ctx__free(ctx, w);
+        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot create file");
+    }
+    *out = w;
+    return HM_OK;
+}
+
+int hm_io__write(hm_io_writer *w, const void *buf, size_t n)
+{
+    if (w->failed)
+        return HM_EIO;
+    if (n && VSIFWriteL(buf, 1, n, w->fp) != n) {
+        w->failed = 1;
+        return HM_RAISE(w->ctx, HM_EIO, w->path, 0, -1, "write failed (disk full?)");
+    }
+    return HM_OK;
+}
+
+int hm_io__close(hm_io_writer *w, int discard)
+{
+    hm_ctx *ctx;
+    int rc = HM_OK;
+
+    if (!w)
+        return HM_OK;
+    ctx = w->ctx;
+    if (VSIFCloseL(w->fp) != 0 && !w->failed && !discard) {
+        w->failed = 1;
+        rc = HM_RAISE(ctx, HM_EIO, w->path, 0, -1, "write failed on close (disk full?)");
+    }
+    if (w->failed || discard) {
+        VSIUnlink(w->path);
+        if (rc == HM_OK && !discard)
+            rc = HM_EIO;
+    }
+    hm_ctx__free(ctx, w->path);
+    hm_ctx__free(ctx, w);
+    return rc;
 }

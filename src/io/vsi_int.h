@@ -43,4 +43,25 @@ void hm_io__set_api(hm_ctx *ctx, const hm_io_api *api);
 int hm_io__stat_mtime(const hm_ctx *ctx, const char *path, int *is_dir, uint64_t *size,
                       int64_t *mtime);
 
+/*
+ * Writing, for the engine's outputs (PNG images): create a file, write to
+ * it, close it. Always through GDAL VSI, so /vsimem/ and every writable
+ * virtual file system work; the read table above has no write side (new
+ * members would break existing tables' positional initialisers), and the
+ * tables tests install only ever replace where sources are read from.
+ * Errors are raised on ctx with the path.
+ */
+typedef struct hm_io_writer hm_io_writer;
+
+/* Create (or truncate) path for writing. @return HM_OK or HM_EIO. */
+int hm_io__create(hm_io_writer **out, hm_ctx *ctx, const char *path);
+/* Write n bytes. @return HM_OK or HM_EIO (raised on the writer's context). */
+int hm_io__write(hm_io_writer *w, const void *buf, size_t n);
+/*
+ * Close: flush and release the writer. A failed writer (or discard = 1, to
+ * abandon the output) leaves no file behind. NULL does nothing.
+ * @return HM_OK, or HM_EIO when the final flush or close failed.
+ */
+int hm_io__close(hm_io_writer *w, int discard);
+
 #endif /* HM_IO_VSI_INT_H */

@@ -17,6 +17,12 @@
  * between elements, an attribute other than Option's name) is an error, so
  * a typo such as <Options> cannot be silently ignored.
  *
+ * The same file writes descriptors (hm_spec_write_descriptor: the source
+ * and the text of every option set to something other than its default,
+ * escaped, so that reading it back gives the same spec) and tells what a
+ * user typed apart (hm_spec_parse_source: a connection string, a
+ * descriptor recognised by its content, or a plain path).
+ *
  * Safety: the document is small (at most 1 MiB is read), must be UTF-8
  * without NUL bytes (checked here, so libxml2 never converts encodings and
  * never reports through its global handlers), is parsed with XML_PARSE_NONET
@@ -28,12 +34,14 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include "io/stream_int.h"
+#include "io/vsi_int.h"
 #include "io/xml_util_int.h"
 #include "raster/spec_int.h"
 
@@ -434,4 +442,165 @@ int hm_spec_sniff_descriptor(const void *head, size_t len)
     i += root_len;
     return i < len && (p[i] == '>' || p[i] == '/' || p[i] == ' ' || p[i] == '\t' ||
            p[i] == '\n' || p[i] == '\r');
+}
+
+/* ---- what a user typed ----------------------------------------------------- */
+
+/* Bytes of a file's head looked at to recognise a descriptor (after decompression). */
+#define HM_DESCRIPTOR_SNIFF 1024
+
+int hm_spec_parse_source(hm_spec *spec, const char *text)
+{
+    const hm_io_api *io = hm_io__api(spec->ctx);
+    unsigned char head[HM_DESCRIPTOR_SNIFF];
+    size_t got = 0;
+    uint64_t size;
+    hm_stream *in;
+    int is_dir, sniffed = 0;
+
+    assert(spec && text);
+    if (strncasecmp(text, "HEATMAP:", 8) == 0)
+        return hm_spec_parse_connection(spec, text);
+    /* A file whose content is a descriptor is one; anything else (a folder, an activity
+     * file, a path that does not exist yet) is the source itself, and opening the
+     * raster reports what is wrong with it. */
+    if (text[0] && io->stat(text, &is_dir, &size, io->payload) == 0 && !is_dir) {
+        if (hm_stream__new_file(&in, spec->ctx, text, 0) == HM_OK) {
+            sniffed = hm_stream__peek(in, head, sizeof(head), &got) == HM_OK &&
+                      hm_spec_sniff_descriptor(head, got);
+            hm_stream__free(in);
+        }
+        hm_ctx_clear_error(spec->ctx);
+    }
+    if (sniffed)
+        return hm_spec_read_descriptor(spec, text);
+    return hm_spec_set_path(spec, text);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+typedef struct xbuf {
+    hm_ctx *ctx; /* allocator */
+    char *s;     /* NUL-terminated text */
+    size_t n;    /* length */
+    size_t cap;  /* allocated */
+    int rc;      /* HM_OK, or HM_ENOMEM once an append failed (raised) */
+} xbuf;
+
+static void xb_put(xbuf *b, const char *s, size_t len)
+{
+    if (b->rc != HM_OK)
+        return;
+    if (len > SIZE_MAX - b->n - 1 ||
+        hm_ctx__grow(b->ctx, (void **)&b->s, &b->cap, b->n + len + 1, 1) != HM_OK) {
+        b->rc = HM_ENOMEM;
+        return;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+static void xb_str(xbuf *b, const char *s)
+{
+    xb_put(b, s, strlen(s));
+}
+
+/* Text as XML character data (element content, so quotes stay): markup escaped, and
+ * CR kept as a reference (a parser turns a raw CR into LF). */
+static void xb_escaped(xbuf *b, const char *s, size_t len)
+{
+    const char *end = s + len;
+
+    for (; s < end; s++) {
+        switch (*s) {
+        case '&': xb_str(b, "&amp;"); break;
+        case '<': xb_str(b, "&lt;"); break;
+        case '>': xb_str(b, "&gt;"); break;
+        case '\r': xb_str(b, "&#13;"); break;
+        default: xb_put(b, s, 1); break;
+        }
+    }
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * NULL when text can be written so that it reads back the same: UTF-8,
+ * no character XML 1.0 cannot hold (controls other than tab, LF, CR), no
+ * white space at either end (the reader trims); else what is wrong.
+ */
+static const char *unwritable(const char *text, size_t len)
+{
+    size_t i;
+    long line;
+
+    if (check_utf8((const unsigned char *)text, len, &line) != 0)
+        return "is not UTF-8 text";
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 && !is_ws((char)c))
+            return "holds a control character";
+    }
+    if (len && (is_ws(text[0]) || is_ws(text[len - 1])))
+        return "starts or ends with white space";
+    return NULL;
+}
+
+int hm_spec_write_descriptor(char **out, hm_ctx *ctx, const hm_spec *spec)
+{
+    xbuf b = {ctx, NULL, 0, 0, HM_OK};
+    const char *why;
+    size_t i, n = hm_spec_get_option_count();
+
+    assert(out && spec);
+    *out = NULL;
+    if (!spec->path)
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "no source path to write");
+    if ((why = unwritable(spec->path, strlen(spec->path))) != NULL)
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1,
+                        "the source path %s: it cannot be written to a descriptor", why);
+    xb_str(&b, "<" HM_DESCRIPTOR_ROOT ">\n  <Source>");
+    xb_escaped(&b, spec->path, strlen(spec->path));
+    xb_str(&b, "</Source>\n");
+    for (i = 0; i < n; i++) {
+        const hm_option_info *o = hm_spec_get_option(i);
+        const char *v = hm_spec__get_text(spec, i);
+        size_t len;
+
+        if (!v)
+            continue;
+        /* Setters trim values, so the trimmed text means the same. */
+        len = strlen(v);
+        while (len && is_ws(v[0])) {
+            v++;
+            len--;
+        }
+        while (len && is_ws(v[len - 1]))
+            len--;
+        if (o->default_value && strlen(o->default_value) == len &&
+            strncasecmp(v, o->default_value, len) == 0)
+            continue;
+        if ((why = unwritable(v, len)) != NULL) {
+            hm_ctx__free(ctx, b.s);
+            return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1,
+                            "the value of %s %s: it cannot be written to a descriptor", o->name,
+                            why);
+        }
+        xb_str(&b, "  <Option name=\"");
+        xb_str(&b, o->name);
+        xb_str(&b, "\">");
+        xb_escaped(&b, v, len);
+        xb_str(&b, "</Option>\n");
+    }
+    xb_str(&b, "</" HM_DESCRIPTOR_ROOT ">\n");
+    if (b.rc != HM_OK) {
+        hm_ctx__free(ctx, b.s);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    *out = b.s;
+    return HM_OK;
 }

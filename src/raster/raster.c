@@ -5,15 +5,19 @@
  * everything that does not depend on the block, once; nothing is rasterised
  * until a block is asked for.
  *
- * Sharing. The data of an open raster sits in the process cache under a key
- * made of the source path, every option that changes the result, and the
- * I/O table and allocator in force (another table means other files;
- * another allocator must not free this one's memory). A signature of the
+ * Sharing, in two tiers of the process cache. The parsed files of a source
+ * (hm_sdata) are keyed by the path and the I/O table and allocator in force
+ * (another table means other files; another allocator must not free this
+ * one's memory); the data of a raster (hm_rdata) by that plus every option
+ * that changes the result, and it holds a reference to its source. So a
+ * second handle with the same options costs nothing, and one with another
+ * zoom, grid or filter (`heatmap tiles` opens one raster per zoom) only
+ * cleans and indexes again, without reading a file. A signature of the
  * files (sorted names, sizes, mtimes when the I/O layer gives them) decides
- * whether a cached entry is still current; if not, the data is rebuilt and
- * the old entry lives on only for its current users. BANDS and THREADS are
- * not part of the key: every band is computed anyway, and the result does
- * not depend on how many threads read the files.
+ * whether a cached entry of either tier is still current; if not, it is
+ * rebuilt and the old entry lives on only for its current users. BANDS and
+ * THREADS are not part of the keys: every band is computed anyway, and the
+ * result does not depend on how many threads read the files.
  *
  * Track coordinates are converted once from grid CRS units to level-0
  * pixel coordinates (x east, y south from the origin), so levels are exact
@@ -109,25 +113,30 @@ static void sb_hex(strbuf *b, const void *p, size_t size)
         sb_printf(b, "%02x", c[i]);
 }
 
-/* Everything that makes two opens give different data. */
-static int make_key(hm_ctx *ctx, const hm_spec *spec, char **out)
+/*
+ * Everything that makes two opens read other files (raster = 0: the key of
+ * the parsed source) or give other data (raster = 1: the key of a raster).
+ */
+static int make_key(hm_ctx *ctx, const hm_spec *spec, int raster, char **out)
 {
     strbuf b = {ctx, NULL, 0, 0, HM_OK};
     size_t i;
 
-    sb_printf(&b, "path=%s\nsrs=%s\nzoom=%d\nres=%.17g\n", spec->path, spec->srs ? spec->srs : "",
-              spec->zoom, spec->resolution);
-    if (spec->has_bounds)
-        sb_printf(&b, "bounds=%.17g,%.17g,%.17g,%.17g\n", spec->bounds[0], spec->bounds[1],
-                  spec->bounds[2], spec->bounds[3]);
-    sb_printf(&b, "from=%.17g\nto=%.17g\nvirtual=%d\nmax_gap=%.17g\nsports=", spec->date_from,
-              spec->date_to, spec->include_virtual, spec->max_gap);
-    for (i = 0; spec->sports && i < spec->nsports; i++)
-        sb_printf(&b, "%s,", spec->sports[i]);
-    sb_printf(&b, "\nio=");
+    sb_printf(&b, "%s\npath=%s\nio=", raster ? "raster" : "source", spec->path);
     sb_hex(&b, &ctx->io, sizeof(ctx->io));
     sb_printf(&b, "\nalloc=");
     sb_hex(&b, &ctx->alloc, sizeof(ctx->alloc));
+    if (raster) {
+        sb_printf(&b, "\nsrs=%s\nzoom=%d\nres=%.17g\n", spec->srs ? spec->srs : "", spec->zoom,
+                  spec->resolution);
+        if (spec->has_bounds)
+            sb_printf(&b, "bounds=%.17g,%.17g,%.17g,%.17g\n", spec->bounds[0], spec->bounds[1],
+                      spec->bounds[2], spec->bounds[3]);
+        sb_printf(&b, "from=%.17g\nto=%.17g\nvirtual=%d\nmax_gap=%.17g\nsports=",
+                  spec->date_from, spec->date_to, spec->include_virtual, spec->max_gap);
+        for (i = 0; spec->sports && i < spec->nsports; i++)
+            sb_printf(&b, "%s,", spec->sports[i]);
+    }
     if (b.rc != HM_OK) {
         hm_ctx__free(ctx, b.s);
         return HM_RAISE_NOMEM(ctx);
@@ -207,13 +216,79 @@ static int make_signature(hm_ctx *ctx, const char *path, char **out)
 
 /* ---- shared data ---------------------------------------------------------- */
 
+static void sdata_destroy(hm_cache_entry *e)
+{
+    hm_sdata *s = (hm_sdata *)e;
+    hm_ctx *ctx = s->ctx;
+
+    hm_collection_free(s->collection);
+    hm_ctx__free(ctx, s->entry.key);
+    hm_ctx__free(ctx, s->entry.signature);
+    hm_ctx__free(ctx, s);
+    hm_ctx_free(ctx);
+}
+
+/*
+ * The parsed files of spec->path with one reference for the caller: shared
+ * from the cache when some raster of this process read the same, unchanged
+ * files; read (on spec->threads threads) otherwise.
+ */
+static int source_acquire(hm_sdata **out, hm_ctx *ctx, const hm_spec *spec, const char *key,
+                          const char *sig)
+{
+    hm_read_options ro = HM_READ_OPTIONS_INIT;
+    hm_cache_entry *e = hm_cache__acquire(key, sig);
+    hm_ctx *sctx;
+    hm_sdata *s;
+    int rc;
+
+    *out = NULL;
+    if (e) {
+        *out = (hm_sdata *)e;
+        return HM_OK;
+    }
+    if (hm_ctx__new_child(&sctx, ctx) != HM_OK)
+        return HM_RAISE_NOMEM(ctx);
+    s = hm_ctx__calloc(sctx, 1, sizeof(*s));
+    if (!s) {
+        hm_ctx_free(sctx);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    s->ctx = sctx;
+    s->entry.refs = 1;
+    s->entry.destroy = sdata_destroy;
+    s->entry.key = hm_ctx__strdup(sctx, key);
+    s->entry.signature = hm_ctx__strdup(sctx, sig);
+    if (!s->entry.key || !s->entry.signature) {
+        sdata_destroy(&s->entry);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    /* Warnings while reading (skipped files) go to the opener's log. */
+    hm_ctx_set_log(sctx, ctx->log_fn, ctx->log_payload);
+    ro.threads = spec->threads;
+    rc = hm_collection_read(&s->collection, sctx, spec->path, &ro);
+    hm_ctx_set_log(sctx, NULL, NULL);
+    if (rc != HM_OK) {
+        hm_ctx__copy_error(ctx, sctx);
+        sdata_destroy(&s->entry);
+        return rc;
+    }
+    e = hm_cache__insert(&s->entry);
+    if (e != &s->entry)
+        sdata_destroy(&s->entry); /* another thread read the same files first */
+    *out = (hm_sdata *)e;
+    return HM_OK;
+}
+
 static void rdata_destroy(hm_cache_entry *e)
 {
     hm_rdata *d = (hm_rdata *)e;
     hm_ctx *ctx = d->ctx;
 
+    hm_memo__destroy(&d->memo, ctx);
     hm_index__free(d->index);
-    hm_collection_free(d->collection);
+    if (d->source)
+        hm_cache__release(&d->source->entry);
     hm_ctx__free(ctx, d->wkt);
     hm_ctx__free(ctx, d->entry.key);
     hm_ctx__free(ctx, d->entry.signature);
@@ -238,6 +313,7 @@ static int rdata_new(hm_rdata **out, hm_ctx *parent)
     d->ctx = ctx;
     d->entry.refs = 1;
     d->entry.destroy = rdata_destroy;
+    hm_memo__init(&d->memo);
     *out = d;
     return HM_OK;
 }
@@ -357,68 +433,59 @@ int hm_raster__new_from_files(hm_raster **out, hm_ctx *ctx, const hm_spec *spec,
 
 int hm_raster_open(hm_raster **out, hm_ctx *ctx, const hm_spec *spec)
 {
-    hm_read_options ro = HM_READ_OPTIONS_INIT;
     const hm_file **files = NULL;
     hm_cache_entry *e;
-    char *key = NULL, *sig = NULL;
+    char *key = NULL, *source_key = NULL, *sig = NULL;
     hm_rdata *d = NULL;
+    hm_sdata *source = NULL;
     size_t nfiles, i;
     int rc;
 
     *out = NULL;
     if (!spec->path)
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "no source path");
-    if ((rc = make_key(ctx, spec, &key)) != HM_OK)
-        return rc;
-    if ((rc = make_signature(ctx, spec->path, &sig)) != HM_OK)
-        goto fail;
+    if ((rc = make_key(ctx, spec, 1, &key)) != HM_OK ||
+        (rc = make_key(ctx, spec, 0, &source_key)) != HM_OK ||
+        (rc = make_signature(ctx, spec->path, &sig)) != HM_OK)
+        goto done;
     e = hm_cache__acquire(key, sig);
     if (e) {
-        hm_ctx__free(ctx, key);
-        hm_ctx__free(ctx, sig);
         hm_ctx__log(ctx, HM_LOG_DEBUG, "%s: shared with an open raster", spec->path);
-        return wrap(out, ctx, (hm_rdata *)e);
+        rc = wrap(out, ctx, (hm_rdata *)e);
+        goto done;
     }
-
-    if ((rc = rdata_new(&d, ctx)) != HM_OK)
-        goto fail;
+    if ((rc = source_acquire(&source, ctx, spec, source_key, sig)) != HM_OK)
+        goto done;
+    if ((rc = rdata_new(&d, ctx)) != HM_OK) {
+        hm_cache__release(&source->entry);
+        goto done;
+    }
+    d->source = source; /* the reference is the data's now */
     d->entry.key = hm_ctx__strdup(d->ctx, key);
     d->entry.signature = hm_ctx__strdup(d->ctx, sig);
-    if (!d->entry.key || !d->entry.signature) {
-        rc = HM_RAISE_NOMEM(ctx);
-        rdata_destroy(&d->entry);
-        goto fail;
-    }
-    /* Warnings while reading (skipped files) go to the opener's log. */
-    hm_ctx_set_log(d->ctx, ctx->log_fn, ctx->log_payload);
-    ro.threads = spec->threads;
-    rc = hm_collection_read(&d->collection, d->ctx, spec->path, &ro);
-    if (rc == HM_OK) {
-        nfiles = hm_collection_get_file_count(d->collection);
-        files = hm_ctx__calloc(d->ctx, nfiles ? nfiles : 1, sizeof(*files));
-        if (!files)
-            rc = HM_RAISE_NOMEM(d->ctx);
-        for (i = 0; files && i < nfiles; i++)
-            files[i] = hm_collection_get_file(d->collection, i);
-    }
-    if (rc == HM_OK)
+    nfiles = hm_collection_get_file_count(source->collection);
+    files = hm_ctx__calloc(d->ctx, nfiles ? nfiles : 1, sizeof(*files));
+    if (!d->entry.key || !d->entry.signature || !files) {
+        rc = HM_RAISE_NOMEM(d->ctx);
+    } else {
+        for (i = 0; i < nfiles; i++)
+            files[i] = hm_collection_get_file(source->collection, i);
         rc = rdata_build(d, spec, spec->path, files, nfiles);
+    }
     hm_ctx__free(d->ctx, files);
-    hm_ctx_set_log(d->ctx, NULL, NULL);
     if (rc != HM_OK) {
         hm_ctx__copy_error(ctx, d->ctx);
         rdata_destroy(&d->entry);
-        goto fail;
+        goto done;
     }
     e = hm_cache__insert(&d->entry);
     if (e != &d->entry)
         rdata_destroy(&d->entry); /* another thread built the same data first */
-    hm_ctx__free(ctx, key);
-    hm_ctx__free(ctx, sig);
-    return wrap(out, ctx, (hm_rdata *)e);
+    rc = wrap(out, ctx, (hm_rdata *)e);
 
-fail:
+done:
     hm_ctx__free(ctx, key);
+    hm_ctx__free(ctx, source_key);
     hm_ctx__free(ctx, sig);
     return rc;
 }
@@ -465,7 +532,7 @@ void hm_raster_get_stats(const hm_raster *raster, hm_raster_stats *out)
 
 const hm_collection *hm_raster_get_collection(const hm_raster *raster)
 {
-    return raster->data->collection;
+    return raster->data->source ? raster->data->source->collection : NULL;
 }
 
 const char *hm_raster_get_srs_wkt(const hm_raster *raster)
@@ -476,6 +543,16 @@ const char *hm_raster_get_srs_wkt(const hm_raster *raster)
 const hm_index *hm_raster__get_index(const hm_raster *raster)
 {
     return raster->data->index;
+}
+
+hm_memo *hm_raster__get_memo(const hm_raster *raster)
+{
+    return &raster->data->memo;
+}
+
+const hm_ctx *hm_raster__get_data_ctx(const hm_raster *raster)
+{
+    return raster->data->ctx;
 }
 
 /* ---- blocks --------------------------------------------------------------- */
@@ -516,4 +593,104 @@ int hm_raster_query_block(const hm_raster *raster, int level, int block_x, int b
     box[2] = fmin(box[0] + HM_GRID_BLOCK, (double)w);
     box[3] = fmin(box[1] + HM_GRID_BLOCK, (double)h);
     return hm_index__query_any(d->index, level, box);
+}
+
+/* Blocks [*b0, *b1] of n whose closed extent [b * B, min((b + 1) * B, size)] meets the
+ * closed interval [lo, hi], as hm_raster_query_block() sees them; *b0 > *b1 when none. */
+static void block_range(double lo, double hi, int size, int n, int64_t *b0, int64_t *b1)
+{
+    double first = floor(lo / HM_GRID_BLOCK);
+
+    /* A box starting exactly on a block edge also touches the block before it. */
+    if (first * HM_GRID_BLOCK == lo)
+        first -= 1.0;
+    *b0 = first < 0.0 ? 0 : (int64_t)fmin(first, (double)n);
+    *b1 = hi < 0.0 ? -1 : (int64_t)fmin(floor(hi / HM_GRID_BLOCK), (double)(n - 1));
+    if (lo > (double)size) /* beyond the last (partial) block's edge */
+        *b1 = -1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *raster, hm_ctx *ctx,
+                           int level)
+{
+    const hm_rdata *d = raster->data;
+    const hm_level *lv;
+    uint64_t *keys = NULL;
+    size_t nkeys = 0, cap = 0, i, j, n, squeeze_at = 4096;
+    int w, h, nbx, nby, rc = HM_OK;
+    int *pairs;
+
+    *out = NULL;
+    *count = 0;
+    if (level < 0 || level >= d->grid.level_count)
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "no level %d", level);
+    hm_grid__level_size(&d->grid, level, &w, &h);
+    nbx = (w + HM_GRID_BLOCK - 1) / HM_GRID_BLOCK;
+    nby = (h + HM_GRID_BLOCK - 1) / HM_GRID_BLOCK;
+    lv = &d->index->levels[level];
+    /* Each piece's box (from its points) names the blocks it may touch: the work
+     * follows the pieces, and a piece spans few blocks (HM_PIECE_MAX_EXTENT). */
+    for (i = 0; i < lv->npieces && rc == HM_OK; i++) {
+        const hm_piece *pc = &lv->pieces[i];
+        const double *xy = lv->runs.xy + 2 * (size_t)pc->first;
+        double box[4] = {xy[0], xy[1], xy[0], xy[1]};
+        int64_t x0, x1, y0, y1, bx, by;
+        uint32_t s;
+
+        for (s = 1; s <= pc->nseg; s++) {
+            box[0] = fmin(box[0], xy[2 * s]);
+            box[1] = fmin(box[1], xy[2 * s + 1]);
+            box[2] = fmax(box[2], xy[2 * s]);
+            box[3] = fmax(box[3], xy[2 * s + 1]);
+        }
+        block_range(box[0], box[2], w, nbx, &x0, &x1);
+        block_range(box[1], box[3], h, nby, &y0, &y1);
+        for (by = y0; by <= y1 && rc == HM_OK; by++) {
+            for (bx = x0; bx <= x1; bx++) {
+                if ((rc = hm_ctx__grow(ctx, (void **)&keys, &cap, nkeys + 1, sizeof(*keys))) !=
+                    HM_OK)
+                    break;
+                keys[nkeys++] = (uint64_t)by << 32 | (uint64_t)bx;
+            }
+        }
+        /* Consecutive pieces mostly share blocks: drop repeats now and then to bound
+         * memory by the number of distinct blocks (amortised: the threshold doubles). */
+        if (rc == HM_OK && nkeys >= squeeze_at) {
+            qsort(keys, nkeys, sizeof(*keys), cmp_u64);
+            for (n = 0, j = 0; j < nkeys; j++)
+                if (n == 0 || keys[j] != keys[n - 1])
+                    keys[n++] = keys[j];
+            nkeys = n;
+            squeeze_at = 2 * n > 4096 ? 2 * n : 4096;
+        }
+    }
+    if (rc != HM_OK) {
+        hm_ctx__free(ctx, keys);
+        return rc;
+    }
+    if (nkeys)
+        qsort(keys, nkeys, sizeof(*keys), cmp_u64);
+    for (n = 0, i = 0; i < nkeys; i++)
+        if (n == 0 || keys[i] != keys[n - 1])
+            keys[n++] = keys[i];
+    pairs = hm_ctx__reallocarray(ctx, NULL, n ? 2 * n : 1, sizeof(*pairs));
+    if (!pairs) {
+        hm_ctx__free(ctx, keys);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    for (i = 0; i < n; i++) {
+        pairs[2 * i] = (int)(keys[i] & 0xFFFFFFFFu);
+        pairs[2 * i + 1] = (int)(keys[i] >> 32);
+    }
+    hm_ctx__free(ctx, keys);
+    *out = pairs;
+    *count = n;
+    return HM_OK;
 }

@@ -13,16 +13,29 @@
 #include "index/index_int.h"
 #include "raster/cache_int.h"
 #include "raster/grid_int.h"
+#include "raster/memo_int.h"
+
+/*
+ * The parsed files of one source path, shared through the cache by every
+ * raster made from them (other zooms, grids or filters read nothing again).
+ */
+typedef struct hm_sdata {
+    hm_cache_entry entry;      /* first member: the cache's bookkeeping */
+    hm_ctx *ctx;               /* owned: allocator of the collection's bookkeeping */
+    hm_collection *collection; /* owned */
+} hm_sdata;
 
 typedef struct hm_rdata {
     hm_cache_entry entry;      /* first member: the cache's bookkeeping */
     hm_ctx *ctx;               /* owned: allocator of everything here */
-    hm_collection *collection; /* owned; NULL when built from files given by the caller */
+    hm_sdata *source;          /* one reference held; NULL when built from the caller's files */
     hm_grid grid;              /* level-0 geometry and level count */
     char srs[64];              /* SRS as given, "EPSG:3857" for the web grid */
     char *wkt;                 /* WKT of the grid CRS */
     hm_index *index;           /* runs, pieces and R-trees of every level */
     hm_raster_stats stats;     /* figures for metadata */
+    hm_memo memo;              /* values computed lazily from the above (style statistics);
+                                  the one mutable part, behind its own lock */
 } hm_rdata;
 
 struct hm_raster {
@@ -40,5 +53,15 @@ int hm_raster__new_from_files(hm_raster **out, hm_ctx *ctx, const hm_spec *spec,
 
 /* The index (for tests and tools inside the engine). Borrowed. */
 const hm_index *hm_raster__get_index(const hm_raster *raster);
+
+/* The memo of the raster's shared data (src/raster/memo_int.h). Borrowed. */
+hm_memo *hm_raster__get_memo(const hm_raster *raster);
+
+/*
+ * The shared data's own context: only to make children of it
+ * (hm_ctx__new_child), whose allocations the data may free. Never raise
+ * errors on it: other threads share it. Borrowed.
+ */
+const hm_ctx *hm_raster__get_data_ctx(const hm_raster *raster);
 
 #endif /* HM_RASTER_RASTER_INT_H */

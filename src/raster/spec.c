@@ -6,22 +6,15 @@
  * OpenOptionList), so a key can never be accepted without being documented
  * or the other way round. Every setter checks its value completely before
  * touching the spec: a rejected value leaves the previous one in place.
- *
- * Also here: the "HEATMAP:" connection string. Its one syntax is
- *
- *     HEATMAP:<path>[:KEY=VALUE[:KEY=VALUE...]]
- *
- * The path ends at the first ':' followed by an option key and '='
- * ([A-Za-z_][A-Za-z0-9_]*=), and each value ends the same way, so values
- * may hold ',' and ':' (SPORT=running,cycling:SRS=EPSG:32633). The path or
- * a value may be enclosed in double quotes when it contains such a
- * sequence; quoted text has no escapes and cannot contain '"'. Windows
- * drive letters ("C:\data") and URLs ("/vsicurl/https://...") need no
- * quotes because what follows their ':' is not KEY=.
+ * The text of every accepted value is kept too, so that a descriptor can
+ * be written back (hm_spec_write_descriptor) exactly as the user said it.
  *
  * Numbers are parsed with hm_units__parse_double (locale-independent),
  * dates with hm_units__parse_iso8601/days_from_civil, and an SRS is checked
  * by building it with PROJ on a private PROJ context (thread-safe, silent).
+ * The style keys (RENDER ... GLOW) are checked here value by value (a
+ * palette by parsing it); src/style/style.c gives them their meaning and
+ * their defaults by band. The connection string is in connection.c.
  */
 #include <assert.h>
 #include <math.h>
@@ -32,6 +25,9 @@
 
 #include "io/units_int.h"
 #include "raster/spec_int.h"
+#include "style/glow_int.h"
+#include "style/normalize_int.h"
+#include "style/palette_int.h"
 
 /* Web Mercator's latitude limit, as BOUNDS accepts it (degrees). */
 #define HM_SPEC_MAX_LAT 85.0511
@@ -484,6 +480,118 @@ static int set_srs(hm_spec *spec, const option_def *def, const char *value)
     return HM_OK;
 }
 
+/* ---- style ---------------------------------------------------------------- */
+
+/* The index of value (trimmed, case-insensitive) in names, or -1. */
+static int find_word(const char *value, const char *const *names, int n)
+{
+    size_t len = strlen(value);
+    const char *s = trim(value, &len);
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (equal_ci(s, len, names[i]))
+            return i;
+    return -1;
+}
+
+static int set_render(hm_spec *spec, const option_def *def, const char *value)
+{
+    const char *names[HM_BAND_MAX];
+    int b;
+
+    for (b = 0; b < HM_BAND_MAX; b++)
+        names[b] = hm_band_get_name((hm_band)b);
+    if ((b = find_word(value, names, HM_BAND_MAX)) < 0)
+        return reject(spec, def, value, NULL);
+    spec->render = 1 + b;
+    return HM_OK;
+}
+
+static int set_render_mode(hm_spec *spec, const option_def *def, const char *value)
+{
+    static const char *const names[] = {"RGBA", "PALETTE"}; /* by hm_render_mode */
+    int m = find_word(value, names, 2);
+
+    if (m < 0)
+        return reject(spec, def, value, NULL);
+    spec->render_mode = m;
+    return HM_OK;
+}
+
+static int set_palette(hm_spec *spec, const option_def *def, const char *value)
+{
+    size_t len = strlen(value);
+    const char *s = trim(value, &len);
+    hm_rgba colors[256];
+    char why[256];
+    char *copy;
+
+    copy = hm_ctx__strndup(spec->ctx, s, len);
+    if (!copy)
+        return HM_RAISE_NOMEM(spec->ctx);
+    if (hm_palette__parse(colors, copy, why, sizeof(why)) != 0) {
+        hm_ctx__free(spec->ctx, copy);
+        return reject(spec, def, value, why);
+    }
+    hm_ctx__free(spec->ctx, spec->palette);
+    spec->palette = copy;
+    return HM_OK;
+}
+
+static int set_normalize(hm_spec *spec, const option_def *def, const char *value)
+{
+    const char *names[3];
+    int m;
+
+    for (m = 0; m < 3; m++)
+        names[m] = hm_norm__name((hm_norm_method)m);
+    if ((m = find_word(value, names, 3)) < 0)
+        return reject(spec, def, value, NULL);
+    spec->normalize = 1 + m;
+    return HM_OK;
+}
+
+typedef struct clip_acc {
+    double v[2]; /* low, high */
+    int n;       /* numbers read; 3 = too many or not a number */
+} clip_acc;
+
+static int clip_item(const char *item, size_t len, void *p)
+{
+    clip_acc *acc = p;
+
+    if (acc->n >= 2 || parse_number(item, len, &acc->v[acc->n]) != 0) {
+        acc->n = 3;
+        return 1;
+    }
+    acc->n++;
+    return 0;
+}
+
+static int set_clip(hm_spec *spec, const option_def *def, const char *value)
+{
+    clip_acc acc;
+
+    memset(&acc, 0, sizeof(acc));
+    for_each_item(value, clip_item, &acc);
+    if (acc.n != 2 || !(acc.v[0] >= 0.0 && acc.v[0] < acc.v[1] && acc.v[1] <= 100.0))
+        return reject(spec, def, value, NULL);
+    memcpy(spec->clip, acc.v, sizeof(spec->clip));
+    spec->has_clip = 1;
+    return HM_OK;
+}
+
+static int set_glow(hm_spec *spec, const option_def *def, const char *value)
+{
+    double v;
+
+    if (parse_number(value, strlen(value), &v) != 0 || !(v >= 0.0 && v <= HM_GLOW_MAX_SIGMA))
+        return reject(spec, def, value, NULL);
+    spec->glow = v;
+    return HM_OK;
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const option_def options[] = {
@@ -539,9 +647,48 @@ static const option_def options[] = {
       "Threads reading the activity files (0-64); 0 = one per core",
       "0"},
      set_threads, "expected an integer from 0 to 64"},
+    {{"RENDER", HM_OPTION_STRING,
+      "Show this band as a picture instead of Float32 bands: count, log_count, pace, hr or "
+      "recency. Defaults by band: count and log_count PALETTE=hot NORMALIZE=equalize; pace "
+      "PALETTE=blue NORMALIZE=linear CLIP=2,98 (fast = bright); hr PALETTE=red "
+      "NORMALIZE=linear CLIP=2,98; recency PALETTE=viridis NORMALIZE=linear",
+      NULL},
+     set_render, "expected count, log_count, pace, hr or recency"},
+    {{"RENDER_MODE", HM_OPTION_STRING,
+      "With RENDER: RGBA (4 Byte bands R, G, B, alpha; alpha 0 where there is no data) or "
+      "PALETTE (1 Byte band with a colour table; index 0 = transparent, no data)",
+      "RGBA"},
+     set_render_mode, "expected RGBA or PALETTE"},
+    {{"PALETTE", HM_OPTION_STRING,
+      "With RENDER: hot, blue, red, viridis, greys, or a gradient of position:colour stops "
+      "(positions 0 to 1 increasing, hex RGB, RRGGBB or RRGGBBAA colours) such as "
+      "0:000000;0.5:ff0000;1:ffffff; default: hot (count, log_count), blue (pace), red (hr), "
+      "viridis (recency)",
+      NULL},
+     set_palette, "expected a palette name or a gradient"},
+    {{"NORMALIZE", HM_OPTION_STRING,
+      "With RENDER: linear, log or equalize (histogram equalisation), on statistics of the "
+      "whole level (every block with data, or 1024 of them spread evenly when there are "
+      "more), never per block; default: equalize (count, log_count), linear (pace, hr, "
+      "recency)",
+      NULL},
+     set_normalize, "expected linear, log or equalize"},
+    {{"CLIP", HM_OPTION_STRING,
+      "With RENDER: low,high percentiles of the level's values mapped to the ends of the "
+      "palette (values beyond are clamped), e.g. 2,98; default: 2,98 (pace, hr), 0,100 "
+      "(count, log_count, recency)",
+      NULL},
+     set_clip, "expected low,high percentiles with 0 <= low < high <= 100"},
+    {{"GLOW", HM_OPTION_FLOAT,
+      "With RENDER: Gaussian glow around the tracks, sigma in pixels (0-32); 0 = off",
+      "0"},
+     set_glow, "expected a sigma in pixels from 0 to 32"},
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+/* spec->texts has a slot per option. */
+typedef char option_count_check[OPTION_COUNT <= HM_SPEC_MAX_OPTIONS ? 1 : -1];
 
 size_t hm_spec_get_option_count(void)
 {
@@ -579,9 +726,14 @@ int hm_spec_new(hm_spec **out, hm_ctx *ctx)
 
 void hm_spec_free(hm_spec *spec)
 {
+    size_t i;
+
     if (!spec)
         return;
     free_sports(spec->ctx, spec->sports, spec->nsports);
+    for (i = 0; i < HM_SPEC_MAX_OPTIONS; i++)
+        hm_ctx__free(spec->ctx, spec->texts[i]);
+    hm_ctx__free(spec->ctx, spec->palette);
     hm_ctx__free(spec->ctx, spec->srs);
     hm_ctx__free(spec->ctx, spec->path);
     hm_ctx__free(spec->ctx, spec);
@@ -598,14 +750,28 @@ static const option_def *find_option(const char *key, size_t len)
     return NULL;
 }
 
-static int set_option(hm_spec *spec, const char *key, size_t key_len, const char *value)
+int hm_spec__set_option(hm_spec *spec, const char *key, size_t key_len, const char *value)
 {
     const option_def *def = find_option(key, key_len);
-    char known[256];
+    char known[512];
     size_t i, used = 0;
+    char *text;
+    int rc;
 
-    if (def)
-        return def->set(spec, def, value);
+    if (def) {
+        /* The text is copied first: once the value is set, nothing can fail. */
+        i = (size_t)(def - options);
+        text = hm_ctx__strdup(spec->ctx, value);
+        if (!text)
+            return HM_RAISE_NOMEM(spec->ctx);
+        if ((rc = def->set(spec, def, value)) != HM_OK) {
+            hm_ctx__free(spec->ctx, text);
+            return rc;
+        }
+        hm_ctx__free(spec->ctx, spec->texts[i]);
+        spec->texts[i] = text;
+        return HM_OK;
+    }
     known[0] = '\0';
     for (i = 0; i < OPTION_COUNT && used < sizeof(known); i++)
         used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
@@ -614,10 +780,16 @@ static int set_option(hm_spec *spec, const char *key, size_t key_len, const char
                     (int)(key_len > 64 ? 64 : key_len), key, known);
 }
 
+const char *hm_spec__get_text(const hm_spec *spec, size_t i)
+{
+    assert(i < OPTION_COUNT);
+    return spec->texts[i];
+}
+
 int hm_spec_set(hm_spec *spec, const char *key, const char *value)
 {
     assert(spec && key && value);
-    return set_option(spec, key, strlen(key), value);
+    return hm_spec__set_option(spec, key, strlen(key), value);
 }
 
 int hm_spec_set_path(hm_spec *spec, const char *path)
@@ -644,116 +816,4 @@ size_t hm_spec_get_bands(const hm_spec *spec, hm_band out[HM_BAND_MAX])
 {
     memcpy(out, spec->bands, spec->nbands * sizeof(*out));
     return spec->nbands;
-}
-
-/* ---- the connection string ----------------------------------------------- */
-
-#define HM_SPEC_PREFIX "HEATMAP:"
-#define HM_SPEC_PREFIX_LEN 8
-
-static int is_key_start(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static int is_key_char(char c)
-{
-    return is_key_start(c) || (c >= '0' && c <= '9');
-}
-
-/* Length of the key when s starts with KEY=, else 0. */
-static size_t key_length(const char *s)
-{
-    size_t n = 0;
-
-    if (!is_key_start(s[0]))
-        return 0;
-    while (is_key_char(s[n]))
-        n++;
-    return s[n] == '=' ? n : 0;
-}
-
-/* Where an unquoted field that starts at s ends: the '\0' or the ':' before KEY=. */
-static const char *field_end(const char *s)
-{
-    for (; *s; s++)
-        if (*s == ':' && key_length(s + 1))
-            return s;
-    return s;
-}
-
-/*
- * Read one field (the path or a value) at *p: quoted or not. On success
- * start and len describe its text and p points at what follows ('\0' or ':').
- */
-static int read_field(hm_spec *spec, const char *name, const char **p, const char **start,
-                      size_t *len)
-{
-    const char *s = *p;
-
-    if (*s == '"') {
-        const char *close = strchr(s + 1, '"');
-
-        if (!close)
-            return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "unterminated quote in '%s'", name);
-        if (close[1] != '\0' && !(close[1] == ':' && key_length(close + 2)))
-            return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1,
-                            "'%s': expected ':KEY=VALUE' or the end after a closing quote", name);
-        *start = s + 1;
-        *len = (size_t)(close - (s + 1));
-        *p = close + 1;
-        return HM_OK;
-    }
-    *start = s;
-    *p = field_end(s);
-    *len = (size_t)(*p - s);
-    return HM_OK;
-}
-
-int hm_spec_parse_connection(hm_spec *spec, const char *name)
-{
-    const char *p, *start;
-    char *path, *value;
-    size_t len, key_len;
-    int rc;
-
-    assert(spec && name);
-    if (strlen(name) < HM_SPEC_PREFIX_LEN || !equal_ci(name, HM_SPEC_PREFIX_LEN, HM_SPEC_PREFIX))
-        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "'%s' does not start with HEATMAP:",
-                        name);
-    p = name + HM_SPEC_PREFIX_LEN;
-    if ((rc = read_field(spec, name, &p, &start, &len)) != HM_OK)
-        return rc;
-    if (len == 0)
-        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1,
-                        "no path in '%s' (expected HEATMAP:<path>[:KEY=VALUE...])", name);
-    path = hm_ctx__strndup(spec->ctx, start, len);
-    if (!path)
-        return HM_RAISE_NOMEM(spec->ctx);
-    /* Options first: the path only changes when the whole string was valid. */
-    while (*p == ':') {
-        const char *key = p + 1;
-
-        key_len = key_length(key);
-        assert(key_len); /* read_field() and field_end() stop only before KEY= */
-        p = key + key_len + 1;
-        if ((rc = read_field(spec, name, &p, &start, &len)) != HM_OK)
-            break;
-        value = hm_ctx__strndup(spec->ctx, start, len);
-        if (!value) {
-            rc = HM_RAISE_NOMEM(spec->ctx);
-            break;
-        }
-        rc = set_option(spec, key, key_len, value);
-        hm_ctx__free(spec->ctx, value);
-        if (rc != HM_OK)
-            break;
-    }
-    if (rc == HM_OK) {
-        hm_ctx__free(spec->ctx, spec->path);
-        spec->path = path;
-    } else {
-        hm_ctx__free(spec->ctx, path);
-    }
-    return rc;
 }

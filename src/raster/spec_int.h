@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The validated options of a raster, as the engine reads them. hm_spec_set()
- * is the only writer, so every value here has been checked.
+ * is the only writer, so every value here has been checked. The style
+ * fields (render .. glow) and texts are at their defaults when zero, so a
+ * spec that tests fill in by hand after a memset has no style.
  */
 #ifndef HM_RASTER_SPEC_INT_H
 #define HM_RASTER_SPEC_INT_H
 
 #include "core/ctx_int.h"
 #include "heatmap/raster.h"
+
+/* Slots in texts: at least the number of options in the table (checked in spec.c). */
+#define HM_SPEC_MAX_OPTIONS 32
 
 struct hm_spec {
     hm_ctx *ctx;                 /* borrowed allocator/error owner */
@@ -26,6 +31,25 @@ struct hm_spec {
     hm_band bands[HM_BAND_MAX];  /* BANDS, in order */
     size_t nbands;               /* entries in bands */
     int threads;                 /* THREADS for reading; 0 = one per core */
+    int render;                  /* RENDER: 1 + the band shown, 0 = none (Float32 bands) */
+    int render_mode;             /* RENDER_MODE: hm_render_mode, 0 = RGBA */
+    char *palette;               /* PALETTE as given (checked), NULL = the band's default */
+    int normalize;               /* NORMALIZE: 1 + hm_norm_method, 0 = the band's default */
+    int has_clip;                /* 1 when CLIP was given */
+    double clip[2];              /* CLIP low, high: percentiles, 0 <= low < high <= 100 */
+    double glow;                 /* GLOW: Gaussian sigma, px; 0 = off */
+    char *texts[HM_SPEC_MAX_OPTIONS]; /* text of each option as last set, by table index;
+                                         NULL = never set */
 };
+
+/*
+ * Set option key[0..key_len) from text (what hm_spec_set() and the
+ * connection string do): validates, stores, keeps the text.
+ * @return HM_OK, HM_EINVAL (unknown key or bad value), HM_ENOMEM.
+ */
+int hm_spec__set_option(hm_spec *spec, const char *key, size_t key_len, const char *value);
+
+/* The text option i (table order) was last set from, or NULL when never set. */
+const char *hm_spec__get_text(const hm_spec *spec, size_t i);
 
 #endif /* HM_RASTER_SPEC_INT_H */

@@ -6,8 +6,11 @@
  * (DOCTYPE, entities, encodings), reading through the I/O table, and an
  * allocation-failure sweep.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/vsi_int.h"
 #include "raster/spec_int.h"
@@ -332,6 +335,201 @@ static void test_descriptor__read(void)
     hm_spec_free(spec);
 }
 
+/* ---- writing ---------------------------------------------------------------- */
+
+static void test_descriptor__write_round_trip(void)
+{
+    static const char expected[] =
+        "<HeatmapDataset>\n"
+        "  <Source>/data/runs &amp; rides/&lt;2024&gt;/</Source>\n"
+        "  <Option name=\"ZOOM\">15</Option>\n"
+        "  <Option name=\"SRS\">EPSG:32633</Option>\n"
+        "  <Option name=\"RESOLUTION\">2.5</Option>\n"
+        "  <Option name=\"BANDS\">count,hr</Option>\n"
+        "  <Option name=\"DATE_TO\">2024-05-01T12:00:00Z</Option>\n"
+        "  <Option name=\"SPORT\">running,\"trail\" &amp; road</Option>\n"
+        "  <Option name=\"RENDER\">count</Option>\n"
+        "  <Option name=\"RENDER_MODE\">PALETTE</Option>\n"
+        "  <Option name=\"PALETTE\">0:000000;0.5:ff0000;1:ffffff</Option>\n"
+        "  <Option name=\"GLOW\">2.5</Option>\n"
+        "</HeatmapDataset>\n";
+    hm_spec *spec = spec_new(), *back = spec_new();
+    char *doc = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, "/data/runs & rides/<2024>/"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "ZOOM", " 15"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "SRS", "EPSG:32633"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "RESOLUTION", "2.5"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "BANDS", "count,hr"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_TO", "2024-05-01T12:00:00Z"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "SPORT", "running,\"trail\" & road"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "MAX_GAP", "1000"), HM_OK);       /* the default */
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "INCLUDE_VIRTUAL", "no"), HM_OK); /* the default */
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER", "count"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER_MODE", "PALETTE"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PALETTE", "0:000000;0.5:ff0000;1:ffffff"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "GLOW", "2.5"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_OK);
+    if (strcmp(doc, expected) != 0) {
+        fprintf(stderr, "\n%s", doc);
+        CU_FAIL("unexpected document");
+    }
+    CU_ASSERT(hm_spec_sniff_descriptor(doc, strlen(doc)));
+    CU_ASSERT_EQUAL_FATAL(hm_spec_parse_descriptor(back, "/elsewhere/x.heatmap", doc, strlen(doc)),
+                          HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(back), hm_spec_get_path(spec));
+    CU_ASSERT_EQUAL(back->zoom, spec->zoom);
+    CU_ASSERT_STRING_EQUAL(back->srs, spec->srs);
+    HM_ASSERT_NEAR(back->resolution, spec->resolution, 0);
+    CU_ASSERT_EQUAL(back->nbands, 2);
+    HM_ASSERT_NEAR(back->date_to, spec->date_to, 0);
+    CU_ASSERT_EQUAL(back->nsports, 2);
+    CU_ASSERT_STRING_EQUAL(back->sports[1], "\"trail\" & road");
+    CU_ASSERT_EQUAL(back->render, spec->render);
+    CU_ASSERT_EQUAL(back->render_mode, 1);
+    CU_ASSERT_STRING_EQUAL(back->palette, spec->palette);
+    HM_ASSERT_NEAR(back->glow, 2.5, 0);
+    hm_ctx_free_mem(ctx, doc);
+    /* written again, the same document */
+    CU_ASSERT_EQUAL_FATAL(hm_spec_write_descriptor(&doc, ctx, back), HM_OK);
+    CU_ASSERT_STRING_EQUAL(doc, expected);
+    hm_ctx_free_mem(ctx, doc);
+    hm_spec_free(spec);
+    hm_spec_free(back);
+}
+
+static void test_descriptor__write_minimal_and_cr(void)
+{
+    hm_spec *spec = spec_new(), *back = spec_new();
+    char *doc = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, "gpx/"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_OK);
+    CU_ASSERT_STRING_EQUAL(doc, "<HeatmapDataset>\n  <Source>gpx/</Source>\n</HeatmapDataset>\n");
+    hm_ctx_free_mem(ctx, doc);
+    /* a CR in a value survives (a raw one would read back as LF) */
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set(spec, "SPORT", "a\r\nb"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_OK);
+    CU_ASSERT(strstr(doc, "<Option name=\"SPORT\">a&#13;\nb</Option>") != NULL);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_parse_descriptor(back, "/d/x.heatmap", doc, strlen(doc)), HM_OK);
+    CU_ASSERT_STRING_EQUAL(back->sports[0], "a\r\nb");
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(back), "/d/gpx/"); /* relative to the descriptor */
+    hm_ctx_free_mem(ctx, doc);
+    hm_spec_free(spec);
+    hm_spec_free(back);
+}
+
+static void test_descriptor__write_errors(void)
+{
+    hm_spec *spec = spec_new();
+    char *doc = (char *)"untouched";
+
+    CU_ASSERT_EQUAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_EINVAL);
+    CU_ASSERT_PTR_NULL(doc);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message, "no source path to write");
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, "gpx\x01/"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_EINVAL);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message,
+                           "the source path holds a control character: it cannot be written to "
+                           "a descriptor");
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, "gpx\xff/"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_EINVAL);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message,
+                           "the source path is not UTF-8 text: it cannot be written to a "
+                           "descriptor");
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, " gpx/"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_EINVAL);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message,
+                           "the source path starts or ends with white space: it cannot be "
+                           "written to a descriptor");
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, "gpx/"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set(spec, "SPORT", "run\x02ning"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_EINVAL);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message,
+                           "the value of SPORT holds a control character: it cannot be written "
+                           "to a descriptor");
+    CU_ASSERT_PTR_NULL(doc);
+    hm_spec_free(spec);
+}
+
+/* ---- what a user typed ------------------------------------------------------ */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_descriptor__parse_source(void)
+{
+    char dir[64], path[128], gpx[128], bad[128], *doc;
+    hm_spec *spec;
+
+    snprintf(dir, sizeof(dir), "/tmp/hm_test_source_%ld", (long)getpid());
+    CU_ASSERT_FATAL(mkdir(dir, 0700) == 0);
+    snprintf(path, sizeof(path), "%s/city.xml", dir); /* recognised by content, not name */
+    write_file(path, "<?xml version=\"1.0\"?>\n<!-- mine -->\n<HeatmapDataset>\n"
+                     "  <Source>gpx/</Source>\n  <Option name=\"RENDER\">count</Option>\n"
+                     "</HeatmapDataset>\n");
+    snprintf(gpx, sizeof(gpx), "%s/run.gpx", dir);
+    write_file(gpx, "<?xml version=\"1.0\"?><gpx version=\"1.1\"></gpx>");
+    snprintf(bad, sizeof(bad), "%s/bad.heatmap", dir);
+    write_file(bad, "<HeatmapDataset>\n<Source>gpx/</Source>\n"
+                    "<Option name=\"RENDER\">heat</Option>\n</HeatmapDataset>\n");
+
+    /* a descriptor */
+    spec = spec_new();
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, path), HM_OK);
+    snprintf(gpx + strlen(dir), sizeof(gpx) - strlen(dir), "/gpx/");
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), gpx);
+    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_COUNT);
+    hm_spec_free(spec);
+    /* a connection string */
+    spec = spec_new();
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, "heatmap:gpx/:GLOW=1"), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "gpx/");
+    HM_ASSERT_NEAR(spec->glow, 1.0, 0);
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, "HEATMAP:gpx/:GLOW=99"), HM_EINVAL);
+    hm_spec_free(spec);
+    /* a folder, an activity file, a path that does not exist: the source itself */
+    spec = spec_new();
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, dir), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), dir);
+    snprintf(gpx + strlen(dir), sizeof(gpx) - strlen(dir), "/run.gpx");
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, gpx), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), gpx);
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, "/no/such/folder"), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "/no/such/folder");
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, ""), HM_EINVAL);
+    /* a descriptor with a bad option: the descriptor's error, with its path and line */
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, bad), HM_EINVAL);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->path, bad);
+    CU_ASSERT_EQUAL(hm_ctx_last_error(ctx)->line, 3);
+    CU_ASSERT(strstr(hm_ctx_last_error(ctx)->message, "RENDER=heat") != NULL);
+    hm_spec_free(spec);
+    /* what write_descriptor gives, parse_source reads */
+    spec = spec_new();
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, dir), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set(spec, "RENDER", "hr"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_OK);
+    write_file(path, doc);
+    hm_ctx_free_mem(ctx, doc);
+    hm_spec_free(spec);
+    spec = spec_new();
+    CU_ASSERT_EQUAL(hm_spec_parse_source(spec, path), HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), dir);
+    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_HR);
+    hm_spec_free(spec);
+
+    unlink(path);
+    unlink(gpx);
+    unlink(bad);
+    rmdir(dir);
+}
+
 /* ---- allocation failures ------------------------------------------------- */
 
 typedef struct fail_alloc {
@@ -391,6 +589,47 @@ static int run_read(fail_alloc *fa)
     return rc;
 }
 
+static int run_write(fail_alloc *fa)
+{
+    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_ctx *c = NULL;
+    hm_spec *spec = NULL;
+    char *doc = NULL;
+    int rc;
+
+    if (hm_ctx_new(&c, &a) != HM_OK)
+        return HM_ENOMEM;
+    rc = hm_spec_new(&spec, c);
+    if (rc == HM_OK)
+        rc = hm_spec_set_path(spec, "/data/gpx & co/");
+    if (rc == HM_OK)
+        rc = hm_spec_set(spec, "RENDER", "count");
+    if (rc == HM_OK)
+        rc = hm_spec_set(spec, "PALETTE", "0:000;1:fff");
+    if (rc == HM_OK)
+        rc = hm_spec_write_descriptor(&doc, c, spec);
+    hm_ctx_free_mem(c, doc);
+    hm_spec_free(spec);
+    hm_ctx_free(c);
+    return rc;
+}
+
+static void test_descriptor__write_alloc_failures(void)
+{
+    fail_alloc fa = {-1, 0, 0};
+    long total, i;
+
+    CU_ASSERT_EQUAL_FATAL(run_write(&fa), HM_OK);
+    CU_ASSERT_EQUAL(fa.live, 0);
+    total = fa.count;
+    for (i = 1; i < total; i++) {
+        fail_alloc f = {i, 0, 0};
+
+        CU_ASSERT_EQUAL(run_write(&f), HM_ENOMEM);
+        CU_ASSERT_EQUAL(f.live, 0);
+    }
+}
+
 static void test_descriptor__alloc_failures(void)
 {
     fail_alloc fa = {-1, 0, 0};
@@ -424,7 +663,12 @@ void hm_test_descriptor_suite(void)
         {"test_descriptor__binary", test_descriptor__binary},
         {"test_descriptor__deep", test_descriptor__deep},
         {"test_descriptor__read", test_descriptor__read},
+        {"test_descriptor__write_round_trip", test_descriptor__write_round_trip},
+        {"test_descriptor__write_minimal_and_cr", test_descriptor__write_minimal_and_cr},
+        {"test_descriptor__write_errors", test_descriptor__write_errors},
+        {"test_descriptor__parse_source", test_descriptor__parse_source},
         {"test_descriptor__alloc_failures", test_descriptor__alloc_failures},
+        {"test_descriptor__write_alloc_failures", test_descriptor__write_alloc_failures},
         {"test_descriptor__cleanup", test_descriptor__cleanup},
         CU_TEST_INFO_NULL,
     };

@@ -357,6 +357,91 @@ static void test_raster__grid_and_blocks(void)
     hm_ctx_free(ctx);
 }
 
+/* hm_raster_query_blocks() lists exactly the blocks hm_raster_query_block() calls
+ * possible, row by row, at every level (the oracle walks every block). */
+static void test_raster__query_blocks(void)
+{
+    struct hm_spec spec;
+    uint32_t seed = 12345;
+    hm_builder *b;
+    hm_file *f;
+    hm_raster *r;
+    hm_ctx *ctx;
+    hm_grid_info g;
+    int a, k, bx, by, w, h, *list;
+    size_t n, i, total = 0;
+
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    CU_ASSERT_FATAL(hm_builder__new(&b, ctx, "q.gpx", HM_FORMAT_GPX) == HM_OK);
+    for (a = 0; a < 6; a++) {
+        double lat, lon, heading = 0.0;
+        size_t j;
+
+        seed = seed * 1664525u + 1013904223u;
+        lat = 46.0 + (double)(seed >> 8) / 16777216.0 * 0.03;
+        seed = seed * 1664525u + 1013904223u;
+        lon = 14.5 + (double)(seed >> 8) / 16777216.0 * 0.04;
+        CU_ASSERT_FATAL(hm_builder__begin_activity(b) == HM_OK);
+        for (j = 0; j < 300; j++) {
+            hm_point p;
+            seed = seed * 1664525u + 1013904223u;
+            heading += ((double)(seed >> 8) / 16777216.0 - 0.5) * 1.2;
+            lat += 12.0 * cos(heading) * M_DEG;
+            lon += 12.0 * sin(heading) * M_DEG / cos(46.0 * PI / 180.0);
+            hm_point__init(&p);
+            p.lat = lat;
+            p.lon = lon;
+            p.time = T0 + 86400.0 * a + 4.0 * (double)j;
+            CU_ASSERT_FATAL(hm_builder__add_point(b, &p) == HM_OK);
+        }
+    }
+    f = finish(b);
+    spec_init(&spec);
+    spec.zoom = 17;
+    CU_ASSERT_FATAL(
+        hm_raster__new_from_files(&r, ctx, &spec, "mem", (const hm_file *const *)&f, 1) == HM_OK);
+    hm_raster_get_grid(r, &g);
+    CU_ASSERT(g.width > 8 * 256 && g.level_count > 3);
+    for (k = 0; k < g.level_count; k++) {
+        CU_ASSERT_EQUAL_FATAL(hm_raster_query_blocks(&list, &n, r, ctx, k), HM_OK);
+        hm_raster_get_level_size(r, k, &w, &h);
+        i = 0;
+        for (by = 0; by * 256 < h; by++) {
+            for (bx = 0; bx * 256 < w; bx++) {
+                if (!hm_raster_query_block(r, k, bx, by))
+                    continue;
+                CU_ASSERT_FATAL(i < n);
+                CU_ASSERT_EQUAL(list[2 * i], bx);
+                CU_ASSERT_EQUAL(list[2 * i + 1], by);
+                i++;
+            }
+        }
+        CU_ASSERT_EQUAL(i, n);
+        CU_ASSERT(n > 0);
+        total += n;
+        hm_ctx_free_mem(ctx, list);
+    }
+    CU_ASSERT(total > 20);
+    CU_ASSERT_EQUAL(hm_raster_query_blocks(&list, &n, r, ctx, g.level_count), HM_EINVAL);
+    CU_ASSERT_PTR_NULL(list);
+    CU_ASSERT_EQUAL(n, 0);
+    hm_raster_free(r);
+    /* BOUNDS away from every track: no block anywhere */
+    spec.has_bounds = 1;
+    spec.bounds[0] = 10.0;
+    spec.bounds[1] = 40.0;
+    spec.bounds[2] = 10.01;
+    spec.bounds[3] = 40.01;
+    CU_ASSERT_FATAL(
+        hm_raster__new_from_files(&r, ctx, &spec, "mem", (const hm_file *const *)&f, 1) == HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_raster_query_blocks(&list, &n, r, ctx, 0), HM_OK);
+    CU_ASSERT_EQUAL(n, 0);
+    hm_ctx_free_mem(ctx, list);
+    hm_raster_free(r);
+    hm_file_free(f);
+    hm_ctx_free(ctx);
+}
+
 /* ---- threads ---------------------------------------------------------------- */
 
 typedef struct thread_job {
@@ -586,26 +671,29 @@ static void test_raster__cache_shares_and_rebuilds(void)
     spec.path = tmpdir;
     spec.zoom = 16;
     CU_ASSERT_FATAL(hm_raster_open(&r1, ctx, &spec) == HM_OK);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 1);
+    /* Two tiers: the parsed files and the raster data over them. */
+    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
     /* Same folder, same options, another context: the same data. */
     CU_ASSERT_FATAL(hm_raster_open(&r2, ctx2, &spec) == HM_OK);
     CU_ASSERT_PTR_NOT_NULL(hm_raster_get_collection(r1));
     CU_ASSERT_PTR_EQUAL(hm_raster_get_collection(r1), hm_raster_get_collection(r2));
     CU_ASSERT_PTR_EQUAL(hm_raster_get_srs_wkt(r1), hm_raster_get_srs_wkt(r2));
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 1);
-    /* Another option: other data. */
+    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
+    /* Another option: other raster data over the same parsed files (nothing read again). */
     spec.max_gap = 500.0;
     CU_ASSERT_FATAL(hm_raster_open(&r3, ctx, &spec) == HM_OK);
-    CU_ASSERT_PTR_NOT_EQUAL(hm_raster_get_collection(r1), hm_raster_get_collection(r3));
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
+    CU_ASSERT_PTR_EQUAL(hm_raster_get_collection(r1), hm_raster_get_collection(r3));
+    CU_ASSERT_PTR_NOT_EQUAL(hm_raster__get_index(r1), hm_raster__get_index(r3));
+    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 3);
     hm_raster_free(r3);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 1); /* gone with its last user */
+    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2); /* gone with its last user */
     /* The first user goes; the data stays for the second (its context is freed too). */
     hm_raster_free(r1);
     hm_ctx_free(ctx);
     CU_ASSERT_EQUAL(hm_raster_render_block(r2, ctx2, 0, 0, 0, bands), HM_OK);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 1);
-    /* A file changes (another size): a new open rebuilds, the old handle keeps its data. */
+    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
+    /* A file changes (another size): a new open reads and builds again, the old handle
+     * keeps its data. */
     write_gpx("b.gpx", 46.001, 150, 3600);
     spec.max_gap = 1000.0;
     CU_ASSERT_FATAL(hm_raster_open(&r4, ctx2, &spec) == HM_OK);
@@ -614,7 +702,7 @@ static void test_raster__cache_shares_and_rebuilds(void)
     hm_raster_get_stats(r4, &s4);
     CU_ASSERT_EQUAL(s1.points, 200);
     CU_ASSERT_EQUAL(s4.points, 250);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 1); /* the stale entry is no longer listed */
+    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2); /* the stale entries are unlisted */
     CU_ASSERT_EQUAL(hm_raster_render_block(r2, ctx2, 0, 0, 0, bands), HM_OK);
     hm_raster_free(r2);
     hm_raster_free(r4);
@@ -673,8 +761,8 @@ static void test_raster__concurrent_opens(void)
         pthread_join(tid[i], NULL);
         CU_ASSERT_EQUAL(jobs[i].rc, HM_OK);
     }
-    /* However the race went, one entry is listed and a new open shares it. */
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 1);
+    /* However the race went, one entry per tier is listed and a new open shares them. */
+    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
     CU_ASSERT_FATAL(hm_raster_open(&again, ctx, &spec) == HM_OK);
     for (i = 0; i < 4; i++)
         if (hm_raster_get_collection(jobs[i].r) == hm_raster_get_collection(again))
@@ -807,6 +895,7 @@ void hm_test_raster_suite(void)
         {"test_raster__pace_hr_recency", test_raster__pace_hr_recency},
         {"test_raster__filters", test_raster__filters},
         {"test_raster__grid_and_blocks", test_raster__grid_and_blocks},
+        {"test_raster__query_blocks", test_raster__query_blocks},
         {"test_raster__threads_render_the_same", test_raster__threads_render_the_same},
         {"test_raster__open_errors", test_raster__open_errors},
         {"test_raster__cache_shares_and_rebuilds", test_raster__cache_shares_and_rebuilds},

@@ -66,7 +66,9 @@ static void test_spec__option_table(void)
 {
     static const char *const expected[] = {"ZOOM",      "BOUNDS",  "SRS",   "RESOLUTION",
                                            "BANDS",     "DATE_FROM", "DATE_TO", "SPORT",
-                                           "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS"};
+                                           "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS",
+                                           "RENDER",    "RENDER_MODE", "PALETTE", "NORMALIZE",
+                                           "CLIP",      "GLOW"};
     size_t n = hm_spec_get_option_count(), i, j;
 
     CU_ASSERT_EQUAL_FATAL(n, sizeof(expected) / sizeof(expected[0]));
@@ -287,6 +289,110 @@ static void test_spec__bad_values(void)
         HM_ASSERT_NAN(spec->date_to);
         hm_spec_free(spec);
     }
+}
+
+static void test_spec__style_options(void)
+{
+    hm_spec *spec = spec_new();
+
+    /* every style key is at its default (zero) in a new spec */
+    CU_ASSERT_EQUAL(spec->render, 0);
+    CU_ASSERT_EQUAL(spec->render_mode, 0);
+    CU_ASSERT_PTR_NULL(spec->palette);
+    CU_ASSERT_EQUAL(spec->normalize, 0);
+    CU_ASSERT_EQUAL(spec->has_clip, 0);
+    HM_ASSERT_NEAR(spec->glow, 0.0, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER", " Log_Count "), HM_OK);
+    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_LOG_COUNT);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "render", "recency"), HM_OK);
+    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_RECENCY);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER_MODE", "palette"), HM_OK);
+    CU_ASSERT_EQUAL(spec->render_mode, 1);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER_MODE", "RGBA"), HM_OK);
+    CU_ASSERT_EQUAL(spec->render_mode, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PALETTE", " Viridis "), HM_OK);
+    CU_ASSERT_STRING_EQUAL(spec->palette, "Viridis");
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PALETTE", "0:000000;0.5:ff0000;1:ffffff"), HM_OK);
+    CU_ASSERT_STRING_EQUAL(spec->palette, "0:000000;0.5:ff0000;1:ffffff");
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "NORMALIZE", "LOG"), HM_OK);
+    CU_ASSERT_EQUAL(spec->normalize, 2);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "NORMALIZE", "equalize"), HM_OK);
+    CU_ASSERT_EQUAL(spec->normalize, 3);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "CLIP", " 2 , 98 "), HM_OK);
+    CU_ASSERT_EQUAL(spec->has_clip, 1);
+    HM_ASSERT_NEAR(spec->clip[0], 2.0, 0);
+    HM_ASSERT_NEAR(spec->clip[1], 98.0, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "CLIP", "0,100"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "GLOW", "2.5"), HM_OK);
+    HM_ASSERT_NEAR(spec->glow, 2.5, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "GLOW", "32"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "GLOW", "0"), HM_OK);
+    HM_ASSERT_NEAR(spec->glow, 0.0, 0);
+    hm_spec_free(spec);
+}
+
+static void test_spec__bad_style_values(void)
+{
+    static const struct {
+        const char *key;
+        const char *value;
+        const char *message;
+    } cases[] = {
+        {"RENDER", "heat", "RENDER=heat: expected count, log_count, pace, hr or recency"},
+        {"RENDER", "", "RENDER=: expected count, log_count, pace, hr or recency"},
+        {"RENDER_MODE", "RGB", "RENDER_MODE=RGB: expected RGBA or PALETTE"},
+        {"PALETTE", "magma", "PALETTE=magma: unknown palette 'magma' (expected hot, blue, red, "
+                             "viridis, greys, or a gradient such as 0:000000;1:ffffff)"},
+        {"PALETTE", "0:000000;0.5:ff0000;0.4:00ff00",
+         "PALETTE=0:000000;0.5:ff0000;0.4:00ff00: stop 3 '0.4:00ff00': position 0.4 is not "
+         "greater than the previous one (0.5)"},
+        {"PALETTE", "0:0000zz", "PALETTE=0:0000zz: stop 1 '0:0000zz': colour '0000zz' is not hex "
+                                "RGB, RRGGBB or RRGGBBAA"},
+        {"PALETTE", "", "PALETTE=: empty palette"},
+        {"NORMALIZE", "sqrt", "NORMALIZE=sqrt: expected linear, log or equalize"},
+        {"CLIP", "2", "CLIP=2: expected low,high percentiles with 0 <= low < high <= 100"},
+        {"CLIP", "98,2", "CLIP=98,2: expected low,high percentiles with 0 <= low < high <= 100"},
+        {"CLIP", "5,5", "CLIP=5,5: expected low,high percentiles"},
+        {"CLIP", "-1,50", "CLIP=-1,50: expected low,high percentiles"},
+        {"CLIP", "0,101", "CLIP=0,101: expected low,high percentiles"},
+        {"CLIP", "1,2,3", "CLIP=1,2,3: expected low,high percentiles"},
+        {"CLIP", "a,b", "CLIP=a,b: expected low,high percentiles"},
+        {"GLOW", "-1", "GLOW=-1: expected a sigma in pixels from 0 to 32"},
+        {"GLOW", "33", "GLOW=33: expected a sigma in pixels from 0 to 32"},
+        {"GLOW", "soft", "GLOW=soft: expected a sigma in pixels from 0 to 32"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hm_spec *spec = spec_new();
+
+        check_error(hm_spec_set(spec, cases[i].key, cases[i].value), HM_EINVAL, cases[i].message);
+        /* Nothing changed. */
+        CU_ASSERT_EQUAL(spec->render, 0);
+        CU_ASSERT_EQUAL(spec->render_mode, 0);
+        CU_ASSERT_PTR_NULL(spec->palette);
+        CU_ASSERT_EQUAL(spec->normalize, 0);
+        CU_ASSERT_EQUAL(spec->has_clip, 0);
+        HM_ASSERT_NEAR(spec->glow, 0.0, 0);
+        hm_spec_free(spec);
+    }
+}
+
+static void test_spec__connection_with_style(void)
+{
+    hm_spec *spec = spec_new();
+
+    /* a gradient's ':' and ';' need no quotes: what follows them is not KEY= */
+    CU_ASSERT_EQUAL(hm_spec_parse_connection(spec, "HEATMAP:gpx/:RENDER=count:"
+                                                   "PALETTE=0:000000;0.5:ff0000;1:ffffff:"
+                                                   "GLOW=2:CLIP=2,98"),
+                    HM_OK);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "gpx/");
+    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_COUNT);
+    CU_ASSERT_STRING_EQUAL(spec->palette, "0:000000;0.5:ff0000;1:ffffff");
+    HM_ASSERT_NEAR(spec->glow, 2.0, 0);
+    HM_ASSERT_NEAR(spec->clip[1], 98.0, 0);
+    hm_spec_free(spec);
 }
 
 static void test_spec__bad_value_is_cut(void)
@@ -544,6 +650,9 @@ void hm_test_spec_suite(void)
         {"test_spec__sports", test_spec__sports},
         {"test_spec__srs", test_spec__srs},
         {"test_spec__bad_values", test_spec__bad_values},
+        {"test_spec__style_options", test_spec__style_options},
+        {"test_spec__bad_style_values", test_spec__bad_style_values},
+        {"test_spec__connection_with_style", test_spec__connection_with_style},
         {"test_spec__bad_value_is_cut", test_spec__bad_value_is_cut},
         {"test_spec__set_path", test_spec__set_path},
         {"test_spec__connection", test_spec__connection},
