@@ -13,6 +13,9 @@
 
 int hm_cmd_info(int argc, char **argv);
 int hm_cmd_generate(int argc, char **argv);
+int hm_cmd_render(int argc, char **argv);
+int hm_cmd_tiles(int argc, char **argv);
+int hm_cmd_descriptor(int argc, char **argv);
 
 /* Print "heatmap: <msg>" to stderr. */
 void hm_app_error(const char *fmt, ...)

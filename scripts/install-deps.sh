@@ -9,6 +9,10 @@ packages=(
   libgdal-dev gdal-bin python3-gdal libproj-dev
   libxml2-dev zlib1g-dev libpng-dev libcunit1-dev
   python3-pytest python3-numpy python3-rasterio gpsbabel
+  # Real clients of the driver (autotest/gdrivers/heatmap_clients.py) and a browser
+  # engine for the `heatmap tiles` viewer page (test_heatmap_tiles.py). Qt runs
+  # headless with QT_QPA_PLATFORM=offscreen, so no X server is needed.
+  python3-qgis cgi-mapserver mapserver-bin python3-pyqt5.qtwebkit
 )
 
 missing=()

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `heatmap render SRC -o out.png`: one styled PNG of a whole heatmap.
+ *
+ * The image is exactly one level of the raster's grid: for the web grid,
+ * level 0 at the chosen zoom, which covers the data (or --bounds) in whole
+ * XYZ tiles, so its size is a multiple of 256 and its pixels are those of
+ * the tiles `heatmap tiles` and the driver give. With --zoom auto the zoom
+ * is the largest whose grid fits in --width x --height; the grid size only
+ * grows with the zoom, so a few opens from a first estimate find it (each
+ * open after the first reuses the parsed files from the engine's cache and
+ * only rebuilds the index). A grid in another CRS (SRS option) cannot change
+ * zoom: the first overview level that fits is drawn instead.
+ *
+ * Only blocks the index reports as possibly occupied, and the neighbours a
+ * GLOW reaches, are rendered; the rest of the image stays
+ * transparent, so a sparse heatmap costs what its tracks cost, not what its
+ * bounding box covers.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <heatmap.h>
+
+#include "block_pool.h"
+#include "cmd.h"
+#include "spec_args.h"
+
+#define VERB "render"
+#define DEFAULT_SIZE 2048
+/* Largest image drawn, pixels: 1 GiB of RGBA. */
+#define MAX_PIXELS ((size_t)1 << 28)
+
+typedef struct render_opts {
+    const char *source;     /* SRC */
+    const char *output;     /* -o */
+    int zoom;               /* --zoom, or -1 for auto */
+    long width, height;     /* --width, --height: bound of an automatic zoom, pixels */
+    int threads;            /* --threads */
+    hm_app_spec_args spec;  /* style, filters, --option */
+} render_opts;
+
+/* Where workers copy their blocks. */
+typedef struct image {
+    uint8_t *pixels; /* width * height * bpp, row major */
+    int width;       /* pixels */
+    int height;      /* pixels */
+    int bpp;         /* bytes per pixel: 4 (RGBA) or 1 (palette index) */
+    int block;       /* block side, pixels */
+} image;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: heatmap render SRC -o OUT.png [options]\n"
+            "\n"
+            "Draw a styled heatmap of SRC (a folder of activities, a descriptor file or a\n"
+            "HEATMAP: connection string) into one PNG. The image is the heatmap grid at one\n"
+            "zoom: whole 256-pixel XYZ tiles covering the tracks (or --bounds), so its width\n"
+            "and height are multiples of 256. Empty areas are transparent.\n"
+            "\n"
+            "  -o, --output FILE    PNG to write (required)\n"
+            "  --zoom Z|auto        XYZ zoom (0-22); auto (default, even when SRC sets ZOOM):\n"
+            "                       the largest zoom whose image fits in --width x --height\n"
+            "                       (at least zoom 0)\n"
+            "  --width W            largest image width for --zoom auto (default %d)\n"
+            "  --height H           largest image height for --zoom auto (default %d)\n"
+            "  --threads N          render threads (default: one per core)\n"
+            "\n%s"
+            "\n"
+            "--band defaults to count. Options given here override those in SRC.\n"
+            "Exit status: 0 ok, 1 error, 2 usage error.\n",
+            DEFAULT_SIZE, DEFAULT_SIZE, hm_app_spec_args_help);
+}
+
+static int usage_error(void)
+{
+    fputs("usage: heatmap render SRC -o OUT.png [options]  (see --help)\n", stderr);
+    return HM_EXIT_USAGE;
+}
+
+static int parse_args(render_opts *o, int argc, char **argv)
+{
+    int i;
+    long v;
+
+    memset(o, 0, sizeof(*o));
+    o->zoom = -1;
+    o->width = o->height = DEFAULT_SIZE;
+    o->threads = hm_app_cores();
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int used = hm_app_spec_args_parse(&o->spec, VERB, argc, argv, &i);
+
+        if (used < 0)
+            return usage_error();
+        if (used)
+            continue;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return -1;
+        }
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--zoom") == 0 ||
+             strcmp(a, "--width") == 0 || strcmp(a, "--height") == 0 ||
+             strcmp(a, "--threads") == 0) &&
+            i + 1 >= argc) {
+            hm_app_error(VERB ": %s needs a value", a);
+            return usage_error();
+        }
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            o->output = argv[++i];
+        } else if (strcmp(a, "--zoom") == 0) {
+            const char *z = argv[++i];
+            if (strcmp(z, "auto") == 0) {
+                o->zoom = -1;
+            } else if (hm_app_parse_int(z, 0, 22, &v) == 0) {
+                o->zoom = (int)v;
+            } else {
+                hm_app_error(VERB ": --zoom %s: expected an integer from 0 to 22 or auto", z);
+                return usage_error();
+            }
+        } else if (strcmp(a, "--width") == 0 || strcmp(a, "--height") == 0) {
+            if (hm_app_parse_int(argv[i + 1], 1, 1 << 16, &v) != 0) {
+                hm_app_error(VERB ": %s %s: expected a number of pixels from 1 to 65536", a,
+                             argv[i + 1]);
+                return usage_error();
+            }
+            i++;
+            if (a[2] == 'w')
+                o->width = v;
+            else
+                o->height = v;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (hm_app_parse_int(argv[++i], 1, 64, &v) != 0) {
+                hm_app_error(VERB ": --threads takes a number from 1 to 64");
+                return usage_error();
+            }
+            o->threads = (int)v;
+        } else if (a[0] == '-' && a[1]) {
+            hm_app_error(VERB ": unknown option '%s'", a);
+            return usage_error();
+        } else if (!o->source) {
+            o->source = a;
+        } else {
+            hm_app_error(VERB ": only one SRC may be given ('%s')", a);
+            return usage_error();
+        }
+    }
+    if (!o->source || !o->output) {
+        hm_app_error(VERB ": %s", !o->source ? "SRC is missing" : "-o OUT.png is missing");
+        return usage_error();
+    }
+    return 0;
+}
+
+static int open_at_zoom(hm_raster **out, hm_ctx *ctx, hm_spec *spec, int zoom)
+{
+    char buf[16];
+
+    snprintf(buf, sizeof(buf), "%d", zoom);
+    if (hm_spec_set(spec, "ZOOM", buf) != HM_OK)
+        return HM_EINVAL;
+    return hm_raster_open(out, ctx, spec);
+}
+
+static int fits(const render_opts *o, int w, int h)
+{
+    return w <= o->width && h <= o->height;
+}
+
+/*
+ * The web grid at the largest zoom that fits (zoom 0 always does), starting
+ * from *r, which was opened with the source's own zoom or the engine's
+ * automatic one; *r is replaced by the chosen raster.
+ */
+static int choose_zoom(hm_raster **r, hm_ctx *ctx, hm_spec *spec, const render_opts *o)
+{
+    hm_grid_info g;
+    hm_raster *cand = NULL;
+    int lo, hi, z, rc;
+    double ratio;
+
+    hm_raster_get_grid(*r, &g);
+    lo = -1;  /* largest zoom known to fit */
+    hi = 23;  /* smallest zoom known not to fit */
+    if (g.zoom == 0 || fits(o, g.width, g.height)) {
+        lo = g.zoom;
+    } else {
+        hi = g.zoom;
+        hm_raster_free(*r);
+        *r = NULL;
+    }
+    /* The grid at most doubles per zoom step: a close first guess. */
+    ratio = fmin((double)o->width / g.width, (double)o->height / g.height);
+    z = g.zoom + (int)floor(log2(ratio));
+    while (hi - lo > 1) {
+        if (z <= lo || z >= hi)
+            z = lo >= 0 ? lo + 1 : (lo + hi) / 2;
+        if (z < 0)
+            z = 0;
+        rc = open_at_zoom(&cand, ctx, spec, z);
+        if (rc != HM_OK)
+            return rc;
+        hm_raster_get_grid(cand, &g);
+        if (z == 0 || fits(o, g.width, g.height)) {
+            lo = z;
+            hm_raster_free(*r);
+            *r = cand;
+            z++;
+        } else {
+            hi = z;
+            hm_raster_free(cand);
+            z--;
+        }
+        cand = NULL;
+    }
+    return HM_OK;
+}
+
+static int copy_block(void *payload, hm_ctx *ctx, int bx, int by, const uint8_t *pixels,
+                      int empty, char *err, size_t err_size)
+{
+    image *im = payload;
+    int x0 = bx * im->block, y0 = by * im->block, row, n, rows;
+
+    (void)ctx, (void)err, (void)err_size;
+    if (empty || x0 >= im->width || y0 >= im->height)
+        return 0; /* the image is already transparent there */
+    n = im->width - x0 < im->block ? im->width - x0 : im->block;
+    rows = im->height - y0 < im->block ? im->height - y0 : im->block;
+    for (row = 0; row < rows; row++)
+        memcpy(im->pixels + ((size_t)(y0 + row) * im->width + x0) * im->bpp,
+               pixels + (size_t)row * im->block * im->bpp, (size_t)n * im->bpp);
+    return 0;
+}
+
+int hm_cmd_render(int argc, char **argv)
+{
+    render_opts o;
+    hm_ctx *ctx = NULL;
+    hm_spec *spec = NULL;
+    hm_raster *raster = NULL;
+    hm_style *style = NULL;
+    hm_grid_info g;
+    image im;
+    int *listed = NULL, *blocks = NULL;
+    size_t nlisted = 0, nblocks = 0, drawn = 0;
+    int level = 0, ret = HM_EXIT_ERROR, rc;
+    double t0 = hm_app_now();
+    char err[1024];
+
+    rc = parse_args(&o, argc, argv);
+    if (rc)
+        return rc < 0 ? HM_EXIT_OK : rc;
+    memset(&im, 0, sizeof(im));
+    if (hm_ctx_new(&ctx, NULL) != HM_OK) {
+        hm_app_error(VERB ": out of memory");
+        return HM_EXIT_ERROR;
+    }
+    ret = hm_app_spec_build(&spec, ctx, VERB, o.source, &o.spec, "count");
+    if (ret != HM_EXIT_OK)
+        goto done;
+    ret = HM_EXIT_ERROR;
+    if (o.zoom >= 0)
+        rc = open_at_zoom(&raster, ctx, spec, o.zoom);
+    else
+        rc = hm_raster_open(&raster, ctx, spec);
+    if (rc != HM_OK) {
+        hm_app_engine_error(ctx, VERB);
+        goto done;
+    }
+    hm_raster_get_grid(raster, &g);
+    if (g.zoom < 0) {
+        if (o.zoom >= 0) {
+            hm_app_error(VERB ": --zoom needs the EPSG:3857 tile grid, but the source sets SRS");
+            ret = HM_EXIT_USAGE;
+            goto done;
+        }
+        /* Another CRS: the first overview level that fits. */
+        for (level = 0; level + 1 < g.level_count; level++) {
+            int w, h;
+            hm_raster_get_level_size(raster, level, &w, &h);
+            if (fits(&o, w, h))
+                break;
+        }
+    } else if (o.zoom < 0) {
+        if (choose_zoom(&raster, ctx, spec, &o) != HM_OK) {
+            hm_app_engine_error(ctx, VERB);
+            goto done;
+        }
+        hm_raster_get_grid(raster, &g);
+    }
+    if (hm_style_new(&style, ctx, spec) != HM_OK || !style) {
+        hm_app_engine_error(ctx, VERB);
+        goto done;
+    }
+    hm_raster_get_level_size(raster, level, &im.width, &im.height);
+    im.bpp = hm_style_get_mode(style) == HM_RENDER_PALETTE ? 1 : 4;
+    im.block = g.block_size;
+    if ((size_t)im.width * (size_t)im.height > MAX_PIXELS) {
+        hm_app_error(VERB ": a %d x %d image is too large; use a smaller --zoom or --bounds",
+                     im.width, im.height);
+        goto done;
+    }
+    im.pixels = calloc((size_t)im.width * (size_t)im.height, (size_t)im.bpp);
+    if (!im.pixels) {
+        hm_app_error(VERB ": out of memory for a %d x %d image", im.width, im.height);
+        goto done;
+    }
+    if (hm_raster_query_blocks(&listed, &nlisted, raster, ctx, level) != HM_OK) {
+        hm_app_engine_error(ctx, VERB);
+        goto done;
+    }
+    if (hm_app_blocks_visible(&blocks, &nblocks, style, raster, level, listed, nlisted) != 0) {
+        hm_app_error(VERB ": out of memory");
+        goto done;
+    }
+    {
+        hm_app_pool_job job;
+
+        memset(&job, 0, sizeof(job));
+        job.raster = raster;
+        job.style = style;
+        job.level = level;
+        job.blocks = blocks;
+        job.count = nblocks;
+        job.threads = o.threads;
+        job.sink = copy_block;
+        job.payload = &im;
+        job.block_size = g.block_size;
+        job.bytes_per_pixel = im.bpp;
+        if (hm_app_pool_run(&job, &drawn, err, sizeof(err)) != 0) {
+            hm_app_error(VERB ": %s", err);
+            goto done;
+        }
+    }
+    if (hm_style_write_png(style, ctx, o.output, im.pixels, im.width, im.height) != HM_OK) {
+        hm_app_engine_error(ctx, VERB);
+        goto done;
+    }
+    if (g.zoom >= 0)
+        printf("%s: %d x %d px, zoom %d, %zu blocks drawn, %.2f s\n", o.output, im.width,
+               im.height, g.zoom, drawn, hm_app_now() - t0);
+    else
+        printf("%s: %d x %d px, level %d of %s, %zu blocks drawn, %.2f s\n", o.output, im.width,
+               im.height, level, g.srs, drawn, hm_app_now() - t0);
+    ret = HM_EXIT_OK;
+done:
+    free(im.pixels);
+    free(blocks);
+    hm_ctx_free_mem(ctx, listed);
+    hm_style_free(style);
+    hm_raster_free(raster);
+    hm_spec_free(spec);
+    hm_ctx_free(ctx);
+    return ret;
+}
