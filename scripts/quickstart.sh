@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on generated sample data: install what is missing, build,
 # generate deterministic sample tracks in sample/, then read them through the
-# HEATMAP GDAL driver into a GeoTIFF (all bands) and a PNG preview in out/.
+# HEATMAP GDAL driver into a GeoTIFF (all bands) and draw a PNG picture, in out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,6 @@ mkdir -p out
 
 export GDAL_DRIVER_PATH="$PWD/build"
 gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE HEATMAP:sample out/heatmap.tif
-gdal_translate -q --config GDAL_PAM_ENABLED NO -of PNG -ot Byte -b 2 -scale \
-  HEATMAP:sample out/heatmap.png
 gdalinfo out/heatmap.tif | grep -E '^Size is|^Band|Description|Unit Type' | head -n 16
-echo "wrote out/heatmap.tif (5 Float32 bands) and out/heatmap.png (log_count preview)"
+./build/heatmap render sample -o out/heatmap.png --width 1024 --height 1024 --glow 1
+echo "wrote out/heatmap.tif (5 Float32 bands) and out/heatmap.png (styled picture)"
