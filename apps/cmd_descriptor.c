@@ -151,6 +151,7 @@ static int place_source(hm_spec *spec, const char *output)
 
 int hm_cmd_descriptor(int argc, char **argv)
 {
+    static const char *const valued[] = {"-o", "--output", "--zoom", NULL};
     hm_app_spec_args args;
     const char *source = NULL, *output = NULL;
     hm_ctx *ctx = NULL;
@@ -162,20 +163,16 @@ int hm_cmd_descriptor(int argc, char **argv)
     memset(&args, 0, sizeof(args));
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int used = hm_app_spec_args_parse(&args, VERB, argc, argv, &i);
+        int how = hm_app_args_common(&args, VERB, argc, argv, &i, valued);
 
-        if (used < 0)
-            return usage_error();
-        if (used)
-            continue;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (how == HM_APP_ARG_HELP) {
             usage(stdout);
             return HM_EXIT_OK;
         }
-        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--zoom") == 0) &&
-            i + 1 >= argc) {
-            hm_app_error(VERB ": %s needs a value", a);
-            return usage_error();
+        if (how != HM_APP_ARG_OTHER) {
+            if (how == HM_APP_ARG_BAD)
+                return usage_error();
+            continue;
         }
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             output = argv[++i];

@@ -83,6 +83,8 @@ static int usage_error(void)
 
 static int parse_args(render_opts *o, int argc, char **argv)
 {
+    static const char *const valued[] = {"-o",      "--output", "--zoom",   "--width",
+                                         "--height", "--threads", NULL};
     int i;
     long v;
 
@@ -92,22 +94,16 @@ static int parse_args(render_opts *o, int argc, char **argv)
     o->threads = hm_app_cores();
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int used = hm_app_spec_args_parse(&o->spec, VERB, argc, argv, &i);
+        int how = hm_app_args_common(&o->spec, VERB, argc, argv, &i, valued);
 
-        if (used < 0)
-            return usage_error();
-        if (used)
-            continue;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (how == HM_APP_ARG_HELP) {
             usage(stdout);
             return -1;
         }
-        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--zoom") == 0 ||
-             strcmp(a, "--width") == 0 || strcmp(a, "--height") == 0 ||
-             strcmp(a, "--threads") == 0) &&
-            i + 1 >= argc) {
-            hm_app_error(VERB ": %s needs a value", a);
-            return usage_error();
+        if (how != HM_APP_ARG_OTHER) {
+            if (how == HM_APP_ARG_BAD)
+                return usage_error();
+            continue;
         }
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             o->output = argv[++i];

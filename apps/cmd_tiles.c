@@ -108,6 +108,7 @@ static int parse_zoom_range(const char *s, int *zmin, int *zmax)
 
 static int parse_args(tiles_opts *o, int argc, char **argv)
 {
+    static const char *const valued[] = {"--zoom", "--threads", NULL};
     int i;
     long v;
 
@@ -116,19 +117,16 @@ static int parse_args(tiles_opts *o, int argc, char **argv)
     o->threads = hm_app_cores();
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int used = hm_app_spec_args_parse(&o->spec, VERB, argc, argv, &i);
+        int how = hm_app_args_common(&o->spec, VERB, argc, argv, &i, valued);
 
-        if (used < 0)
-            return usage_error();
-        if (used)
-            continue;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (how == HM_APP_ARG_HELP) {
             usage(stdout);
             return -1;
         }
-        if ((strcmp(a, "--zoom") == 0 || strcmp(a, "--threads") == 0) && i + 1 >= argc) {
-            hm_app_error(VERB ": %s needs a value", a);
-            return usage_error();
+        if (how != HM_APP_ARG_OTHER) {
+            if (how == HM_APP_ARG_BAD)
+                return usage_error();
+            continue;
         }
         if (strcmp(a, "--zoom") == 0) {
             if (parse_zoom_range(argv[++i], &o->zmin, &o->zmax) != 0) {

@@ -145,6 +145,27 @@ int hm_app_spec_args_parse(hm_app_spec_args *args, const char *verb, int argc, c
     return 0;
 }
 
+int hm_app_args_common(hm_app_spec_args *args, const char *verb, int argc, char **argv, int *i,
+                       const char *const *valued)
+{
+    const char *a = argv[*i];
+    int used = hm_app_spec_args_parse(args, verb, argc, argv, i);
+
+    if (used < 0)
+        return HM_APP_ARG_BAD;
+    if (used)
+        return HM_APP_ARG_USED;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+        return HM_APP_ARG_HELP;
+    for (; *valued; valued++) {
+        if (strcmp(a, *valued) == 0 && *i + 1 >= argc) {
+            hm_app_error("%s: %s needs a value", verb, a);
+            return HM_APP_ARG_BAD;
+        }
+    }
+    return HM_APP_ARG_OTHER;
+}
+
 void hm_app_engine_error(hm_ctx *ctx, const char *verb)
 {
     const hm_error *e = hm_ctx_last_error(ctx);

@@ -38,6 +38,24 @@ extern const char hm_app_spec_args_help[];
 int hm_app_spec_args_parse(hm_app_spec_args *args, const char *verb, int argc, char **argv,
                            int *i);
 
+/* What hm_app_args_common() did with argv[*i]. */
+enum {
+    HM_APP_ARG_BAD = -1,  /* usage error, message printed */
+    HM_APP_ARG_OTHER = 0, /* not handled: the command's own option or operand */
+    HM_APP_ARG_USED = 1,  /* a shared option, consumed */
+    HM_APP_ARG_HELP = 2   /* --help or -h */
+};
+
+/*
+ * The start of every command's option loop: a shared option
+ * (hm_app_spec_args_parse()), then --help/-h, then a check that argv[*i], when
+ * it is one of the command's own flags in `valued` (NULL-terminated), has a
+ * value after it ("heatmap: VERB: FLAG needs a value" otherwise).
+ * Returns one of HM_APP_ARG_*.
+ */
+int hm_app_args_common(hm_app_spec_args *args, const char *verb, int argc, char **argv, int *i,
+                       const char *const *valued);
+
 /* Append KEY=VALUE as if typed last. Returns -1 (printed) when the list is full. */
 int hm_app_spec_args_add(hm_app_spec_args *args, const char *verb, const char *key,
                          const char *value, const char *flag);

@@ -34,6 +34,59 @@ unsigned char *hm_test_slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* Counts one allocation and says whether it must fail. */
+static int test_alloc_fails(hm_test_alloc *t)
+{
+    long n = t->count++;
+
+    return t->fail_at >= 0 && (t->sticky ? n >= t->fail_at : n == t->fail_at);
+}
+
+static void *test_alloc_malloc(size_t size, void *payload)
+{
+    hm_test_alloc *t = payload;
+    void *p;
+
+    if (test_alloc_fails(t))
+        return NULL;
+    if ((p = malloc(size)) != NULL)
+        t->live++;
+    return p;
+}
+
+static void *test_alloc_realloc(void *ptr, size_t size, void *payload)
+{
+    hm_test_alloc *t = payload;
+    void *p;
+
+    if (test_alloc_fails(t))
+        return NULL;
+    /* Only a fresh block (realloc of NULL) adds to live; resizing keeps the count. */
+    if ((p = realloc(ptr, size)) != NULL && !ptr)
+        t->live++;
+    return p;
+}
+
+static void test_alloc_free(void *ptr, void *payload)
+{
+    hm_test_alloc *t = payload;
+
+    if (ptr)
+        t->live--;
+    free(ptr);
+}
+
+hm_allocator hm_test_alloc_make(hm_test_alloc *t)
+{
+    hm_allocator a;
+
+    a.malloc_fn = test_alloc_malloc;
+    a.realloc_fn = test_alloc_realloc;
+    a.free_fn = test_alloc_free;
+    a.payload = t;
+    return a;
+}
+
 int hm_test_have_shared(void)
 {
     static int noted;

@@ -45,6 +45,19 @@ void hm_test_add_suite(const char *name, CU_TestInfo *tests);
 /* Read a whole file into memory (malloc'd); NULL on failure. */
 unsigned char *hm_test_slurp(const char *path, size_t *len);
 
+/* An allocator that fails one chosen allocation, for allocation-failure sweeps: count the
+ * allocations of a good run (count), then rerun with fail_at = 0 .. count - 1. */
+typedef struct hm_test_alloc {
+    long fail_at; /* 0-based number of the allocation (malloc or realloc) that fails; -1 never */
+    long count;   /* allocations so far */
+    long live;    /* blocks not yet freed */
+    int sticky;   /* nonzero: allocation fail_at and every one after it fail */
+} hm_test_alloc;
+
+/* An hm_allocator over libc that counts into t and fails allocation t->fail_at; t must outlive
+ * every context made with it. */
+hm_allocator hm_test_alloc_make(hm_test_alloc *t);
+
 /* 1 when ../shared/testdata exists; otherwise prints a skip note once and returns 0. */
 int hm_test_have_shared(void);
 

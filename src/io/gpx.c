@@ -209,12 +209,6 @@ static void gpx_start(hm_xml *x, const char *n, size_t len, int nattrs,
     }
 }
 
-static void set_first(float *dst, double v)
-{
-    if (isnan(*dst))
-        *dst = (float)v;
-}
-
 static void field_end(gpx_reader *r, int f)
 {
     hm_xml *x = &r->xml;
@@ -236,13 +230,13 @@ static void field_end(gpx_reader *r, int f)
     if (hm_xml__text_double(x, &v) <= 0)
         return;
     switch (f) {
-    case F_ELE: set_first(&p->ele, v); break;
-    case F_SPEED: set_first(&p->speed, v); break;
-    case F_HR: set_first(&p->hr, v); break;
-    case F_CAD: set_first(&p->cadence, v); break;
-    case F_POWER: set_first(&p->power, v); break;
-    case F_TEMP: set_first(&p->temperature, v); break;
-    case F_DIST: set_first(&p->distance, v); break;
+    case F_ELE: hm_xml__set_first(&p->ele, v); break;
+    case F_SPEED: hm_xml__set_first(&p->speed, v); break;
+    case F_HR: hm_xml__set_first(&p->hr, v); break;
+    case F_CAD: hm_xml__set_first(&p->cadence, v); break;
+    case F_POWER: hm_xml__set_first(&p->power, v); break;
+    case F_TEMP: hm_xml__set_first(&p->temperature, v); break;
+    case F_DIST: hm_xml__set_first(&p->distance, v); break;
     default: break;
     }
 }

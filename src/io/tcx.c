@@ -208,12 +208,6 @@ static void tcx_start(hm_xml *x, const char *n, size_t len, int nattrs,
     }
 }
 
-static void set_first(float *dst, double v)
-{
-    if (isnan(*dst))
-        *dst = (float)v;
-}
-
 static void field_end(tcx_reader *r, int f)
 {
     hm_xml *x = &r->xml;
@@ -242,12 +236,12 @@ static void field_end(tcx_reader *r, int f)
     switch (f) {
     case T_LAT: r->lat = v; break;
     case T_LON: r->lon = v; break;
-    case T_ALT: set_first(&p->ele, v); break;
-    case T_DIST: set_first(&p->distance, v); break;
-    case T_HR: set_first(&p->hr, v); break;
-    case T_CAD: set_first(&p->cadence, v); break;
-    case T_SPEED: set_first(&p->speed, v); break;
-    case T_WATTS: set_first(&p->power, v); break;
+    case T_ALT: hm_xml__set_first(&p->ele, v); break;
+    case T_DIST: hm_xml__set_first(&p->distance, v); break;
+    case T_HR: hm_xml__set_first(&p->hr, v); break;
+    case T_CAD: hm_xml__set_first(&p->cadence, v); break;
+    case T_SPEED: hm_xml__set_first(&p->speed, v); break;
+    case T_WATTS: hm_xml__set_first(&p->power, v); break;
     case T_RUNCAD:
         if (isnan(r->run_cadence))
             r->run_cadence = v;

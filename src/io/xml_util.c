@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -674,6 +675,12 @@ int hm_xml__text_time(hm_xml *x, double *out)
     if (x->bad_times++ == 0)
         x->bad_time_line = hm_xml__line(x);
     return -1;
+}
+
+void hm_xml__set_first(float *dst, double v)
+{
+    if (isnan(*dst))
+        *dst = (float)v;
 }
 
 size_t hm_xml__decode_amp(char *s, size_t len)

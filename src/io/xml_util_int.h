@@ -142,6 +142,10 @@ int hm_xml__text_time(hm_xml *x, double *out);
  */
 const char *hm_xml__attr(int nattrs, const unsigned char **attrs, const char *name, size_t *len);
 
+/* Store v as *dst (a float point field) unless *dst already holds a value (is not NaN): the
+ * first of several elements giving the same quantity wins. */
+void hm_xml__set_first(float *dst, double v);
+
 /* Turn every "&#38;" of s into "&", in place; returns the new length. */
 size_t hm_xml__decode_amp(char *s, size_t len);
 

@@ -1344,51 +1344,10 @@ static void test_fit__timestamp_correlation(void)
 
 /* ---- allocation failures ------------------------------------------------ */
 
-typedef struct failing_alloc {
-    long fail_at; /* allocation number that fails; -1 for none */
-    long count;   /* allocations so far */
-    long live;    /* allocated and not freed */
-} failing_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    p = realloc(ptr, size);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    failing_alloc *fa = payload;
-
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
 static void test_fit__enomem_sweep(void)
 {
-    failing_alloc fa = {-1, 0, 0};
-    hm_allocator alloc = {fa_malloc, fa_realloc, fa_free, &fa};
+    hm_test_alloc fa = {-1, 0, 0, 0};
+    hm_allocator alloc = hm_test_alloc_make(&fa);
     hm_ctx *ctx;
     fitw w = {0};
     rec r = rec_at(T0);

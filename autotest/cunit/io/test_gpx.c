@@ -925,50 +925,6 @@ static void test_gpx__stream_error_keeps_points(void)
 
 /* ---- allocation failures ----------------------------------------------- */
 
-typedef struct failing_alloc {
-    long countdown; /* allocations left before failing; < 0 never fails */
-    long live;      /* allocations not yet freed */
-} failing_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    p = malloc(size);
-    if (p)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    p = realloc(ptr, size);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    failing_alloc *fa = payload;
-
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
 static void test_gpx__allocation_failure_sweep(void)
 {
     static const char doc[] = GPX_HEAD GPX_OPEN
@@ -977,21 +933,22 @@ static void test_gpx__allocation_failure_sweep(void)
         "<trkpt lat=\"1\" lon=\"3\"><time>bad</time></trkpt></trkseg>"
         "<trkseg><trkpt lat=\"1\" lon=\"4\"/><trkpt lat=\"x\" lon=\"4\"/></trkseg></trk>\n"
         "<trk><trkseg><trkpt lat=\"1\" lon=\"4\">";
-    failing_alloc fa = {-1, 0};
-    hm_allocator alloc = {fa_malloc, fa_realloc, fa_free, &fa};
+    hm_test_alloc fa = {-1, 0, 0, 1}; /* sticky: no success after a failure */
+    hm_allocator alloc = hm_test_alloc_make(&fa);
     hm_ctx *c;
     hm_file *f;
     long n, total;
 
     CU_ASSERT_EQUAL_FATAL(hm_ctx_new(&c, &alloc), HM_OK);
-    fa.countdown = 1000000;
+    fa.count = 0;
     CU_ASSERT_EQUAL_FATAL(hm_gpx_parse_buffer(&f, c, "a.gpx", doc, sizeof(doc) - 1), HM_OK);
     CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 3);
-    total = 1000000 - fa.countdown;
+    total = fa.count;
     hm_file_free(f);
     for (n = 0; n < total; n++) {
         int rc;
-        fa.countdown = n;
+        fa.fail_at = n;
+        fa.count = 0;
         rc = hm_gpx_parse_buffer(&f, c, "a.gpx", doc, sizeof(doc) - 1);
         /* Only the builder's closing shrink-to-fit may fail harmlessly: it is the last. */
         if (rc == HM_OK && n == total - 1) {
@@ -1003,7 +960,7 @@ static void test_gpx__allocation_failure_sweep(void)
         CU_ASSERT_PTR_NULL(f);
         CU_ASSERT_EQUAL(hm_ctx_last_error(c)->code, HM_ENOMEM);
     }
-    fa.countdown = -1;
+    fa.fail_at = -1;
     hm_ctx_free(c);
     CU_ASSERT_EQUAL(fa.live, 0);
 }

@@ -438,50 +438,6 @@ static void test_tcx__dtd_rejected(void)
     teardown();
 }
 
-typedef struct failing_alloc {
-    long countdown; /* allocations left before failing; < 0 never fails */
-    long live;      /* allocations not yet freed */
-} failing_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    p = malloc(size);
-    if (p)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    p = realloc(ptr, size);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    failing_alloc *fa = payload;
-
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
 static void test_tcx__allocation_failure_sweep(void)
 {
     static const char doc[] = TCX_HEAD "<Activities><Activity Sport=\"Running\">"
@@ -491,22 +447,23 @@ static void test_tcx__allocation_failure_sweep(void)
         "<Activity Sport=\"Biking\"><Lap><Track>" TP("03", "1", "1") "<Trackpoint><Position/>"
         "</Trackpoint></Track></Lap></Activity>"
         "<Activity>";
-    failing_alloc fa = {-1, 0};
-    hm_allocator alloc = {fa_malloc, fa_realloc, fa_free, &fa};
+    hm_test_alloc fa = {-1, 0, 0, 1}; /* sticky: no success after a failure */
+    hm_allocator alloc = hm_test_alloc_make(&fa);
     hm_ctx *c;
     hm_file *f;
     long n, total;
 
     CU_ASSERT_EQUAL_FATAL(hm_ctx_new(&c, &alloc), HM_OK);
-    fa.countdown = 1000000;
+    fa.count = 0;
     CU_ASSERT_EQUAL_FATAL(hm_tcx_parse_buffer(&f, c, "a.tcx", doc, sizeof(doc) - 1), HM_OK);
     CU_ASSERT_EQUAL(hm_file_get_activity_count(f), 3);
     CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 4);
-    total = 1000000 - fa.countdown;
+    total = fa.count;
     hm_file_free(f);
     for (n = 0; n < total; n++) {
         int rc;
-        fa.countdown = n;
+        fa.fail_at = n;
+        fa.count = 0;
         rc = hm_tcx_parse_buffer(&f, c, "a.tcx", doc, sizeof(doc) - 1);
         CU_ASSERT_EQUAL(rc, HM_ENOMEM);
         CU_ASSERT_PTR_NULL(f);
@@ -515,7 +472,7 @@ static void test_tcx__allocation_failure_sweep(void)
         else
             CU_ASSERT_EQUAL(hm_ctx_last_error(c)->code, HM_ENOMEM);
     }
-    fa.countdown = -1;
+    fa.fail_at = -1;
     hm_ctx_free(c);
     CU_ASSERT_EQUAL(fa.live, 0);
 }

@@ -532,48 +532,9 @@ static void test_descriptor__parse_source(void)
 
 /* ---- allocation failures ------------------------------------------------- */
 
-typedef struct fail_alloc {
-    long fail_at; /* allocation number that fails (0-based); -1 = never */
-    long count;   /* allocations so far */
-    long live;    /* blocks not yet freed */
-} fail_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
+static int run_read(hm_test_alloc *fa)
 {
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    if ((p = malloc(size)) != NULL)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    if ((p = realloc(ptr, size)) != NULL && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    fail_alloc *fa = payload;
-
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
-static int run_read(fail_alloc *fa)
-{
-    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_allocator a = hm_test_alloc_make(fa);
     hm_ctx *c = NULL;
     hm_spec *spec = NULL;
     int rc;
@@ -589,9 +550,9 @@ static int run_read(fail_alloc *fa)
     return rc;
 }
 
-static int run_write(fail_alloc *fa)
+static int run_write(hm_test_alloc *fa)
 {
-    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_allocator a = hm_test_alloc_make(fa);
     hm_ctx *c = NULL;
     hm_spec *spec = NULL;
     char *doc = NULL;
@@ -616,14 +577,14 @@ static int run_write(fail_alloc *fa)
 
 static void test_descriptor__write_alloc_failures(void)
 {
-    fail_alloc fa = {-1, 0, 0};
+    hm_test_alloc fa = {-1, 0, 0, 0};
     long total, i;
 
     CU_ASSERT_EQUAL_FATAL(run_write(&fa), HM_OK);
     CU_ASSERT_EQUAL(fa.live, 0);
     total = fa.count;
     for (i = 1; i < total; i++) {
-        fail_alloc f = {i, 0, 0};
+        hm_test_alloc f = {i, 0, 0, 0};
 
         CU_ASSERT_EQUAL(run_write(&f), HM_ENOMEM);
         CU_ASSERT_EQUAL(f.live, 0);
@@ -632,14 +593,14 @@ static void test_descriptor__write_alloc_failures(void)
 
 static void test_descriptor__alloc_failures(void)
 {
-    fail_alloc fa = {-1, 0, 0};
+    hm_test_alloc fa = {-1, 0, 0, 0};
     long total, i;
 
     CU_ASSERT_EQUAL_FATAL(run_read(&fa), HM_OK);
     CU_ASSERT_EQUAL(fa.live, 0);
     total = fa.count;
     for (i = 0; i < total; i++) {
-        fail_alloc f = {i, 0, 0};
+        hm_test_alloc f = {i, 0, 0, 0};
 
         CU_ASSERT_EQUAL(run_read(&f), HM_ENOMEM);
         CU_ASSERT_EQUAL(f.live, 0);

@@ -778,46 +778,17 @@ static void test_raster__concurrent_opens(void)
 
 /* ---- allocation failures ---------------------------------------------------- */
 
-static size_t alloc_n, alloc_fail_at, alloc_live;
-
-static void *count_malloc(size_t n, void *payload)
-{
-    (void)payload;
-    if (++alloc_n == alloc_fail_at)
-        return NULL;
-    alloc_live++;
-    return malloc(n);
-}
-
-static void *count_realloc(void *p, size_t n, void *payload)
-{
-    void *q;
-    (void)payload;
-    if (++alloc_n == alloc_fail_at)
-        return NULL;
-    q = realloc(p, n);
-    if (q && !p)
-        alloc_live++;
-    return q;
-}
-
-static void count_free(void *p, void *payload)
-{
-    (void)payload;
-    if (p)
-        alloc_live--;
-    free(p);
-}
-
 static void test_raster__alloc_failures(void)
 {
-    hm_allocator a = {count_malloc, count_realloc, count_free, NULL};
+    hm_test_alloc ta = {-1, 0, 0, 0};
+    hm_allocator a = hm_test_alloc_make(&ta);
     struct hm_spec spec;
     hm_builder *b;
     hm_file *f;
     hm_raster *r;
     hm_ctx *ctx, *cctx;
-    size_t total, i, live, oks = 0;
+    size_t total, i, oks = 0;
+    long live;
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     CU_ASSERT_FATAL(hm_builder__new(&b, ctx, "m.gpx", HM_FORMAT_GPX) == HM_OK);
@@ -830,17 +801,16 @@ static void test_raster__alloc_failures(void)
 
     /* Building: every allocation failing in turn gives HM_ENOMEM and leaks nothing (a failed
      * realloc that only gives back slack is harmless: then the build succeeds). */
-    live = alloc_live;
-    alloc_n = 0;
-    alloc_fail_at = 0;
+    live = ta.live;
+    ta.count = 0;
     CU_ASSERT_FATAL(
         hm_raster__new_from_files(&r, cctx, &spec, "mem", (const hm_file *const *)&f, 1) == HM_OK);
-    total = alloc_n;
-    for (i = 1; i <= total; i++) {
+    total = (size_t)ta.count;
+    for (i = 0; i < total; i++) {
         hm_raster *rr = NULL;
         int rc;
-        alloc_n = 0;
-        alloc_fail_at = i;
+        ta.count = 0;
+        ta.fail_at = (long)i;
         rc = hm_raster__new_from_files(&rr, cctx, &spec, "mem", (const hm_file *const *)&f, 1);
         CU_ASSERT(rc == HM_ENOMEM || rc == HM_OK);
         CU_ASSERT((rc == HM_OK) == (rr != NULL));
@@ -850,24 +820,24 @@ static void test_raster__alloc_failures(void)
         oks += rc == HM_OK;
     }
     CU_ASSERT(oks < total / 4);
-    alloc_fail_at = 0;
+    ta.fail_at = -1;
     hm_raster_free(r);
-    CU_ASSERT_EQUAL(alloc_live, live); /* nothing leaked by any of the failed builds */
+    CU_ASSERT_EQUAL(ta.live, live); /* nothing leaked by any of the failed builds */
 
     /* Rendering through the public API, with the raster built on a plain context. */
     CU_ASSERT_FATAL(
         hm_raster__new_from_files(&r, ctx, &spec, "mem", (const hm_file *const *)&f, 1) == HM_OK);
-    alloc_n = 0;
+    ta.count = 0;
     CU_ASSERT_FATAL(hm_raster_render_block(r, cctx, 0, 0, 0, bands) == HM_OK);
-    total = alloc_n;
+    total = (size_t)ta.count;
     CU_ASSERT(total >= 2);
-    for (i = 1; i <= total; i++) {
-        alloc_n = 0;
-        alloc_fail_at = i;
+    for (i = 0; i < total; i++) {
+        ta.count = 0;
+        ta.fail_at = (long)i;
         CU_ASSERT_EQUAL(hm_raster_render_block(r, cctx, 0, 0, 0, bands), HM_ENOMEM);
-        CU_ASSERT_EQUAL(alloc_live, live);
+        CU_ASSERT_EQUAL(ta.live, live);
     }
-    alloc_fail_at = 0;
+    ta.fail_at = -1;
     hm_raster_free(r);
     hm_ctx_free(cctx);
     hm_file_free(f);

@@ -639,64 +639,34 @@ static void test_render__window_matches_blocks(void)
 
 /* ---- allocation failures ---------------------------------------------------- */
 
-static size_t alloc_n, alloc_fail_at, alloc_live;
-
-static void *count_malloc(size_t n, void *payload)
-{
-    (void)payload;
-    if (++alloc_n == alloc_fail_at)
-        return NULL;
-    alloc_live++;
-    return malloc(n);
-}
-
-static void *count_realloc(void *p, size_t n, void *payload)
-{
-    void *q;
-    (void)payload;
-    if (++alloc_n == alloc_fail_at)
-        return NULL;
-    q = realloc(p, n);
-    if (q && !p)
-        alloc_live++;
-    return q;
-}
-
-static void count_free(void *p, void *payload)
-{
-    (void)payload;
-    if (p)
-        alloc_live--;
-    free(p);
-}
-
 static void test_render__alloc_failures(void)
 {
     static const double l[] = {5.3, 5.3, 250.7, 250.1, 20.2, 240.9};
     trk t[3] = {{l, 3, 0, NULL}, {l, 3, 1, NULL}, {l, 2, 2, NULL}};
-    hm_allocator a = {count_malloc, count_realloc, count_free, NULL};
+    hm_test_alloc ta = {-1, 0, 0, 0};
+    hm_allocator a = hm_test_alloc_make(&ta);
     hm_ctx *ctx, *rctx;
     hm_index *idx;
-    size_t total, i, live;
+    size_t total, i;
+    long live;
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     idx = make_index(ctx, t, 3, 3, NULL, 1);
     CU_ASSERT_FATAL(hm_ctx_new(&rctx, &a) == HM_OK);
-    live = alloc_live;
-    alloc_n = 0;
-    alloc_fail_at = 0;
+    live = ta.live;
+    ta.count = 0;
     CU_ASSERT_FATAL(hm_render__block(rctx, idx, 0, 256, 256, 0, 0, all_bands) == HM_OK);
-    total = alloc_n;
+    total = (size_t)ta.count;
     CU_ASSERT(total >= 2);
-    CU_ASSERT_EQUAL(alloc_live, live);
-    for (i = 1; i <= total; i++) {
-        alloc_n = 0;
-        alloc_fail_at = i;
+    CU_ASSERT_EQUAL(ta.live, live);
+    for (i = 0; i < total; i++) {
+        ta.count = 0;
+        ta.fail_at = (long)i;
         CU_ASSERT_EQUAL(hm_render__block(rctx, idx, 0, 256, 256, 0, 0, all_bands), HM_ENOMEM);
-        CU_ASSERT_EQUAL(alloc_live, live);
+        CU_ASSERT_EQUAL(ta.live, live);
         CU_ASSERT_PTR_NOT_NULL(hm_ctx_last_error(rctx));
     }
-    alloc_fail_at = 0;
+    ta.fail_at = -1;
     hm_ctx_free(rctx);
     hm_index__free(idx);
     hm_ctx_free(ctx);

@@ -552,50 +552,9 @@ static void test_spec__connection_errors(void)
 
 /* ---- allocation failures ------------------------------------------------- */
 
-typedef struct fail_alloc {
-    long fail_at; /* allocation number that fails (0-based); -1 = never */
-    long count;   /* allocations so far */
-    long live;    /* blocks not yet freed */
-} fail_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
+static int run_connection(hm_test_alloc *fa)
 {
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    p = realloc(ptr, size);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    fail_alloc *fa = payload;
-
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
-static int run_connection(fail_alloc *fa)
-{
-    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_allocator a = hm_test_alloc_make(fa);
     hm_ctx *c = NULL;
     hm_spec *spec = NULL;
     int rc;
@@ -616,7 +575,7 @@ static int run_connection(fail_alloc *fa)
 
 static void test_spec__alloc_failures(void)
 {
-    fail_alloc fa = {-1, 0, 0};
+    hm_test_alloc fa = {-1, 0, 0, 0};
     long total, i;
 
     CU_ASSERT_EQUAL_FATAL(run_connection(&fa), HM_OK);
@@ -624,7 +583,7 @@ static void test_spec__alloc_failures(void)
     total = fa.count;
     CU_ASSERT(total > 5);
     for (i = 0; i < total; i++) {
-        fail_alloc f = {i, 0, 0};
+        hm_test_alloc f = {i, 0, 0, 0};
 
         CU_ASSERT_EQUAL(run_connection(&f), HM_ENOMEM);
         CU_ASSERT_EQUAL(f.live, 0);

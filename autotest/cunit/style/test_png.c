@@ -181,48 +181,9 @@ static void test_png__errors(void)
 
 /* ---- allocation failures ------------------------------------------------- */
 
-typedef struct fail_alloc {
-    long fail_at; /* allocation number that fails (0-based); -1 = never */
-    long count;   /* allocations so far */
-    long live;    /* blocks not yet freed */
-} fail_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
+static int run_write(hm_test_alloc *fa, const char *path)
 {
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    if ((p = malloc(size)) != NULL)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    if ((p = realloc(ptr, size)) != NULL && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    fail_alloc *fa = payload;
-
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
-static int run_write(fail_alloc *fa, const char *path)
-{
-    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_allocator a = hm_test_alloc_make(fa);
     uint8_t idx[W * H];
     hm_rgba colors[256];
     hm_ctx *c;
@@ -238,7 +199,7 @@ static int run_write(fail_alloc *fa, const char *path)
 
 static void test_png__alloc_failures(void)
 {
-    fail_alloc fa = {-1, 0, 0};
+    hm_test_alloc fa = {-1, 0, 0, 0};
     char path[256];
     long total, i;
 
@@ -248,7 +209,7 @@ static void test_png__alloc_failures(void)
     total = fa.count;
     CU_ASSERT(total > 3);
     for (i = 1; i < total; i++) { /* allocation 0 is the context itself */
-        fail_alloc f = {i, 0, 0};
+        hm_test_alloc f = {i, 0, 0, 0};
 
         unlink(path);
         CU_ASSERT_EQUAL(run_write(&f, path), HM_ENOMEM);

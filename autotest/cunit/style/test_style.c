@@ -650,50 +650,10 @@ static void test_style__threads(void)
 
 /* ---- allocation failures ------------------------------------------------- */
 
-typedef struct fail_alloc {
-    long fail_at; /* allocation number that fails (0-based); -1 = never */
-    long count;   /* allocations so far */
-    long live;    /* blocks not yet freed */
-    long built;   /* count once the raster was built */
-} fail_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
-{
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    if ((p = malloc(size)) != NULL)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    fail_alloc *fa = payload;
-    void *p;
-
-    if (fa->count++ == fa->fail_at)
-        return NULL;
-    if ((p = realloc(ptr, size)) != NULL && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    fail_alloc *fa = payload;
-
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
 /* Raster, style with glow, one styled block (its level's statistics first). */
-static int run_styled(fail_alloc *fa, const hm_file *file, uint8_t *px)
+static int run_styled(hm_test_alloc *fa, long *built, const hm_file *file, uint8_t *px)
 {
-    hm_allocator a = {fa_malloc, fa_realloc, fa_free, fa};
+    hm_allocator a = hm_test_alloc_make(fa);
     hm_spec *spec = NULL;
     hm_raster *r = NULL;
     hm_style *s = NULL;
@@ -713,7 +673,7 @@ static int run_styled(fail_alloc *fa, const hm_file *file, uint8_t *px)
         rc = hm_spec_set(spec, "GLOW", "2");
     if (rc == HM_OK)
         rc = hm_raster__new_from_files(&r, c, spec, "mem", &file, 1);
-    fa->built = fa->count;
+    *built = fa->count; /* allocations once the raster was built */
     if (rc == HM_OK)
         rc = hm_style_new(&s, c, spec);
     if (rc == HM_OK)
@@ -729,10 +689,10 @@ static void test_style__alloc_failures(void)
 {
     const track t[] = {{ring, 5, 3.0, 0}, {edge, 2, 5.0, 0}};
     uint8_t *px = malloc(B * B * 4);
-    fail_alloc fa = {-1, 0, 0, 0};
+    hm_test_alloc fa = {-1, 0, 0, 0};
     hm_builder *b;
     hm_file *f;
-    long total, i, failed = 0;
+    long total, i, built, ff_built, failed = 0;
 
     setup();
     CU_ASSERT_FATAL(px != NULL);
@@ -741,18 +701,18 @@ static void test_style__alloc_failures(void)
     add_track(b, &t[1], T0 + 86400.0);
     CU_ASSERT_FATAL(hm_builder__finish(b, &f) == HM_OK);
     hm_builder__free(b);
-    CU_ASSERT_EQUAL_FATAL(run_styled(&fa, f, px), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(run_styled(&fa, &built, f, px), HM_OK);
     CU_ASSERT_EQUAL(fa.live, 0);
     total = fa.count;
     CU_ASSERT(total > 20);
-    CU_ASSERT(total > fa.built + 5);
+    CU_ASSERT(total > built + 5);
     /* Allocation 0 is the context itself. Building the raster may survive a failed
      * allocation (it only shrinks arrays to fit); from the style on, every one counts. */
     for (i = 1; i < total; i++) {
-        fail_alloc ff = {i, 0, 0, 0};
-        int rc = run_styled(&ff, f, px);
+        hm_test_alloc ff = {i, 0, 0, 0};
+        int rc = run_styled(&ff, &ff_built, f, px);
 
-        if (i >= fa.built)
+        if (i >= built)
             CU_ASSERT_EQUAL(rc, HM_ENOMEM);
         CU_ASSERT(rc == HM_ENOMEM || rc == HM_OK);
         CU_ASSERT_EQUAL(ff.live, 0);

@@ -114,48 +114,6 @@ static void test_activity__geo_distance(void)
     HM_ASSERT_NEAR(hm_geo__distance_m(12, 34, 12, 34), 0.0, 0);
 }
 
-/* An allocator that fails the n-th allocation, to check every path returns HM_ENOMEM. */
-typedef struct failing_alloc {
-    long countdown; /* allocations left before failing; < 0 never fails */
-    long live;      /* allocations not yet freed */
-} failing_alloc;
-
-static void *fa_malloc(size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    p = malloc(size);
-    if (p)
-        fa->live++;
-    return p;
-}
-
-static void *fa_realloc(void *ptr, size_t size, void *payload)
-{
-    failing_alloc *fa = payload;
-    void *p;
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    p = realloc(ptr, size);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fa_free(void *ptr, void *payload)
-{
-    failing_alloc *fa = payload;
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
 /* Build a small two-activity file; returns the builder's code. */
 static int build_sample(hm_ctx *ctx, hm_file **out)
 {
@@ -187,22 +145,23 @@ static int build_sample(hm_ctx *ctx, hm_file **out)
 
 static void test_activity__allocation_failure_sweep(void)
 {
-    failing_alloc fa = {-1, 0};
-    hm_allocator alloc = {fa_malloc, fa_realloc, fa_free, &fa};
+    hm_test_alloc fa = {-1, 0, 0, 1}; /* sticky: no success after a failure */
+    hm_allocator alloc = hm_test_alloc_make(&fa);
     long n, total;
     hm_ctx *ctx;
     hm_file *f;
 
     /* Count the allocations of a successful run, then fail each one in turn. */
     CU_ASSERT_EQUAL_FATAL(hm_ctx_new(&ctx, &alloc), HM_OK);
-    fa.countdown = 1000000;
+    fa.count = 0;
     CU_ASSERT_EQUAL_FATAL(build_sample(ctx, &f), HM_OK);
-    total = 1000000 - fa.countdown;
+    total = fa.count;
     hm_file_free(f);
     for (n = 0; n < total; n++) {
         int rc;
 
-        fa.countdown = n;
+        fa.fail_at = n;
+        fa.count = 0;
         rc = build_sample(ctx, &f);
         if (rc == HM_OK) {
             /* Only giving back growth slack may fail silently: the file must be whole. */
@@ -216,7 +175,7 @@ static void test_activity__allocation_failure_sweep(void)
         CU_ASSERT_PTR_NULL(f);
         CU_ASSERT_EQUAL(hm_ctx_last_error(ctx)->code, HM_ENOMEM);
     }
-    fa.countdown = -1;
+    fa.fail_at = -1;
     hm_ctx_free(ctx);
     CU_ASSERT_EQUAL(fa.live, 0);
 }
