@@ -533,14 +533,6 @@ done:
 
 int hm_fit_parse_buffer(hm_file **out, hm_ctx *ctx, const char *path, const void *buf, size_t len)
 {
-    hm_stream *in;
-    int rc;
-
-    *out = NULL;
-    if ((rc = hm_stream__new_memory(&in, ctx, path, buf, len)) != HM_OK)
-        return rc;
-    rc = hm_fit__parse_stream(out, ctx, in);
-    hm_stream__free(in);
-    return rc;
+    return hm_stream__parse_buffer(out, ctx, path, buf, len, hm_fit__parse_stream);
 }
 

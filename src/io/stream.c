@@ -80,6 +80,20 @@ int hm_stream__new_memory(hm_stream **out, hm_ctx *ctx, const char *path, const 
     return HM_OK;
 }
 
+int hm_stream__parse_buffer(hm_file **out, hm_ctx *ctx, const char *path, const void *buf,
+                            size_t len, hm_stream_parse_fn parse)
+{
+    hm_stream *in;
+    int rc;
+
+    *out = NULL;
+    if ((rc = hm_stream__new_memory(&in, ctx, path, buf, len)) != HM_OK)
+        return rc;
+    rc = parse(out, ctx, in);
+    hm_stream__free(in);
+    return rc;
+}
+
 void hm_stream__free(hm_stream *s)
 {
     if (!s)

@@ -57,6 +57,13 @@ int hm_stream__peek(hm_stream *s, void *head, size_t cap, size_t *got);
 
 void hm_stream__free(hm_stream *s);
 
+/* A parser's streaming entry point (one per format, below). */
+typedef int (*hm_stream_parse_fn)(hm_file **out, hm_ctx *ctx, hm_stream *in);
+
+/* Run a streaming parser over memory: what every public `*_parse_buffer` is. */
+int hm_stream__parse_buffer(hm_file **out, hm_ctx *ctx, const char *path, const void *buf,
+                            size_t len, hm_stream_parse_fn parse);
+
 /*
  * The parsers' streaming entry points. Each reads the stream to its end (or
  * to the first fatal problem) and builds an hm_file; the `*_parse_buffer`

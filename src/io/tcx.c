@@ -338,14 +338,5 @@ int hm_tcx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
 
 int hm_tcx_parse_buffer(hm_file **out, hm_ctx *ctx, const char *path, const void *buf, size_t len)
 {
-    hm_stream *in;
-    int rc;
-
-    *out = NULL;
-    rc = hm_stream__new_memory(&in, ctx, path, buf, len);
-    if (rc != HM_OK)
-        return rc;
-    rc = hm_tcx__parse_stream(out, ctx, in);
-    hm_stream__free(in);
-    return rc;
+    return hm_stream__parse_buffer(out, ctx, path, buf, len, hm_tcx__parse_stream);
 }
