@@ -2,6 +2,7 @@
 /* Shared helpers for the CUnit suites. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "test_util.h"
@@ -99,5 +100,53 @@ int hm_test_have_shared(void)
                 HM_SHARED_TESTDATA);
         noted = 1;
     }
+    return 0;
+}
+
+hm_file *hm_test_parse_ok(hm_ctx *ctx, hm_test_parse_fn parse, const char *path, const char *doc,
+                          size_t len)
+{
+    hm_file *f = NULL;
+    int rc = parse(&f, ctx, path, doc, len);
+
+    CU_ASSERT_EQUAL(rc, HM_OK);
+    if (rc != HM_OK) {
+        const hm_error *e = hm_ctx_last_error(ctx);
+        fprintf(stderr, "\n  unexpected: %d %s\n", rc, e ? e->message : "");
+    }
+    return f;
+}
+
+const hm_error *hm_test_parse_fail(hm_ctx *ctx, hm_test_parse_fn parse, const char *path,
+                                   const char *doc, size_t len, int code)
+{
+    hm_file *f = (hm_file *)1;
+    const hm_error *e;
+
+    hm_ctx_clear_error(ctx);
+    CU_ASSERT_EQUAL(parse(&f, ctx, path, doc, len), code);
+    CU_ASSERT_PTR_NULL(f);
+    e = hm_ctx_last_error(ctx);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(e->code, code);
+    CU_ASSERT_STRING_EQUAL(e->path, path);
+    if (e->line < 1 && e->offset < 0)
+        fprintf(stderr, "\n  error without a position: %s\n", e->message);
+    return e;
+}
+
+int hm_test_has_warning(const hm_file *f, const char *needle, long line)
+{
+    size_t i;
+
+    for (i = 0; i < hm_file_get_warning_count(f); i++) {
+        const hm_error *w = hm_file_get_warning(f, i);
+        if (strstr(w->message, needle) && (line == 0 || w->line == line))
+            return 1;
+    }
+    fprintf(stderr, "\n  no warning \"%s\" at line %ld among:\n", needle, line);
+    for (i = 0; i < hm_file_get_warning_count(f); i++)
+        fprintf(stderr, "    %ld: %s\n", hm_file_get_warning(f, i)->line,
+                hm_file_get_warning(f, i)->message);
     return 0;
 }

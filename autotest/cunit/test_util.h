@@ -42,6 +42,29 @@ void hm_test_add_suite(const char *name, CU_TestInfo *tests);
     CU_ASSERT_DOUBLE_EQUAL((actual), (expected), (tol))
 #define HM_ASSERT_NAN(x) CU_ASSERT(isnan(x))
 
+/* A `*_parse_buffer` entry point (hm_gpx_parse_buffer, ...). */
+typedef int (*hm_test_parse_fn)(hm_file **out, hm_ctx *ctx, const char *path, const void *buf,
+                                size_t len);
+
+/* Parse a document that must read with HM_OK; returns the file (free it). */
+hm_file *hm_test_parse_ok(hm_ctx *ctx, hm_test_parse_fn parse, const char *path, const char *doc,
+                          size_t len);
+
+/* Parse a document that must fail with `code` (no file, error on ctx naming path);
+ * returns the context's error. */
+const hm_error *hm_test_parse_fail(hm_ctx *ctx, hm_test_parse_fn parse, const char *path,
+                                   const char *doc, size_t len, int code);
+
+/* 1 when f has a warning containing needle (at that line; 0 = any line); lists them if not. */
+int hm_test_has_warning(const hm_file *f, const char *needle, long line);
+
+/* XML corpus helpers (defined in io/test_gpx.c, used by the GPX and TCX suites). */
+unsigned char *hm_test_xml_read_any(const char *path, size_t *len);
+size_t hm_test_xml_positioned(const hm_file *f);
+long hm_test_xml_manifest_points(const char *rel);
+size_t hm_test_xml_dropped(const hm_file *f);
+void hm_test_xml_check_folder(const char *sub, hm_test_parse_fn parse);
+
 /* Read a whole file into memory (malloc'd); NULL on failure. */
 unsigned char *hm_test_slurp(const char *path, size_t *len);
 

@@ -12,13 +12,6 @@
 
 #include "test_util.h"
 
-/* Corpus helpers, defined in test_gpx.c. */
-typedef int (*hm_test_parse_fn)(hm_file **out, hm_ctx *ctx, const char *path, const void *buf,
-                                size_t len);
-unsigned char *hm_test_xml_read_any(const char *path, size_t *len);
-size_t hm_test_xml_positioned(const hm_file *f);
-void hm_test_xml_check_folder(const char *sub, hm_test_parse_fn parse);
-
 #define TRACKS HM_SHARED_TESTDATA "/tracks"
 
 #define TCX_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -49,54 +42,25 @@ static void teardown(void)
     ctx = NULL;
 }
 
+/* Parse a document that must read with HM_OK. */
 static hm_file *parse_ok(const char *doc, size_t len)
 {
-    hm_file *f = NULL;
-    int rc = hm_tcx_parse_buffer(&f, test_ctx(), "t.tcx", doc, len);
-
-    CU_ASSERT_EQUAL(rc, HM_OK);
-    if (rc != HM_OK) {
-        const hm_error *e = hm_ctx_last_error(ctx);
-        fprintf(stderr, "\n  unexpected: %d %s\n", rc, e ? e->message : "");
-    }
-    return f;
+    return hm_test_parse_ok(test_ctx(), hm_tcx_parse_buffer, "t.tcx", doc, len);
 }
 
 #define PARSE_OK(doc) parse_ok((doc), sizeof(doc) - 1)
 
+/* Parse a document that must fail; returns the context's error. */
 static const hm_error *parse_fail(const char *doc, size_t len, int code)
 {
-    hm_file *f = (hm_file *)1;
-    const hm_error *e;
-
-    hm_ctx_clear_error(test_ctx());
-    CU_ASSERT_EQUAL(hm_tcx_parse_buffer(&f, ctx, "t.tcx", doc, len), code);
-    CU_ASSERT_PTR_NULL(f);
-    e = hm_ctx_last_error(ctx);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-    CU_ASSERT_EQUAL(e->code, code);
-    CU_ASSERT_STRING_EQUAL(e->path, "t.tcx");
-    if (e->line < 1)
-        fprintf(stderr, "\n  error without a line: %s\n", e->message);
-    return e;
+    return hm_test_parse_fail(test_ctx(), hm_tcx_parse_buffer, "t.tcx", doc, len, code);
 }
 
 #define PARSE_FAIL(doc, code) parse_fail((doc), sizeof(doc) - 1, (code))
 
 static int has_warning(const hm_file *f, const char *needle, long line)
 {
-    size_t i;
-
-    for (i = 0; i < hm_file_get_warning_count(f); i++) {
-        const hm_error *w = hm_file_get_warning(f, i);
-        if (strstr(w->message, needle) && (line == 0 || w->line == line))
-            return 1;
-    }
-    fprintf(stderr, "\n  no warning \"%s\" at line %ld among:\n", needle, line);
-    for (i = 0; i < hm_file_get_warning_count(f); i++)
-        fprintf(stderr, "    %ld: %s\n", hm_file_get_warning(f, i)->line,
-                hm_file_get_warning(f, i)->message);
-    return 0;
+    return hm_test_has_warning(f, needle, line);
 }
 
 static const hm_point *points(const hm_activity *a, size_t want)
