@@ -12,6 +12,7 @@
 #define HM_EXIT_USAGE 2
 
 int hm_cmd_info(int argc, char **argv);
+int hm_cmd_index(int argc, char **argv);
 int hm_cmd_generate(int argc, char **argv);
 int hm_cmd_render(int argc, char **argv);
 int hm_cmd_tiles(int argc, char **argv);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `heatmap info PATH [--json]`: what the engine reads from a folder, one line
+ * `heatmap info SRC [--json]`: what the engine reads from a folder, one line
  * per activity file plus totals. It is the user's first check that an export
  * is understood, so every skipped file is listed with its reason, and the
- * JSON form is a stable, documented document (README.md) for scripts.
+ * JSON form is a stable, documented document (README.md) for scripts. It
+ * reads the source's track store (building or updating it first when files
+ * are new or changed), the same store the driver, render and tiles use.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,10 +16,11 @@
 #include <heatmap.h>
 
 #include "cmd.h"
+#include "spec_args.h"
 
 /* Everything `info` reports about one file, summed over its activities. */
 typedef struct file_info {
-    const char *path;     /* borrowed from the file */
+    const char *path;     /* borrowed from the source */
     const char *format;   /* "gpx", "tcx", "fit" */
     char sport[128];      /* distinct sports joined by ',' */
     double start;         /* earliest start, s since epoch; NaN when unknown */
@@ -28,19 +31,22 @@ typedef struct file_info {
     double distance;      /* m */
     double duration;      /* s, summed over activities with times; NaN when none */
     const hm_error *error; /* why the file was skipped, or NULL */
+    hm_error error_copy;   /* what error points to */
 } file_info;
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: heatmap info PATH [--json] [--threads N]\n"
+            "usage: heatmap info SRC [--json] [--threads N] [--store FILE]\n"
             "\n"
-            "Read every .gpx/.tcx/.fit file (optionally .gz) below PATH (a folder, a\n"
-            "single file, or any GDAL virtual path such as /vsizip/export.zip) and\n"
-            "print one line per file and the totals.\n"
+            "List every .gpx/.tcx/.fit file (optionally .gz) below SRC (a folder, a\n"
+            "single file, any GDAL virtual path such as /vsizip/export.zip, a descriptor\n"
+            "file or a HEATMAP: string) and print one line per file and the totals.\n"
+            "Files are read once into the source's track store (see heatmap index).\n"
             "\n"
             "  --json        print one JSON document instead (see README.md)\n"
             "  --threads N   worker threads (default: one per core)\n"
+            "  --store FILE  the track store to use (NO: none; default: the cache folder)\n"
             "\n"
             "Exit status: 0 when the folder was read (even if some files were\n"
             "skipped), 1 on failure, 2 on a usage error.\n");
@@ -93,42 +99,48 @@ static void add_sport(file_info *fi, const char *sport)
     memcpy(fi->sport + len, sport, slen + 1);
 }
 
-static void summarize(const hm_file *f, file_info *fi)
+static void summarize(const hm_source *src, size_t file, file_info *fi)
 {
+    hm_source_file f;
     size_t i;
 
+    hm_source_get_file(src, file, &f);
     memset(fi, 0, sizeof(*fi));
-    fi->path = hm_file_get_path(f);
-    fi->format = hm_format_get_name(hm_file_get_format(f));
+    fi->path = f.path;
+    fi->format = hm_format_get_name(f.format);
     fi->start = NAN;
     fi->duration = NAN;
-    fi->error = hm_file_get_error(f);
-    fi->activities = hm_file_get_activity_count(f);
-    for (i = 0; i < fi->activities; i++) {
-        const hm_activity *a = hm_file_get_activity(f, i);
-        hm_activity_summary s;
-        double start = hm_activity_get_start_time(a);
+    fi->error_copy = f.error;
+    fi->error = f.error.code != HM_OK ? &fi->error_copy : NULL;
+    fi->activities = f.activity_count;
+    for (i = 0; i < f.activity_count; i++) {
+        hm_source_activity a;
 
-        hm_activity_get_summary(a, &s);
-        add_sport(fi, hm_activity_get_sport(a));
-        if (!isnan(start) && (isnan(fi->start) || start < fi->start))
-            fi->start = start;
-        fi->points += s.points_with_pos;
-        fi->records += s.points;
-        fi->has_time |= s.has_time;
-        fi->has_hr |= s.has_hr;
-        fi->has_cadence |= s.has_cadence;
-        fi->has_power |= s.has_power;
-        fi->distance += s.distance;
-        if (!isnan(s.duration))
-            fi->duration = (isnan(fi->duration) ? 0.0 : fi->duration) + s.duration;
+        hm_source_get_activity(src, f.activity_first + i, &a);
+        add_sport(fi, a.sport);
+        if (!isnan(a.start_time) && (isnan(fi->start) || a.start_time < fi->start))
+            fi->start = a.start_time;
+        fi->points += a.points_with_pos;
+        fi->records += a.points;
+        fi->has_time |= a.has_time;
+        fi->has_hr |= a.has_hr;
+        fi->has_cadence |= a.has_cadence;
+        fi->has_power |= a.has_power;
+        fi->distance += a.distance;
+        if (!isnan(a.duration))
+            fi->duration = (isnan(fi->duration) ? 0.0 : fi->duration) + a.duration;
     }
 }
 
-static void print_text_line(const hm_file *f, const file_info *fi)
+static void print_text_line(const hm_source *src, size_t file, const file_info *fi)
 {
     char start[32], dur[32], msg[2048];
-    size_t i, nw = hm_file_get_warning_count(f);
+    hm_source_file f;
+    hm_error w;
+    size_t i, nw;
+
+    hm_source_get_file(src, file, &f);
+    nw = f.warning_count;
 
     if (fi->error) {
         hm_error_format(msg, sizeof(msg), fi->error, 0);
@@ -142,7 +154,8 @@ static void print_text_line(const hm_file *f, const file_info *fi)
            fi->has_time ? 'T' : '-', fi->has_hr ? 'H' : '-', fi->has_cadence ? 'C' : '-',
            fi->has_power ? 'P' : '-', fi->distance / 1000.0, dur);
     for (i = 0; i < nw; i++) {
-        hm_error_format(msg, sizeof(msg), hm_file_get_warning(f, i), 0);
+        hm_source_get_warning(src, file, i, &w);
+        hm_error_format(msg, sizeof(msg), &w, 0);
         printf("%s warning: %s", i ? ";" : " ", msg);
     }
     putchar('\n');
@@ -175,10 +188,15 @@ static void json_number_or_null(double v, const char *fmt)
         printf(fmt, v);
 }
 
-static void print_json_file(const hm_file *f, const file_info *fi, int first)
+static void print_json_file(const hm_source *src, size_t file, const file_info *fi, int first)
 {
     char start[32], msg[2048];
-    size_t i, nw = hm_file_get_warning_count(f);
+    hm_source_file f;
+    hm_error w;
+    size_t i, nw;
+
+    hm_source_get_file(src, file, &f);
+    nw = f.warning_count;
 
     format_time(fi->start, start, sizeof(start));
     printf("%s\n    {\"path\": ", first ? "" : ",");
@@ -201,7 +219,8 @@ static void print_json_file(const hm_file *f, const file_info *fi, int first)
     json_number_or_null(fi->duration, "%.0f");
     fputs(", \"warnings\": [", stdout);
     for (i = 0; i < nw; i++) {
-        hm_error_format(msg, sizeof(msg), hm_file_get_warning(f, i), 0);
+        hm_source_get_warning(src, file, i, &w);
+        hm_error_format(msg, sizeof(msg), &w, 0);
         if (i)
             fputs(", ", stdout);
         json_string(msg);
@@ -218,24 +237,25 @@ static void print_json_file(const hm_file *f, const file_info *fi, int first)
 
 int hm_cmd_info(int argc, char **argv)
 {
-    hm_read_options opts = HM_READ_OPTIONS_INIT;
-    const char *path = NULL;
-    hm_collection *coll = NULL;
+    const char *path = NULL, *threads = NULL, *store = NULL;
+    hm_source *src = NULL;
+    hm_spec *spec = NULL;
     hm_ctx *ctx = NULL;
     size_t i, n, nskipped = 0, nacts = 0, npoints = 0, nwarned = 0;
-    int json = 0, rc;
+    int json = 0;
 
     for (i = 1; i < (size_t)argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < (size_t)argc) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 64) {
+            long v;
+            threads = argv[++i];
+            if (hm_app_parse_int(threads, 1, 64, &v) != 0) {
                 hm_app_error("info: --threads takes a number from 1 to 64");
                 return HM_EXIT_USAGE;
             }
-            opts.threads = (int)v;
+        } else if (strcmp(argv[i], "--store") == 0 && i + 1 < (size_t)argc) {
+            store = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return HM_EXIT_OK;
@@ -258,32 +278,37 @@ int hm_cmd_info(int argc, char **argv)
         hm_app_error("out of memory");
         return HM_EXIT_ERROR;
     }
-    rc = hm_collection_read(&coll, ctx, path, &opts);
-    if (rc != HM_OK) {
+    hm_app_log_to_stderr(ctx);
+    if (hm_spec_new(&spec, ctx) != HM_OK || hm_spec_parse_source(spec, path) != HM_OK ||
+        (threads && hm_spec_set(spec, "THREADS", threads) != HM_OK) ||
+        (store && hm_spec_set(spec, "STORE", store) != HM_OK) ||
+        hm_source_open(&src, ctx, spec) != HM_OK) {
         char msg[2048];
         hm_error_format(msg, sizeof(msg), hm_ctx_last_error(ctx), 0);
         hm_app_error("%s", msg);
+        hm_spec_free(spec);
         hm_ctx_free(ctx);
         return HM_EXIT_ERROR;
     }
-    n = hm_collection_get_file_count(coll);
+    n = hm_source_get_file_count(src);
     if (json)
         fputs("{\n  \"files\": [", stdout);
     for (i = 0; i < n; i++) {
-        const hm_file *f = hm_collection_get_file(coll, i);
+        hm_source_file f;
         file_info fi;
 
-        summarize(f, &fi);
+        hm_source_get_file(src, i, &f);
+        summarize(src, i, &fi);
         if (fi.error)
             nskipped++;
-        if (hm_file_get_warning_count(f))
+        if (f.warning_count)
             nwarned++;
         nacts += fi.activities;
         npoints += fi.points;
         if (json)
-            print_json_file(f, &fi, i == 0);
+            print_json_file(src, i, &fi, i == 0);
         else
-            print_text_line(f, &fi);
+            print_text_line(src, i, &fi);
     }
     if (json)
         printf("\n  ],\n  \"totals\": {\"files\": %zu, \"read_files\": %zu, \"skipped_files\": "
@@ -293,7 +318,8 @@ int hm_cmd_info(int argc, char **argv)
         printf("total: %zu files (%zu read, %zu skipped, %zu with warnings), %zu activities, "
                "%zu points with a position\n",
                n, n - nskipped, nskipped, nwarned, nacts, npoints);
-    hm_collection_free(coll);
+    hm_source_free(src);
+    hm_spec_free(spec);
     hm_ctx_free(ctx);
     return HM_EXIT_OK;
 }

@@ -255,6 +255,7 @@ int hm_cmd_render(int argc, char **argv)
         hm_app_error(VERB ": out of memory");
         return HM_EXIT_ERROR;
     }
+    hm_app_log_to_stderr(ctx);
     ret = hm_app_spec_build(&spec, ctx, VERB, o.source, &o.spec, "count");
     if (ret != HM_EXIT_OK)
         goto done;

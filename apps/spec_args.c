@@ -166,6 +166,20 @@ int hm_app_args_common(hm_app_spec_args *args, const char *verb, int argc, char 
     return HM_APP_ARG_OTHER;
 }
 
+static void log_stderr(hm_log_level level, const char *msg, void *payload)
+{
+    (void)payload;
+    if (level == HM_LOG_WARNING || level == HM_LOG_ERROR)
+        hm_app_error("%s%s", level == HM_LOG_WARNING ? "warning: " : "", msg);
+    else if (getenv("HEATMAP_DEBUG"))
+        hm_app_error("debug: %s", msg);
+}
+
+void hm_app_log_to_stderr(hm_ctx *ctx)
+{
+    hm_ctx_set_log(ctx, log_stderr, NULL);
+}
+
 void hm_app_engine_error(hm_ctx *ctx, const char *verb)
 {
     const hm_error *e = hm_ctx_last_error(ctx);

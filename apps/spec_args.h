@@ -70,6 +70,10 @@ int hm_app_spec_args_add(hm_app_spec_args *args, const char *verb, const char *k
 int hm_app_spec_build(hm_spec **out, hm_ctx *ctx, const char *verb, const char *source,
                       const hm_app_spec_args *args, const char *default_band);
 
+/* Warnings of the engine to stderr ("heatmap: warning: ..."); debug messages too when the
+ * environment has HEATMAP_DEBUG. */
+void hm_app_log_to_stderr(hm_ctx *ctx);
+
 /* Print the context's last error as "heatmap: VERB: path:line: msg". */
 void hm_app_engine_error(hm_ctx *ctx, const char *verb);
 

@@ -4,11 +4,16 @@
 Sets GDAL_DRIVER_PATH to the build folder (HEATMAP_BUILD_DIR, default ../build)
 before GDAL loads, turns GDAL exceptions on, and provides the require_driver
 marker, a tmp_vsimem fixture, the path of the `heatmap` tool and of the shared
-real-data corpus, and a chdir to each test's own folder.
+real-data corpus, and a chdir to each test's own folder. Track stores go to a
+folder of this session (HEATMAP_STORE_DIR), never to the user's cache; the
+store tests (gdrivers/heatmap_store.py) set their own places.
 """
+import atexit
 import os
 import pathlib
+import shutil
 import sys
+import tempfile
 
 import pytest
 
@@ -17,6 +22,10 @@ BUILD_DIR = pathlib.Path(os.environ.get("HEATMAP_BUILD_DIR", HERE.parent / "buil
 os.environ["GDAL_DRIVER_PATH"] = str(BUILD_DIR)
 # Never write .aux.xml files anywhere during tests.
 os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
+# Stores of this session's sources: a folder of its own, removed at the end.
+STORE_DIR = tempfile.mkdtemp(prefix="heatmap-test-stores-")
+os.environ["HEATMAP_STORE_DIR"] = STORE_DIR
+atexit.register(shutil.rmtree, STORE_DIR, True)
 sys.path.insert(0, str(HERE / "pymod"))
 
 from osgeo import gdal  # noqa: E402

@@ -186,8 +186,12 @@ int main(int argc, char **argv)
     printf("grid          %s zoom %d, %d x %d px, %.6g units/px, %d levels\n", g.srs, g.zoom,
            g.width, g.height, g.resolution, g.level_count);
     printf("open cold     %.3f s\n", t_cold);
-    printf("open again    %.3f ms (shared: %s)\n", t_warm * 1e3,
-           hm_raster_get_collection(r) == hm_raster_get_collection(r2) ? "yes" : "NO");
+    {
+        hm_source_update u;
+        hm_source_get_update(hm_raster_get_source(r2), &u);
+        printf("open again    %.3f ms (store %s)\n", t_warm * 1e3,
+               u.state == HM_STORE_CURRENT ? "current, nothing read" : "NOT current");
+    }
     hm_raster_free(r2);
 
     mem = malloc((size_t)HM_BAND_MAX * BLOCK * BLOCK * sizeof(float));

@@ -299,19 +299,19 @@ void HEATMAPDataset::SetSourceMetadata()
     if (m_style != nullptr)
         SetMetadataItem("HEATMAP_RENDER", hm_band_get_name(hm_style_get_band(m_style)));
 
-    const hm_collection *psCollection = hm_raster_get_collection(m_raster);
-    if (psCollection == nullptr)
+    const hm_source *psSource = hm_raster_get_source(m_raster);
+    if (psSource == nullptr)
         return;
     CPLStringList aosErrors;
-    const size_t nFiles = hm_collection_get_file_count(psCollection);
+    const size_t nFiles = hm_source_get_file_count(psSource);
     for (size_t i = 0; i < nFiles; ++i)
     {
-        const hm_file *psFile = hm_collection_get_file(psCollection, i);
-        const hm_error *psErr = hm_file_get_error(psFile);
-        if (psErr == nullptr)
+        hm_source_file sFile;
+        hm_source_get_file(psSource, i, &sFile);
+        if (sFile.error.code == HM_OK)
             continue;
-        aosErrors.AddNameValue(hm_file_get_path(psFile),
-                               HEATMAPFormatError(psErr, HM_ERROR_FORMAT_NO_PATH).c_str());
+        aosErrors.AddNameValue(sFile.path,
+                               HEATMAPFormatError(&sFile.error, HM_ERROR_FORMAT_NO_PATH).c_str());
     }
     if (!aosErrors.empty())
         SetMetadata(aosErrors.List(), "HEATMAP_ERRORS");

@@ -3,7 +3,9 @@
  * gdal-heatmap public C API: the only header apps/ and driver/ include.
  * Layers, in data-flow order: common (context, errors), activity (tracks as
  * read), io (readers and folder collections), raster (options, the lazily
- * rendered multi-level heatmap raster), style (colour: RGBA/palette, PNG).
+ * rendered multi-level heatmap raster), source (the track store a raster is
+ * drawn from: its catalog and how it was brought up to date), style
+ * (colour: RGBA/palette, PNG).
  */
 #ifndef HEATMAP_H
 #define HEATMAP_H
@@ -12,6 +14,7 @@
 #include "heatmap/activity.h"
 #include "heatmap/io.h"
 #include "heatmap/raster.h"
+#include "heatmap/source.h"
 #include "heatmap/style.h"
 
 #endif /* HEATMAP_H */

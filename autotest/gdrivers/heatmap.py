@@ -120,7 +120,7 @@ def test_heatmap_driver_metadata():
     names = [o.get("name") for o in root.findall("Option")]
     assert names == [
         "ZOOM", "BOUNDS", "SRS", "RESOLUTION", "BANDS", "DATE_FROM",
-        "DATE_TO", "SPORT", "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS",
+        "DATE_TO", "SPORT", "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS", "STORE",
         "RENDER", "RENDER_MODE", "PALETTE", "NORMALIZE", "CLIP", "GLOW",
     ]  # fmt: skip
     opts = {o.get("name"): o for o in root.findall("Option")}
@@ -757,6 +757,7 @@ BAD_VALUES = [
     ("INCLUDE_VIRTUAL", "perhaps", "INCLUDE_VIRTUAL=perhaps: expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0"),
     ("MAX_GAP", "0", "MAX_GAP=0: expected a distance in metres > 0"),
     ("THREADS", "65", "THREADS=65: expected an integer from 0 to 64"),
+    ("STORE", "", "STORE=: expected a file path or NO"),
     ("RENDER", "heat", "RENDER=heat: expected count, log_count, pace, hr or recency"),
     ("RENDER_MODE", "RGB", "RENDER_MODE=RGB: expected RGBA or PALETTE"),
     ("PALETTE", "0:000000;2:ffffff", "PALETTE=0:000000;2:ffffff: stop 2 '2:ffffff': position 2 is not between 0 and 1"),

@@ -110,6 +110,15 @@ void hm_ctx_clear_error(hm_ctx *ctx);
 /** Free memory that the engine allocated for the caller (strings, arrays). NULL does nothing. */
 void hm_ctx_free_mem(hm_ctx *ctx, void *ptr);
 
+/**
+ * Progress callback of long operations (reading the files of a source):
+ * `done` of `total` steps. Called from worker threads, one call at a time.
+ */
+typedef void (*hm_progress_fn)(size_t done, size_t total, void *payload);
+
+/** Set the progress callback (NULL for none). */
+void hm_ctx_set_progress(hm_ctx *ctx, hm_progress_fn fn, void *payload);
+
 #ifdef __cplusplus
 }
 #endif

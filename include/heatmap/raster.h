@@ -3,9 +3,10 @@
  * The heatmap raster: a folder of activities seen as a lazily computed,
  * multi-level raster. hm_spec collects and validates the user's options
  * (from GDAL open options, a "HEATMAP:" connection string or a descriptor
- * file); hm_raster_open() reads, filters, cleans, projects and indexes the
- * tracks once; hm_raster_render_block() computes all bands of one block on
- * demand.
+ * file); hm_raster_open() brings the source's track store up to date
+ * (heatmap/source.h: the files are read, cleaned and indexed once, and kept
+ * between processes) and lays a grid and a filter over it;
+ * hm_raster_render_block() computes all bands of one block on demand.
  *
  * Grid: by default EPSG:3857 aligned to the XYZ tile grid (256 px blocks, a
  * block of level 0 is exactly one XYZ tile of the chosen zoom); with SRS and
@@ -160,25 +161,25 @@ typedef struct hm_raster_stats {
 } hm_raster_stats;
 
 /**
- * Open a raster: read the folder (in parallel), apply the filters, clean and
- * project the tracks, build the index and levels of detail. When a raster
- * for the same path, options and unchanged files is already open in this
- * process, it is shared and this returns in milliseconds.
+ * Open a raster: open the source's store (hm_source_open: reads only files
+ * that are new or changed since the store was written), select the
+ * activities the filters keep (at render time: the store is the same for
+ * every filter, zoom and BOUNDS), lay the grid over them. With a current
+ * store this takes milliseconds. Another SRS than the web grid's projects
+ * the stored tracks once per process and resolution.
  * @param out receives the raster; free with hm_raster_free().
  * @return HM_OK; HM_ENOTFOUND (no such folder), HM_EINVAL (no path, bad
  *         options, a folder with no usable tracks), HM_EIO, HM_ENOMEM.
  */
 int hm_raster_open(hm_raster **out, hm_ctx *ctx, const hm_spec *spec);
 
-/** Release a raster (the shared data goes when its last user is gone). NULL does nothing. */
+/** Release a raster (the store goes when its last user is gone). NULL does nothing. */
 void hm_raster_free(hm_raster *raster);
 
 void hm_raster_get_grid(const hm_raster *raster, hm_grid_info *out);
 /** Size in pixels of level k (k < level_count): ceil(width / 2^k) x ceil(height / 2^k). */
 void hm_raster_get_level_size(const hm_raster *raster, int level, int *width, int *height);
 void hm_raster_get_stats(const hm_raster *raster, hm_raster_stats *out);
-/** The files read (including the skipped ones with their errors). Borrowed. */
-const hm_collection *hm_raster_get_collection(const hm_raster *raster);
 /** WKT of the grid CRS. Borrowed, static for the raster's life. */
 const char *hm_raster_get_srs_wkt(const hm_raster *raster);
 

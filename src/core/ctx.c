@@ -100,6 +100,12 @@ void hm_ctx_set_log(hm_ctx *ctx, hm_log_fn fn, void *payload)
     ctx->log_payload = payload;
 }
 
+void hm_ctx_set_progress(hm_ctx *ctx, hm_progress_fn fn, void *payload)
+{
+    ctx->progress_fn = fn;
+    ctx->progress_payload = payload;
+}
+
 const hm_error *hm_ctx_last_error(const hm_ctx *ctx)
 {
     return ctx->has_error ? &ctx->err : NULL;

@@ -19,6 +19,8 @@ struct hm_ctx {
     const struct hm_io_api *io; /* file access table (src/io/vsi_int.h); NULL = GDAL VSI */
     hm_log_fn log_fn;    /* NULL drops messages */
     void *log_payload;   /* passed back to log_fn */
+    hm_progress_fn progress_fn; /* NULL: no progress reports */
+    void *progress_payload;     /* passed back to progress_fn */
     int has_error;       /* 1 when err holds the last error */
     hm_error err;        /* last error; strings below */
     char err_message[512];

@@ -17,20 +17,9 @@
 
 #include "index/rtree_int.h"
 
-#define MAX_NODE_SIZE 64
-#define MAX_LEVELS 40
-#define STACK_SIZE (MAX_LEVELS * MAX_NODE_SIZE)
+#define STACK_SIZE (HM_RTREE_MAX_LEVELS * HM_RTREE_MAX_NODE_SIZE)
 
-struct hm_rtree {
-    hm_ctx *ctx;                  /* allocator; borrowed */
-    size_t nitems;                /* leaves */
-    size_t node_size;             /* children per node */
-    size_t nboxes;                /* leaves + nodes */
-    double *boxes;                /* 4 * nboxes: min x, min y, max x, max y */
-    uint32_t *indices;            /* nboxes: item id (leaf) or first child position (node) */
-    size_t nlevels;               /* entries in level_end */
-    size_t level_end[MAX_LEVELS]; /* end position of each level, leaves first */
-};
+
 
 /* Position along a 2^16 x 2^16 Hilbert curve (flatbush's branch-free form). */
 static uint32_t hilbert(uint32_t x, uint32_t y)
@@ -95,11 +84,78 @@ static uint32_t grid16(double v, double lo, double span)
 
 void hm_rtree__free(hm_rtree *t)
 {
-    if (!t)
+    if (!t || !t->ctx)
         return;
-    hm_ctx__free(t->ctx, t->boxes);
-    hm_ctx__free(t->ctx, t->indices);
-    hm_ctx__free(t->ctx, t);
+    hm_ctx__free(t->ctx, (void *)t->boxes);
+    hm_ctx__free(t->ctx, (void *)t->indices);
+    memset(t, 0, sizeof(*t));
+}
+
+/* Level sizes: n items, then ceil(count / node_size) until one root. */
+static int layout(hm_rtree *t, size_t n, size_t node_size)
+{
+    size_t count = n;
+
+    t->nitems = n;
+    t->node_size = node_size;
+    t->nboxes = 0;
+    t->nlevels = 0;
+    if (n == 0)
+        return 0;
+    t->nboxes = n;
+    t->level_end[t->nlevels++] = n;
+    do {
+        if (t->nlevels == HM_RTREE_MAX_LEVELS)
+            return -1;
+        count = (count + node_size - 1) / node_size;
+        t->nboxes += count;
+        t->level_end[t->nlevels++] = t->nboxes;
+    } while (count != 1);
+    return 0;
+}
+
+size_t hm_rtree__box_count(size_t n, size_t node_size)
+{
+    hm_rtree t;
+
+    if (node_size < 2 || node_size > HM_RTREE_MAX_NODE_SIZE || layout(&t, n, node_size) != 0)
+        return 0;
+    return t.nboxes;
+}
+
+int hm_rtree__view(hm_rtree *out, const double *boxes, const uint32_t *indices, size_t n,
+                   size_t node_size)
+{
+    memset(out, 0, sizeof(*out));
+    if (node_size < 2 || node_size > HM_RTREE_MAX_NODE_SIZE || n >= ((size_t)1 << 31) ||
+        layout(out, n, node_size) != 0)
+        return -1;
+    out->boxes = boxes;
+    out->indices = indices;
+    return 0;
+}
+
+int hm_rtree__check(const hm_rtree *t)
+{
+    size_t l, pos, k;
+
+    for (pos = 0; pos < t->nitems; pos++)
+        if (t->indices[pos] >= t->nitems)
+            return -1;
+    for (pos = 0; pos < 4 * t->nboxes; pos += 4) {
+        const double *b = t->boxes + pos;
+        if (!(b[0] <= b[2]) || !(b[1] <= b[3])) /* also false for NaN */
+            return -1;
+    }
+    /* A node's first child is where packing put it: node k of a level starts child k *
+     * node_size of the level below. The search relies on nothing else. */
+    for (l = 1; l < t->nlevels; l++) {
+        size_t below = l >= 2 ? t->level_end[l - 2] : 0;
+        for (pos = t->level_end[l - 1], k = 0; pos < t->level_end[l]; pos++, k++)
+            if (t->indices[pos] != below + k * t->node_size)
+                return -1;
+    }
+    return 0;
 }
 
 size_t hm_rtree__get_count(const hm_rtree *t)
@@ -107,47 +163,37 @@ size_t hm_rtree__get_count(const hm_rtree *t)
     return t->nitems;
 }
 
-int hm_rtree__build(hm_rtree **out, hm_ctx *ctx, const double *boxes, size_t n, size_t node_size)
+int hm_rtree__build(hm_rtree *t, hm_ctx *ctx, const double *boxes, size_t n, size_t node_size)
 {
-    hm_rtree *t;
     uint64_t *order = NULL;
     double ext[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    size_t count, i, l, pos;
+    double *tb;
+    uint32_t *ti;
+    size_t i, l, pos;
 
-    *out = NULL;
+    memset(t, 0, sizeof(*t));
     if (n >= ((size_t)1 << 31))
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "too many items for the spatial index");
     if (node_size == 0)
         node_size = HM_RTREE_NODE_SIZE;
-    node_size = node_size < 2 ? 2 : node_size > MAX_NODE_SIZE ? MAX_NODE_SIZE : node_size;
-    t = hm_ctx__calloc(ctx, 1, sizeof(*t));
-    if (!t)
-        return HM_RAISE_NOMEM(ctx);
-    t->ctx = ctx;
-    t->nitems = n;
-    t->node_size = node_size;
-    if (n == 0) {
-        *out = t;
+    node_size = node_size < 2 ? 2 : node_size > HM_RTREE_MAX_NODE_SIZE ? HM_RTREE_MAX_NODE_SIZE
+                                                                       : node_size;
+    layout(t, n, node_size); /* cannot fail below 2^31 items */
+    if (n == 0)
         return HM_OK;
-    }
-    /* Level sizes: n items, then ceil(count / node_size) until one root. */
-    count = n;
-    t->nboxes = n;
-    t->level_end[t->nlevels++] = n;
-    do {
-        count = (count + node_size - 1) / node_size;
-        t->nboxes += count;
-        t->level_end[t->nlevels++] = t->nboxes;
-    } while (count != 1);
-
-    t->boxes = hm_ctx__reallocarray(ctx, NULL, t->nboxes, 4 * sizeof(double));
-    t->indices = hm_ctx__reallocarray(ctx, NULL, t->nboxes, sizeof(uint32_t));
+    tb = hm_ctx__reallocarray(ctx, NULL, t->nboxes, 4 * sizeof(double));
+    ti = hm_ctx__reallocarray(ctx, NULL, t->nboxes, sizeof(uint32_t));
     order = hm_ctx__reallocarray(ctx, NULL, n, sizeof(uint64_t));
-    if (!t->boxes || !t->indices || !order) {
+    if (!tb || !ti || !order) {
         hm_ctx__free(ctx, order);
-        hm_rtree__free(t);
+        hm_ctx__free(ctx, tb);
+        hm_ctx__free(ctx, ti);
+        memset(t, 0, sizeof(*t));
         return HM_RAISE_NOMEM(ctx);
     }
+    t->ctx = ctx;
+    t->boxes = tb;
+    t->indices = ti;
     for (i = 0; i < n; i++) {
         const double *b = boxes + 4 * i;
         ext[0] = fmin(ext[0], b[0]);
@@ -165,8 +211,8 @@ int hm_rtree__build(hm_rtree **out, hm_ctx *ctx, const double *boxes, size_t n, 
     qsort(order, n, sizeof(*order), cmp_u64);
     for (i = 0; i < n; i++) {
         uint32_t id = (uint32_t)(order[i] & 0xFFFFFFFFu);
-        memcpy(t->boxes + 4 * i, boxes + 4 * (size_t)id, 4 * sizeof(double));
-        t->indices[i] = id;
+        memcpy(tb + 4 * i, boxes + 4 * (size_t)id, 4 * sizeof(double));
+        ti[i] = id;
     }
     hm_ctx__free(ctx, order);
 
@@ -178,18 +224,17 @@ int hm_rtree__build(hm_rtree **out, hm_ctx *ctx, const double *boxes, size_t n, 
             double nb[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
             size_t first = pos, j;
             for (j = 0; j < node_size && pos < end; j++, pos++) {
-                const double *b = t->boxes + 4 * pos;
+                const double *b = tb + 4 * pos;
                 nb[0] = fmin(nb[0], b[0]);
                 nb[1] = fmin(nb[1], b[1]);
                 nb[2] = fmax(nb[2], b[2]);
                 nb[3] = fmax(nb[3], b[3]);
             }
-            memcpy(t->boxes + 4 * parent, nb, sizeof(nb));
-            t->indices[parent] = (uint32_t)first;
+            memcpy(tb + 4 * parent, nb, sizeof(nb));
+            ti[parent] = (uint32_t)first;
             parent++;
         }
     }
-    *out = t;
     return HM_OK;
 }
 
@@ -208,11 +253,12 @@ static size_t level_end_of(const hm_rtree *t, size_t pos)
 }
 
 /*
- * Walk the tree. With ids == NULL, stop at the first hit and return 1;
- * otherwise append every hit and return HM_OK or HM_ENOMEM.
+ * Walk the tree. With ids == NULL, stop at the first hit that `keep` accepts (every hit
+ * when keep is NULL) and return 1; otherwise append every hit and return HM_OK or
+ * HM_ENOMEM.
  */
 static int search(const hm_rtree *t, hm_ctx *ctx, const double *q, uint32_t **ids, size_t *n,
-                  size_t *cap)
+                  size_t *cap, int (*keep)(uint32_t id, const void *payload), const void *payload)
 {
     size_t stack[STACK_SIZE];
     size_t sp = 0, node;
@@ -228,8 +274,11 @@ static int search(const hm_rtree *t, hm_ctx *ctx, const double *q, uint32_t **id
             if (!intersects(t->boxes + 4 * pos, q))
                 continue;
             if (pos < t->nitems) {
-                if (!ids)
-                    return 1;
+                if (!ids) {
+                    if (!keep || keep(t->indices[pos], payload))
+                        return 1;
+                    continue;
+                }
                 if (*n == *cap && hm_ctx__grow(ctx, (void **)ids, cap, *n + 1, sizeof(**ids)))
                     return HM_ENOMEM;
                 (*ids)[(*n)++] = t->indices[pos];
@@ -247,10 +296,11 @@ static int search(const hm_rtree *t, hm_ctx *ctx, const double *q, uint32_t **id
 int hm_rtree__query(const hm_rtree *t, hm_ctx *ctx, const double box[4], uint32_t **ids, size_t *n,
                     size_t *cap)
 {
-    return search(t, ctx, box, ids, n, cap);
+    return search(t, ctx, box, ids, n, cap, NULL, NULL);
 }
 
-int hm_rtree__query_any(const hm_rtree *t, const double box[4])
+int hm_rtree__query_any(const hm_rtree *t, const double box[4],
+                        int (*keep)(uint32_t id, const void *payload), const void *payload)
 {
-    return search(t, NULL, box, NULL, NULL, NULL);
+    return search(t, NULL, box, NULL, NULL, NULL, keep, payload);
 }

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "heatmap/io.h"
+#include "io/source_int.h"
 #include "io/stream_int.h"
 #include "io/vsi_int.h"
 #include "io/xml_util_int.h"
@@ -154,21 +156,142 @@ done:
     return rc;
 }
 
-/* ---- collections -------------------------------------------------------- */
+/* ---- listing ------------------------------------------------------------- */
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const hm_listing_entry *)a)->rel, ((const hm_listing_entry *)b)->rel);
+}
+
+void hm_listing__free(hm_listing *l)
+{
+    size_t i;
+
+    if (!l->ctx)
+        return;
+    for (i = 0; i < l->n; i++)
+        hm_ctx__free(l->ctx, l->entries[i].rel);
+    hm_ctx__free(l->ctx, l->entries);
+    hm_ctx__free(l->ctx, l->root);
+    memset(l, 0, sizeof(*l));
+}
+
+char *hm_listing__path(const hm_listing *l, size_t i, hm_ctx *ctx)
+{
+    const char *rel = l->entries[i].rel;
+    size_t plen = strlen(l->root), rlen = strlen(rel);
+    char *full;
+
+    if (l->is_file)
+        return hm_ctx__strdup(ctx, l->root);
+    full = hm_ctx__malloc(ctx, plen + rlen + 2);
+    if (!full)
+        return NULL;
+    memcpy(full, l->root, plen);
+    full[plen] = '/';
+    memcpy(full + plen + 1, rel, rlen + 1);
+    return full;
+}
+
+static void stat_entry(hm_ctx *ctx, const char *full, hm_listing_entry *e)
+{
+    hm_io_stat st;
+
+    e->mtime_ns = -1;
+    if (hm_io__stat_ex(ctx, full, &st) != 0) {
+        e->status = HM_EIO;
+        return;
+    }
+    e->size = st.size;
+    e->mtime_ns = st.mtime_ns;
+    e->status = st.regular ? HM_OK : HM_EUNSUPPORTED;
+}
+
+static int64_t wall_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int hm_listing__build(hm_listing *out, hm_ctx *ctx, const char *path)
+{
+    const hm_io_api *io = hm_io__api(ctx);
+    hm_io_stat st;
+    char **names;
+    size_t cap = 0, i, plen = strlen(path);
+    int rc = HM_OK;
+
+    memset(out, 0, sizeof(*out));
+    out->ctx = ctx;
+    out->scan_time_ns = wall_ns();
+    while (plen > 1 && path[plen - 1] == '/')
+        plen--;
+    if (!(out->root = hm_ctx__strndup(ctx, path, plen)))
+        return HM_RAISE_NOMEM(ctx);
+    if (hm_io__stat_ex(ctx, path, &st) != 0)
+        return HM_RAISE(ctx, HM_ENOTFOUND, path, 0, -1, "no such file or folder");
+    if (!st.is_dir) {
+        out->is_file = 1;
+        out->entries = hm_ctx__calloc(ctx, 1, sizeof(*out->entries));
+        if (!out->entries || !(out->entries[0].rel = hm_ctx__strdup(ctx, "")))
+            return HM_RAISE_NOMEM(ctx);
+        out->n = 1;
+        out->entries[0].size = st.size;
+        out->entries[0].mtime_ns = st.mtime_ns;
+        out->entries[0].status = st.regular ? HM_OK : HM_EUNSUPPORTED;
+        return HM_OK;
+    }
+    names = io->list(path, io->payload);
+    if (!names)
+        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot list folder");
+    for (i = 0; names[i] && rc == HM_OK; i++) {
+        hm_listing_entry *e;
+        char *full;
+
+        if (hm_format_from_name(names[i]) == HM_FORMAT_UNKNOWN)
+            continue;
+        if ((rc = hm_ctx__grow(ctx, (void **)&out->entries, &cap, out->n + 1,
+                               sizeof(*out->entries))) != HM_OK)
+            break;
+        e = &out->entries[out->n];
+        memset(e, 0, sizeof(*e));
+        if (!(e->rel = hm_ctx__strdup(ctx, names[i]))) {
+            rc = HM_RAISE_NOMEM(ctx);
+            break;
+        }
+        out->n++;
+        if (!(full = hm_listing__path(out, out->n - 1, ctx))) {
+            rc = HM_RAISE_NOMEM(ctx);
+            break;
+        }
+        stat_entry(ctx, full, e);
+        hm_ctx__free(ctx, full);
+    }
+    io->free_list(names, io->payload);
+    if (rc == HM_OK && out->n > 1)
+        qsort(out->entries, out->n, sizeof(*out->entries), cmp_entry);
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------------- */
 
 typedef struct worker_shared {
-    hm_collection *coll;            /* files[i] are filled in by workers */
-    char **paths;                   /* full path of each entry */
+    char *const *paths;             /* the files to read */
+    size_t n;                       /* entries in paths */
     const hm_read_options *options; /* may be NULL */
-    hm_ctx *parent;                 /* to make child contexts */
+    hm_read_each_fn fn;             /* where each file goes */
+    void *payload;                  /* passed to fn */
     pthread_mutex_t lock;           /* guards next and fatal */
     size_t next;                    /* next index to read */
-    int fatal;                      /* first unrecoverable code (ENOMEM), or HM_OK */
+    int fatal;                      /* first unrecoverable code, or HM_OK */
+    hm_ctx *fatal_ctx;              /* the worker context holding its error */
 } worker_shared;
 
 typedef struct worker {
     worker_shared *shared; /* common state */
-    hm_ctx *ctx;           /* this worker's context, owned by the collection */
+    hm_ctx *ctx;           /* this worker's context */
 } worker;
 
 static void *worker_main(void *arg)
@@ -184,92 +307,104 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&w->lock);
         i = w->next++;
         if (w->fatal != HM_OK)
-            i = w->coll->nfiles;
+            i = w->n;
         pthread_mutex_unlock(&w->lock);
-        if (i >= w->coll->nfiles)
+        if (i >= w->n)
             break;
         hm_ctx_clear_error(ctx);
         rc = hm_file_read(&f, ctx, w->paths[i], w->options);
-        if (rc != HM_OK) {
+        if (rc == HM_OK) {
+            rc = w->fn(i, w->paths[i], f, NULL, ctx, w->payload);
+        } else if (rc == HM_ENOMEM) {
+            /* Not the file's fault: the whole read fails. */
+        } else {
             const hm_error *e = hm_ctx_last_error(ctx);
             hm_error fallback = {rc, hm_strerror(rc), w->paths[i], 0, -1, ""};
-            rc = hm_file__new_failed(&f, ctx, w->paths[i], hm_format_from_name(w->paths[i]),
-                                     e ? e : &fallback);
+            rc = w->fn(i, w->paths[i], NULL, e ? e : &fallback, ctx, w->payload);
         }
         if (rc != HM_OK) {
             pthread_mutex_lock(&w->lock);
-            w->fatal = rc;
+            if (w->fatal == HM_OK) {
+                w->fatal = rc;
+                w->fatal_ctx = ctx;
+            }
             pthread_mutex_unlock(&w->lock);
             break;
         }
-        w->coll->files[i] = f;
     }
     return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
+size_t hm_source__thread_count(const hm_read_options *options, size_t n)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    size_t t = options && options->threads > 0 ? (size_t)options->threads
+                                               : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (t < 1)
+        t = 1;
+    if (t > MAX_THREADS)
+        t = MAX_THREADS;
+    if (t > n)
+        t = n ? n : 1;
+    return t;
 }
 
-/* Collect the activity-file paths below `path` (or path itself), sorted. */
-static int list_paths(hm_ctx *ctx, const char *path, char ***paths_out, size_t *count_out)
+int hm_source__read_each(hm_ctx *ctx, hm_ctx *const *workers, size_t nworkers,
+                         char *const *paths, size_t n, const hm_read_options *options,
+                         hm_read_each_fn fn, void *payload)
 {
-    const hm_io_api *io = hm_io__api(ctx);
-    char **names, **paths = NULL;
-    size_t n = 0, cap = 0, i, plen;
-    uint64_t size;
-    int is_dir, rc = HM_OK;
+    worker_shared w;
+    worker ws[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    size_t started = 0, i;
 
-    *paths_out = NULL;
-    *count_out = 0;
-    if (io->stat(path, &is_dir, &size, io->payload) != 0)
-        return HM_RAISE(ctx, HM_ENOTFOUND, path, 0, -1, "no such file or folder");
-    if (!is_dir) {
-        paths = hm_ctx__calloc(ctx, 1, sizeof(*paths));
-        if (!paths || !(paths[0] = hm_ctx__strdup(ctx, path))) {
-            hm_ctx__free(ctx, paths);
-            return HM_RAISE_NOMEM(ctx);
-        }
-        *paths_out = paths;
-        *count_out = 1;
+    if (n == 0)
         return HM_OK;
+    if (nworkers > MAX_THREADS)
+        nworkers = MAX_THREADS;
+    hm_xml__init();
+    memset(&w, 0, sizeof(w));
+    w.paths = paths;
+    w.n = n;
+    w.options = options;
+    w.fn = fn;
+    w.payload = payload;
+    w.fatal = HM_OK;
+    pthread_mutex_init(&w.lock, NULL);
+    for (i = 0; i < nworkers; i++) {
+        ws[i].shared = &w;
+        ws[i].ctx = workers[i];
     }
-    names = io->list(path, io->payload);
-    if (!names)
-        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot list folder");
-    plen = strlen(path);
-    while (plen > 1 && path[plen - 1] == '/')
-        plen--;
-    for (i = 0; names[i]; i++) {
-        size_t nlen = strlen(names[i]);
-        char *full;
+    /* The calling thread works too, so one worker means no extra thread. */
+    for (i = 1; i < nworkers; i++) {
+        if (pthread_create(&tids[started], NULL, worker_main, &ws[i]) != 0)
+            break;
+        started++;
+    }
+    worker_main(&ws[0]);
+    for (i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    pthread_mutex_destroy(&w.lock);
+    if (w.fatal != HM_OK) {
+        hm_ctx__copy_error(ctx, w.fatal_ctx);
+        return w.fatal;
+    }
+    return HM_OK;
+}
 
-        if (hm_format_from_name(names[i]) == HM_FORMAT_UNKNOWN)
-            continue;
-        if ((rc = hm_ctx__grow(ctx, (void **)&paths, &cap, n + 1, sizeof(*paths))) != HM_OK)
-            break;
-        full = hm_ctx__malloc(ctx, plen + nlen + 2);
-        if (!full) {
-            rc = HM_RAISE_NOMEM(ctx);
-            break;
-        }
-        memcpy(full, path, plen);
-        full[plen] = '/';
-        memcpy(full + plen + 1, names[i], nlen + 1);
-        paths[n++] = full;
+/* ---- collections -------------------------------------------------------- */
+
+static int keep_file(size_t k, const char *path, hm_file *file, const hm_error *error,
+                     hm_ctx *ctx, void *payload)
+{
+    hm_collection *coll = payload;
+
+    if (!file) {
+        int rc = hm_file__new_failed(&file, ctx, path, hm_format_from_name(path), error);
+        if (rc != HM_OK)
+            return rc;
     }
-    io->free_list(names, io->payload);
-    if (rc != HM_OK) {
-        while (n)
-            hm_ctx__free(ctx, paths[--n]);
-        hm_ctx__free(ctx, paths);
-        return rc;
-    }
-    if (n)
-        qsort(paths, n, sizeof(*paths), cmp_str);
-    *paths_out = paths;
-    *count_out = n;
+    coll->files[k] = file;
     return HM_OK;
 }
 
@@ -277,76 +412,88 @@ int hm_collection_read(hm_collection **out, hm_ctx *ctx, const char *path,
                        const hm_read_options *options)
 {
     hm_collection *coll;
-    worker_shared w;
-    worker workers[MAX_THREADS];
-    pthread_t tids[MAX_THREADS];
-    size_t nthreads, started = 0, i;
-    char **paths;
-    size_t npaths;
+    hm_listing l;
+    char **paths = NULL;
+    size_t i, k, nread = 0, nthreads;
+    size_t *slot = NULL;
     int rc;
 
     *out = NULL;
-    rc = list_paths(ctx, path, &paths, &npaths);
-    if (rc != HM_OK)
+    if ((rc = hm_listing__build(&l, ctx, path)) != HM_OK) {
+        hm_listing__free(&l);
         return rc;
+    }
     coll = hm_ctx__calloc(ctx, 1, sizeof(*coll));
-    if (!coll || !(coll->files = hm_ctx__calloc(ctx, npaths ? npaths : 1, sizeof(hm_file *)))) {
+    if (!coll || !(coll->files = hm_ctx__calloc(ctx, l.n ? l.n : 1, sizeof(hm_file *))) ||
+        !(paths = hm_ctx__calloc(ctx, l.n ? l.n : 1, sizeof(*paths))) ||
+        !(slot = hm_ctx__calloc(ctx, l.n ? l.n : 1, sizeof(*slot)))) {
+        if (coll)
+            hm_ctx__free(ctx, coll->files);
         hm_ctx__free(ctx, coll);
-        rc = HM_RAISE_NOMEM(ctx);
-        goto cleanup_paths;
+        hm_ctx__free(ctx, paths);
+        hm_listing__free(&l);
+        return HM_RAISE_NOMEM(ctx);
     }
     coll->ctx = ctx;
-    coll->nfiles = npaths;
-
-    hm_xml__init();
-    memset(&w, 0, sizeof(w));
-    w.coll = coll;
-    w.paths = paths;
-    w.options = options;
-    w.parent = ctx;
-    w.fatal = HM_OK;
-    pthread_mutex_init(&w.lock, NULL);
-    nthreads = options && options->threads > 0 ? (size_t)options->threads
-                                               : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-    if (nthreads < 1)
-        nthreads = 1;
-    if (nthreads > MAX_THREADS)
-        nthreads = MAX_THREADS;
-    if (nthreads > npaths)
-        nthreads = npaths;
-    for (i = 0; i < nthreads; i++) {
-        if (hm_ctx__new_child(&coll->workers[i], ctx) != HM_OK) {
-            w.fatal = HM_ENOMEM;
+    coll->nfiles = l.n;
+    nthreads = hm_source__thread_count(options, l.n);
+    for (i = 0; i < nthreads && rc == HM_OK; i++) {
+        if (hm_ctx__new_child(&coll->workers[i], ctx) != HM_OK)
+            rc = HM_RAISE_NOMEM(ctx);
+        else
+            coll->nworkers++;
+    }
+    /* Files that cannot be opened safely are entries with their reason, never read. */
+    for (i = 0; i < l.n && rc == HM_OK; i++) {
+        char *full = hm_listing__path(&l, i, ctx);
+        const hm_listing_entry *e = &l.entries[i];
+        if (!full) {
+            rc = HM_RAISE_NOMEM(ctx);
             break;
         }
-        coll->nworkers++;
-        workers[i].shared = &w;
-        workers[i].ctx = coll->workers[i];
+        if (e->status != HM_OK) {
+            hm_error err = {e->status,
+                            e->status == HM_EUNSUPPORTED
+                                ? "not a regular file (a FIFO, device or socket): not read"
+                                : "cannot read file information",
+                            full, 0, -1, ""};
+            rc = hm_file__new_failed(&coll->files[i], coll->workers[0], full,
+                                     hm_format_from_name(full), &err);
+            hm_ctx__free(ctx, full);
+            continue;
+        }
+        slot[nread] = i;
+        paths[nread++] = full;
     }
-    /* The calling thread works too, so one thread means no extra thread. */
-    for (i = 1; i < coll->nworkers && w.fatal == HM_OK; i++) {
-        if (pthread_create(&tids[started], NULL, worker_main, &workers[i]) != 0)
-            break;
-        started++;
+    if (rc == HM_OK) {
+        /* keep_file stores by position in `paths`: map it back through a scratch order. */
+        hm_file **got = hm_ctx__calloc(ctx, nread ? nread : 1, sizeof(*got));
+        if (!got) {
+            rc = HM_RAISE_NOMEM(ctx);
+        } else {
+            hm_file **all = coll->files;
+            coll->files = got;
+            rc = hm_source__read_each(ctx, coll->workers, coll->nworkers, paths, nread, options,
+                                      keep_file, coll);
+            coll->files = all;
+            for (k = 0; k < nread; k++)
+                all[slot[k]] = got[k];
+            hm_ctx__free(ctx, got);
+        }
     }
-    if (coll->nworkers && w.fatal == HM_OK)
-        worker_main(&workers[0]);
-    for (i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
-    pthread_mutex_destroy(&w.lock);
-    rc = w.fatal;
+    for (k = 0; k < nread; k++)
+        hm_ctx__free(ctx, paths[k]);
+    hm_ctx__free(ctx, paths);
+    hm_ctx__free(ctx, slot);
+    hm_listing__free(&l);
     if (rc != HM_OK) {
         hm_collection_free(coll);
-        HM_RAISE(ctx, rc, path, 0, -1, "reading the folder failed: %s", hm_strerror(rc));
-        goto cleanup_paths;
+        if (rc == HM_ENOMEM)
+            HM_RAISE(ctx, rc, path, 0, -1, "reading the folder failed: %s", hm_strerror(rc));
+        return rc;
     }
     *out = coll;
-
-cleanup_paths:
-    for (i = 0; i < npaths; i++)
-        hm_ctx__free(ctx, paths[i]);
-    hm_ctx__free(ctx, paths);
-    return rc;
+    return HM_OK;
 }
 
 size_t hm_collection_get_file_count(const hm_collection *c) { return c->nfiles; }

@@ -9,6 +9,8 @@
 #include <cpl_string.h>
 #include <cpl_vsi.h>
 
+#include <string.h>
+
 #include "io/vsi_int.h"
 
 static void *vsi_open(const char *path, void *payload)
@@ -82,20 +84,31 @@ void hm_io__set_api(hm_ctx *ctx, const hm_io_api *api)
     ctx->io = api;
 }
 
-int hm_io__stat_mtime(const hm_ctx *ctx, const char *path, int *is_dir, uint64_t *size,
-                      int64_t *mtime)
+int hm_io__stat_ex(const hm_ctx *ctx, const char *path, hm_io_stat *out)
 {
     VSIStatBufL st;
 
-    *mtime = -1;
-    if (ctx->io)
-        return ctx->io->stat(path, is_dir, size, ctx->io->payload);
+    memset(out, 0, sizeof(*out));
+    out->mtime_ns = -1;
+    if (ctx->io) {
+        if (ctx->io->stat(path, &out->is_dir, &out->size, ctx->io->payload) != 0)
+            return -1;
+        out->regular = !out->is_dir;
+        return 0;
+    }
+    /* stat(), not open(): a FIFO named like a track must never block the caller. */
     if (VSIStatL(path, &st) != 0)
         return -1;
-    *is_dir = VSI_ISDIR(st.st_mode) ? 1 : 0;
-    *size = (uint64_t)st.st_size;
-    *mtime = (int64_t)st.st_mtime;
+    out->is_dir = VSI_ISDIR(st.st_mode) ? 1 : 0;
+    out->regular = VSI_ISREG(st.st_mode) ? 1 : 0;
+    out->size = (uint64_t)st.st_size;
+    out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + (int64_t)st.st_mtim.tv_nsec;
     return 0;
+}
+
+const char *hm_io__config(const char *key)
+{
+    return CPLGetConfigOption(key, NULL);
 }
 
 /* ---- writing ---------------------------------------------------------------- */

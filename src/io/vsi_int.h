@@ -32,16 +32,28 @@ const hm_io_api *hm_io__api(const hm_ctx *ctx);
 /* Replace the table for a context (NULL restores VSI). The table must outlive the context. */
 void hm_io__set_api(hm_ctx *ctx, const hm_io_api *api);
 
+/* What hm_io__stat_ex() tells about a path. */
+typedef struct hm_io_stat {
+    int is_dir;       /* 1 for a folder */
+    int regular;      /* 1 for a regular file (not a folder, FIFO, device or socket) */
+    uint64_t size;    /* bytes */
+    int64_t mtime_ns; /* modification time, ns since epoch; -1 when unknown */
+} hm_io_stat;
+
 /*
- * stat() through the context's table, plus the modification time when the
- * table can tell: the VSI table gives VSIStatL's st_mtime (s since epoch);
- * a replaced table has no mtime member, so *mtime is -1 ("unknown") there.
- * (An mtime member at the end of hm_io_api would break the positional
- * initialisers of existing tables under -Wmissing-field-initializers.)
+ * stat() through the context's table, plus the kind of file and the
+ * modification time when the table can tell: the VSI table gives VSIStatL's
+ * (nanoseconds for local files, whole seconds for /vsizip/ and other
+ * virtual file systems); a replaced table has no mtime member, so mtime_ns
+ * is -1 ("unknown") there and every non-folder counts as regular.
+ * (Members at the end of hm_io_api would break the positional initialisers
+ * of existing tables under -Wmissing-field-initializers.)
  * @return 0 when path exists, -1 otherwise.
  */
-int hm_io__stat_mtime(const hm_ctx *ctx, const char *path, int *is_dir, uint64_t *size,
-                      int64_t *mtime);
+int hm_io__stat_ex(const hm_ctx *ctx, const char *path, hm_io_stat *out);
+
+/* A GDAL configuration option (or environment variable) of that name, or NULL. */
+const char *hm_io__config(const char *key);
 
 /*
  * Writing, for the engine's outputs (PNG images): create a file, write to

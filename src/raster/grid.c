@@ -47,8 +47,18 @@ static void web_snap(const hm_grid_request *req, int zoom, double t[4])
     double tile = 256.0 * hm_grid__web_resolution(zoom), n = ldexp(1.0, zoom);
     const double *e = req->extent;
 
-    snap((e[0] + HM_WEB_HALF) / tile, (e[2] + HM_WEB_HALF) / tile, req->exact, &t[0], &t[2]);
-    snap((HM_WEB_HALF - e[3]) / tile, (HM_WEB_HALF - e[1]) / tile, req->exact, &t[1], &t[3]);
+    if (req->has_units) {
+        /* Whole tiles of the data's integer extent: a point on a tile line is in the
+         * tile east (south) of it, exactly as the renderer's half-open pixels say. */
+        int shift = 40 - zoom;
+        t[0] = (double)(req->units[0] >> shift);
+        t[1] = (double)(req->units[1] >> shift);
+        t[2] = (double)((req->units[2] >> shift) + 1);
+        t[3] = (double)((req->units[3] >> shift) + 1);
+    } else {
+        snap((e[0] + HM_WEB_HALF) / tile, (e[2] + HM_WEB_HALF) / tile, req->exact, &t[0], &t[2]);
+        snap((HM_WEB_HALF - e[3]) / tile, (HM_WEB_HALF - e[1]) / tile, req->exact, &t[1], &t[3]);
+    }
     /* The world ends: clamp to its tiles, keeping at least one. */
     t[0] = fmin(fmax(t[0], 0.0), n - 1.0);
     t[1] = fmin(fmax(t[1], 0.0), n - 1.0);
@@ -88,9 +98,13 @@ int hm_grid__build(hm_grid *g, hm_ctx *ctx, const hm_grid_request *req)
     double t[4], tile, tiles_w, tiles_h;
 
     g->block = HM_GRID_BLOCK;
-    if (!isfinite(e[0]) || !isfinite(e[1]) || !isfinite(e[2]) || !isfinite(e[3]) || e[2] < e[0] ||
-        e[3] < e[1])
+    if (req->is_web && req->has_units) {
+        if (req->units[2] < req->units[0] || req->units[3] < req->units[1])
+            return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "the area to cover is empty");
+    } else if (!isfinite(e[0]) || !isfinite(e[1]) || !isfinite(e[2]) || !isfinite(e[3]) ||
+               e[2] < e[0] || e[3] < e[1]) {
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "the area to cover is empty or not finite");
+    }
     if (req->is_web) {
         int z = req->zoom;
         if (z < 0) {
@@ -123,8 +137,11 @@ int hm_grid__build(hm_grid *g, hm_ctx *ctx, const hm_grid_request *req)
         g->is_web = 0;
         g->zoom = -1;
         g->res = r;
-        g->tile_x0 = 0;
-        g->tile_y0 = 0;
+        if (!(fabs(t[0]) < 9e15) || !(fabs(t[1]) < 9e15))
+            return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1,
+                            "grid origin too far from the CRS origin (RESOLUTION too small?)");
+        g->tile_x0 = (int64_t)t[0];
+        g->tile_y0 = (int64_t)t[1];
         g->origin_x = t[0] * tile;
         g->origin_y = -t[1] * tile + 0.0; /* + 0.0: no negative zero */
     }

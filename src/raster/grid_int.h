@@ -19,8 +19,8 @@
 typedef struct hm_grid {
     int is_web;      /* 1: EPSG:3857 XYZ grid */
     int zoom;        /* XYZ zoom of level 0; -1 for other grids */
-    int64_t tile_x0; /* XYZ column of block column 0 (web); 0 otherwise */
-    int64_t tile_y0; /* XYZ row of block row 0 (web); 0 otherwise */
+    int64_t tile_x0; /* XYZ column of block column 0 (web); else origin_x / (256 res) */
+    int64_t tile_y0; /* XYZ row of block row 0 (web); else -origin_y / (256 res) */
     double origin_x; /* grid CRS units, west edge */
     double origin_y; /* grid CRS units, north edge */
     double res;      /* grid CRS units per level-0 pixel */
@@ -41,6 +41,10 @@ typedef struct hm_grid_request {
     double extent[4];  /* CRS units: min x, min y, max x, max y to cover */
     int exact;         /* 1: extent came from BOUNDS, an edge on a tile line stays there;
                           0: data extent, snapped so every point is strictly inside */
+    int has_units;     /* web data extent only: 1 when units holds it exactly (then extent
+                          is not used) */
+    int64_t units[4];  /* web store units (2^-40 of the world, y south): min x, min y,
+                          max x, max y of the data, inclusive */
 } hm_grid_request;
 
 /* Web pixel size of a zoom: 2 * HM_WEB_HALF / (256 * 2^zoom), m. */

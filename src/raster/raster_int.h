@@ -1,67 +1,70 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The raster's shared data and the handle over it. hm_rdata is immutable
- * once built and may be shared by several handles (through the process
- * cache, src/raster/cache.c); it owns a context of its own, made from the
- * opener's allocator, because it may outlive the context it was opened
- * with (the first handle closes, a second one goes on using the data).
+ * A raster: a store seen through a grid and a filter. Opening one costs what
+ * the grid and the selection cost (a pass over the activity records), never
+ * a read, a clean or an index: the web grid draws every level straight from
+ * the store's index (each grid level from the coarsest index level whose
+ * pixels nest in its own); another CRS draws from an index of that grid
+ * projected once per process from the store's tracks and kept in the store's
+ * memo. Immutable once made: any number of threads may render from it.
  */
 #ifndef HM_RASTER_RASTER_INT_H
 #define HM_RASTER_RASTER_INT_H
 
 #include "heatmap/raster.h"
-#include "index/index_int.h"
-#include "raster/cache_int.h"
 #include "raster/grid_int.h"
-#include "raster/memo_int.h"
+#include "raster/render_int.h"
+#include "store/store_int.h"
 
-/*
- * The parsed files of one source path, shared through the cache by every
- * raster made from them (other zooms, grids or filters read nothing again).
- */
-typedef struct hm_sdata {
-    hm_cache_entry entry;      /* first member: the cache's bookkeeping */
-    hm_ctx *ctx;               /* owned: allocator of the collection's bookkeeping */
-    hm_collection *collection; /* owned */
-} hm_sdata;
-
-typedef struct hm_rdata {
-    hm_cache_entry entry;      /* first member: the cache's bookkeeping */
-    hm_ctx *ctx;               /* owned: allocator of everything here */
-    hm_sdata *source;          /* one reference held; NULL when built from the caller's files */
-    hm_grid grid;              /* level-0 geometry and level count */
-    char srs[64];              /* SRS as given, "EPSG:3857" for the web grid */
-    char *wkt;                 /* WKT of the grid CRS */
-    hm_index *index;           /* runs, pieces and R-trees of every level */
-    hm_raster_stats stats;     /* figures for metadata */
-    hm_memo memo;              /* values computed lazily from the above (style statistics);
-                                  the one mutable part, behind its own lock */
-} hm_rdata;
+/* What a raster is made of, in the engine's terms (the open path fills it from a spec). */
+typedef struct hm_raster_request {
+    const char *path;            /* the source as the user named it, for messages */
+    int is_web;                  /* 1: the EPSG:3857 XYZ grid */
+    int zoom;                    /* web: 0..22 or -1 automatic */
+    const char *srs;             /* other grids: the CRS as given */
+    double resolution;           /* other grids: CRS units per pixel, 0 automatic */
+    int has_bounds;              /* 1 with bounds */
+    double bounds[4];            /* minlon, minlat, maxlon, maxlat, degrees */
+    hm_clean_options filter;     /* activities drawn (max_gap unused: the store's) */
+    const char *key;             /* grid and filter as text: names derived values */
+} hm_raster_request;
 
 struct hm_raster {
-    hm_rdata *data; /* shared; one reference held by this handle */
+    hm_ctx *ctx;                 /* owned: allocator of the raster (child of the opener's) */
+    hm_store *store;             /* one reference */
+    hm_grid grid;                /* level-0 geometry and level count */
+    char srs[64];                /* SRS as given, "EPSG:3857" for the web grid */
+    const char *wkt;             /* WKT of the grid CRS; lives with the store (memo) */
+    const hm_index *index;       /* the store's, or a grid index in the store's memo */
+    uint64_t *selected;          /* owned bitmap of drawn activities; NULL = every one */
+    hm_render_view views[HM_INDEX_MAX_LEVELS]; /* how each grid level is drawn */
+    hm_raster_stats stats;       /* figures for metadata */
+    char *key;                   /* owned copy of the request key */
+    void *owner;                 /* what the raster was opened from (the open path's), */
+    void (*owner_free)(void *);  /* freed with it */
 };
 
 /*
- * Build a raster from files the caller already has (the files must outlive
- * the raster); no cache, no reading. hm_raster_open() is this plus reading
- * the folder and the cache; tests use it with activities made by the builder.
- * @param path used in messages ("no usable tracks in <path>").
+ * A raster of a store.
+ * @return HM_OK; HM_EINVAL (bad grid options, nothing to draw: "no usable
+ *         tracks in <path>"), HM_ENOMEM.
  */
-int hm_raster__new_from_files(hm_raster **out, hm_ctx *ctx, const hm_spec *spec, const char *path,
-                              const hm_file *const *files, size_t nfiles);
+int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raster_request *req);
 
-/* The index (for tests and tools inside the engine). Borrowed. */
-const hm_index *hm_raster__get_index(const hm_raster *raster);
+/* The view drawing grid level `level` (0 <= level < level_count). */
+const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);
 
-/* The memo of the raster's shared data (src/raster/memo_int.h). Borrowed. */
+/* The store's memo and its context (only to make children, whose allocations the memo may
+ * free; never raise errors on it), and the key naming this raster's grid and filter. */
 hm_memo *hm_raster__get_memo(const hm_raster *raster);
+const hm_ctx *hm_raster__get_data_ctx(const hm_raster *raster);
+const char *hm_raster__get_key(const hm_raster *raster);
 
 /*
- * The shared data's own context: only to make children of it
- * (hm_ctx__new_child), whose allocations the data may free. Never raise
- * errors on it: other threads share it. Borrowed.
+ * 1 when a drawn activity may have something in the window [x0, x1] x [y0, y1] of a
+ * level's pixels (closed: touching counts). Index only.
  */
-const hm_ctx *hm_raster__get_data_ctx(const hm_raster *raster);
+int hm_raster__query_window(const hm_raster *raster, int level, double x0, double y0,
+                            double x1, double y1);
 
 #endif /* HM_RASTER_RASTER_INT_H */

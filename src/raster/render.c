@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Window rendering: all bands of a rectangle of a level's global pixel grid
- * (a block, or a block with a halo for the styled mode). The R-tree gives
- * the pieces near the window; sorted, they come grouped by activity. Each
+ * Window rendering: all bands of a rectangle of a grid level's global pixel
+ * grid (a block, or a block with a halo for the styled mode). The R-tree of
+ * the index level the view names gives the pieces near the window; sorted,
+ * they come grouped by activity, and pieces of activities the view does not
+ * select are passed over (filters select at render time, the index is the
+ * same for every filter). A piece's points are integer offsets from its
+ * origin; they become grid-level pixels by one exact integer subtraction
+ * and a power-of-two scale, so every zoom sees the same positions. Each
  * segment is rasterised with the exact supercover of
  * src/index/supercover_int.h (the pixels the levels of detail preserve) in
  * the level's GLOBAL pixel coordinates, clipped to the window: any two
@@ -28,8 +33,8 @@
 
 #define B HM_GRID_BLOCK
 
-/* Windows farther out than this (level pixels) hold nothing: points are clamped to 2^40. */
-#define FAR_OUT 1125899906842624.0 /* 2^50 */
+/* Windows farther out than this (level pixels) hold nothing: the index covers less. */
+#define FAR_OUT 4294967296.0 /* 2^32 */
 
 /* The per-pixel steps run hundreds of thousands of times per block: no calls there. */
 #define HOT HM_SUPERCOVER_INLINE
@@ -186,12 +191,13 @@ static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND
  * drawing only pixels before (x1, y1); the others, and all pixels of an empty window,
  * are empty pixels.
  */
-static int render_window(hm_ctx *ctx, const hm_index *idx, int level, int64_t x0, int64_t y0, int w,
+static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
                          int h, int64_t x1, int64_t y1, float *const bands[HM_BAND_MAX])
 {
-    const hm_level *lv = &idx->levels[level];
+    const hm_level *lv = &v->index->levels[v->level];
     size_t npix = (size_t)w * (size_t)h; /* at most HM_RENDER_MAX_WINDOW^2: no overflow */
     size_t bytes = npix * (sizeof(px_total) + sizeof(hm_seg_attr) + 5 * sizeof(uint32_t));
+    const double scale = ldexp(1.0, -v->exp);
     unsigned char *mem;
     uint32_t *ids = NULL, act = UINT32_MAX;
     size_t nids = 0, cap = 0, i;
@@ -205,10 +211,10 @@ static int render_window(hm_ctx *ctx, const hm_index *idx, int level, int64_t x0
     r.cx1 = x1;
     r.ry1 = y1;
     r.w = w;
-    box[0] = r.wx0 = (double)r.bx0;
-    box[1] = r.wy0 = (double)r.by0;
-    box[2] = r.wx1 = (double)r.cx1;
-    box[3] = r.wy1 = (double)r.ry1;
+    r.wx0 = (double)r.bx0;
+    r.wy0 = (double)r.by0;
+    r.wx1 = (double)r.cx1;
+    r.wy1 = (double)r.ry1;
 
     mem = hm_ctx__malloc(ctx, bytes);
     if (!mem)
@@ -225,27 +231,41 @@ static int render_window(hm_ctx *ctx, const hm_index *idx, int level, int64_t x0
     r.seq = 1;
 
     rc = HM_OK;
-    if (r.cx1 > r.bx0 && r.ry1 > r.by0)
-        rc = hm_index__query(idx, ctx, level, box, &ids, &nids, &cap);
+    if (r.cx1 > r.bx0 && r.ry1 > r.by0) {
+        hm_render__units_box(v, r.wx0, r.wy0, r.wx1, r.wy1, box);
+        rc = hm_index__query(v->index, ctx, v->level, box, &ids, &nids, &cap);
+    }
     if (rc == HM_OK) {
         for (i = 0; i < nids; i++) {
             const hm_piece *pc = &lv->pieces[ids[i]];
-            const double *xy = lv->runs.xy + 2 * (size_t)pc->first;
-            const hm_seg_attr *seg = lv->runs.seg + pc->first;
+            const int32_t *pt = lv->points + 2 * (size_t)pc->first;
+            /* Exact: both are integers of at most 2^53 units apart. */
+            const int64_t dx = pc->ox - v->ox, dy = pc->oy - v->oy;
+            double px, py;
+            hm_seg_attr a;
             uint32_t s;
 
+            if (!hm_index__selected(v->selected, pc->act))
+                continue;
             if (pc->act != act) {
                 if (act != UINT32_MAX)
-                    fold(&r, idx->act_start_days[act]);
+                    fold(&r, v->act_days[act]);
                 act = pc->act;
             }
+            px = (double)(dx + pt[0]) * scale;
+            py = (double)(dy + pt[1]) * scale;
             for (s = 0; s < pc->nseg; s++) {
-                r.attr = &seg[s];
-                draw_segment(&r, xy[2 * s], xy[2 * s + 1], xy[2 * s + 2], xy[2 * s + 3]);
+                double qx = (double)(dx + pt[2 * s + 2]) * scale;
+                double qy = (double)(dy + pt[2 * s + 3]) * scale;
+                a = hm_level__attr(lv, (size_t)pc->first + s);
+                r.attr = &a;
+                draw_segment(&r, px, py, qx, qy);
+                px = qx;
+                py = qy;
             }
         }
         if (act != UINT32_MAX)
-            fold(&r, idx->act_start_days[act]);
+            fold(&r, v->act_days[act]);
         write_bands(&r, npix, bands);
     }
     hm_ctx__free(ctx, ids);
@@ -253,25 +273,36 @@ static int render_window(hm_ctx *ctx, const hm_index *idx, int level, int64_t x0
     return rc;
 }
 
-int hm_render__window(hm_ctx *ctx, const hm_index *idx, int level, int64_t x0, int64_t y0, int w,
+void hm_render__units_box(const hm_render_view *v, double x0, double y0, double x1, double y1,
+                          double out[4])
+{
+    const double u = ldexp(1.0, v->exp);
+
+    out[0] = (double)v->ox + x0 * u;
+    out[1] = (double)v->oy + y0 * u;
+    out[2] = (double)v->ox + x1 * u;
+    out[3] = (double)v->oy + y1 * u;
+}
+
+int hm_render__window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
                       int h, float *const bands[HM_BAND_MAX])
 {
-    assert(level >= 0 && level < idx->nlevels);
+    assert(v->level >= 0 && v->level < v->index->nlevels);
     assert(w >= 1 && w <= HM_RENDER_MAX_WINDOW && h >= 1 && h <= HM_RENDER_MAX_WINDOW);
     if (w < 1 || w > HM_RENDER_MAX_WINDOW || h < 1 || h > HM_RENDER_MAX_WINDOW)
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "window of %d x %d pixels", w, h);
     /* No data that far out; this also keeps x0 + w and the query box exact. */
     if (fabs((double)x0) > FAR_OUT || fabs((double)y0) > FAR_OUT)
-        return render_window(ctx, idx, level, 0, 0, w, h, 0, 0, bands);
-    return render_window(ctx, idx, level, x0, y0, w, h, x0 + w, y0 + h, bands);
+        return render_window(ctx, v, 0, 0, w, h, 0, 0, bands);
+    return render_window(ctx, v, x0, y0, w, h, x0 + w, y0 + h, bands);
 }
 
-int hm_render__block(hm_ctx *ctx, const hm_index *idx, int level, int level_w, int level_h,
-                     int block_x, int block_y, float *const bands[HM_BAND_MAX])
+int hm_render__block(hm_ctx *ctx, const hm_render_view *v, int level_w, int level_h, int block_x,
+                     int block_y, float *const bands[HM_BAND_MAX])
 {
     int64_t x0 = (int64_t)block_x * B, y0 = (int64_t)block_y * B;
 
-    assert(level >= 0 && level < idx->nlevels);
-    return render_window(ctx, idx, level, x0, y0, B, B, x0 + B < level_w ? x0 + B : level_w,
+    assert(v->level >= 0 && v->level < v->index->nlevels);
+    return render_window(ctx, v, x0, y0, B, B, x0 + B < level_w ? x0 + B : level_w,
                          y0 + B < level_h ? y0 + B : level_h, bands);
 }

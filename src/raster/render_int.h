@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The window renderer: all bands of a rectangle of one level's global pixel
- * grid, from the index alone; a block is the common case, a block with a
- * halo is what the styled mode needs (a glow spreads beyond the block).
- * Re-entrant: every call allocates its own scratch with the caller's
- * context, so any number of threads may render windows of one index at
- * once. Engine only: the driver and apps go through hm_raster_render_block().
+ * The window renderer: all bands of a rectangle of one grid level's global
+ * pixel grid, from the index alone; a block is the common case, a block
+ * with a halo is what the styled mode needs (a glow spreads beyond the
+ * block). Re-entrant: every call allocates its own scratch with the
+ * caller's context, so any number of threads may render windows of one
+ * index at once. Engine only: the driver and apps go through
+ * hm_raster_render_block().
  */
 #ifndef HM_RASTER_RENDER_INT_H
 #define HM_RASTER_RENDER_INT_H
@@ -18,28 +19,46 @@
 #define HM_RENDER_MAX_WINDOW 512
 
 /*
- * Render the window [x0, x0 + w) x [y0, y0 + h) of `level`'s global pixel
- * grid (pixel (i, j) is [i, i+1) x [j, j+1) in the level's coordinates).
+ * How one grid level is drawn from an index: its pixel (i, j) is the square
+ * of 2^exp units whose corner is (ox + i 2^exp, oy + j 2^exp) units, and
+ * `level` is an index level whose pixels nest in it (index exp <= exp, and
+ * ox, oy multiples of its pixel), so the index level draws it exactly.
+ */
+typedef struct hm_render_view {
+    const hm_index *index;     /* borrowed */
+    int level;                 /* index level drawn */
+    int exp;                   /* log2 units per pixel of the grid level */
+    int64_t ox, oy;            /* units of the grid level's pixel (0, 0) corner */
+    const double *act_days;    /* start of each activity, days since epoch (NaN unknown) */
+    const uint64_t *selected;  /* activities drawn, one bit each; NULL = all */
+} hm_render_view;
+
+/*
+ * Render the window [x0, x0 + w) x [y0, y0 + h) of the grid level's global
+ * pixel grid (pixel (i, j) is [i, i+1) x [j, j+1) in its coordinates).
  * The window may lie partly or wholly outside the level's size: whatever
  * data is there is drawn, nothing is clipped to the level. A pixel holds the
  * same values whichever window (or block) it is rendered in.
- * @param level 0 .. index->nlevels - 1.
  * @param w, h 1 .. HM_RENDER_MAX_WINDOW.
  * @param bands HM_BAND_MAX buffers of w * h floats, row major (pixel (x0 + x, y0 + y) at
  *        y * w + x); NULL skips a band.
  * @return HM_OK, HM_EINVAL (w or h out of range) or HM_ENOMEM (raised on ctx).
  */
-int hm_render__window(hm_ctx *ctx, const hm_index *index, int level, int64_t x0, int64_t y0, int w,
+int hm_render__window(hm_ctx *ctx, const hm_render_view *view, int64_t x0, int64_t y0, int w,
                       int h, float *const bands[HM_BAND_MAX]);
 
 /*
- * Render block (block_x, block_y) of `level` (HM_GRID_BLOCK pixels square):
- * the window at (block_x, block_y) * HM_GRID_BLOCK, except that pixels at
- * or beyond (level_w, level_h) are filled as empty pixels.
+ * Render block (block_x, block_y) of the grid level (HM_GRID_BLOCK pixels
+ * square): the window at (block_x, block_y) * HM_GRID_BLOCK, except that
+ * pixels at or beyond (level_w, level_h) are filled as empty pixels.
  * @param bands HM_BAND_MAX buffers of HM_GRID_BLOCK^2 floats, row major; NULL skips a band.
  * @return HM_OK or HM_ENOMEM (raised on ctx).
  */
-int hm_render__block(hm_ctx *ctx, const hm_index *index, int level, int level_w, int level_h,
+int hm_render__block(hm_ctx *ctx, const hm_render_view *view, int level_w, int level_h,
                      int block_x, int block_y, float *const bands[HM_BAND_MAX]);
+
+/* The box of grid-level pixels [x0, x1] x [y0, y1] in units, for index queries. */
+void hm_render__units_box(const hm_render_view *view, double x0, double y0, double x1, double y1,
+                          double out[4]);
 
 #endif /* HM_RASTER_RENDER_INT_H */

@@ -8,14 +8,16 @@
  * HM_STATS_BLOCK_VALUES values weighted by how many pixels they stand for.
  * The cost is then bounded (1024 block renders) whatever the level's size,
  * the result does not depend on the order blocks are asked for, and a
- * process computes it once: the histogram is kept in the raster data's
- * memo (src/raster/memo_int.h), shared by every handle on the data, and
- * allocated with the data's allocator (the memo frees it with the data).
+ * process computes it once: the histogram is kept in the store's memo
+ * (src/core/memo_int.h) under the raster's grid-and-filter key, shared by
+ * every handle with that grid and filter, and allocated with the store's
+ * allocator (the memo frees it with the store).
  */
 #include <math.h>
 #include <string.h>
 
 #include "raster/grid_int.h"
+#include "core/strbuf_int.h"
 #include "raster/raster_int.h"
 #include "style/stats_int.h"
 
@@ -124,29 +126,39 @@ int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int
                   hm_band band)
 {
     hm_memo *memo = hm_raster__get_memo(raster);
-    uint64_t key = (uint64_t)level * HM_BAND_MAX + (uint64_t)band;
     hm_hist *h = NULL;
+    hm_strbuf key = HM_STRBUF_INIT(ctx);
     hm_ctx *c;
     void *value;
     int rc;
 
     *out = NULL;
+    /* The grid and filter (the raster's key) with the level and band name the values. */
+    hm_strbuf_printf(&key, "stats:%s|level=%d|band=%s", hm_raster__get_key(raster), level,
+                     hm_band_get_name(band));
+    if (hm_strbuf_failed(&key)) {
+        hm_strbuf_free(&key);
+        return HM_RAISE_NOMEM(ctx);
+    }
     /* What the memo keeps is freed with the raster data's allocator, which need not be
      * the caller's: allocate it with a child of the data's context, report on ctx. */
-    if (hm_ctx__new_child(&c, hm_raster__get_data_ctx(raster)) != HM_OK)
+    if (hm_ctx__new_child(&c, hm_raster__get_data_ctx(raster)) != HM_OK) {
+        hm_strbuf_free(&key);
         return HM_RAISE_NOMEM(ctx);
+    }
     hm_ctx_set_log(c, ctx->log_fn, ctx->log_payload);
-    if ((rc = hm_memo__claim(memo, c, key, &value)) == HM_OK) {
+    if ((rc = hm_memo__claim(memo, c, key.s, &value)) == HM_OK) {
         if (value) {
             h = value;
         } else {
             rc = compute(&h, raster, c, level, band);
-            hm_memo__publish(memo, c, key, h, hist_destroy);
+            hm_memo__publish(memo, c, key.s, h, hist_destroy);
         }
     }
     if (rc != HM_OK)
         hm_ctx__copy_error(ctx, c);
     hm_ctx_free(c);
+    hm_strbuf_free(&key);
     *out = h;
     return rc;
 }

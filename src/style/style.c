@@ -29,10 +29,10 @@
 #include "raster/grid_int.h"
 #include "raster/raster_int.h"
 #include "raster/render_int.h"
-#include "raster/spec_int.h"
 #include "style/glow_int.h"
 #include "style/palette_int.h"
 #include "style/stats_int.h"
+#include "style/style_int.h"
 
 #define B HM_GRID_BLOCK
 #define NPIX ((size_t)B * B)
@@ -66,7 +66,7 @@ static const struct {
     {"viridis", HM_NORM_LINEAR, {0.0, 100.0}, 0},   /* recency */
 };
 
-int hm_style_new(hm_style **out, hm_ctx *ctx, const hm_spec *spec)
+int hm_style__new(hm_style **out, hm_ctx *ctx, const hm_style_params *spec)
 {
     hm_style *s;
     char why[256];
@@ -160,17 +160,15 @@ static int check_block(const hm_raster *raster, int level, int bx, int by, int *
 int hm_style_query_block(const hm_style *style, const hm_raster *raster, int level, int block_x,
                          int block_y)
 {
-    double box[4];
     int w, h;
 
     if (check_block(raster, level, block_x, block_y, &w, &h) != 0)
         return 0;
     /* The block and its halo, within the level (pixels beyond it count as empty). */
-    box[0] = fmax((double)block_x * B - style->radius, 0.0);
-    box[1] = fmax((double)block_y * B - style->radius, 0.0);
-    box[2] = fmin((double)block_x * B + B + style->radius, (double)w);
-    box[3] = fmin((double)block_y * B + B + style->radius, (double)h);
-    return hm_index__query_any(hm_raster__get_index(raster), level, box);
+    return hm_raster__query_window(raster, level, fmax((double)block_x * B - style->radius, 0.0),
+                                   fmax((double)block_y * B - style->radius, 0.0),
+                                   fmin((double)block_x * B + B + style->radius, (double)w),
+                                   fmin((double)block_y * B + B + style->radius, (double)h));
 }
 
 static uint8_t data_entry(double v)
@@ -283,7 +281,7 @@ int hm_style_render_block(const hm_style *style, const hm_raster *raster, hm_ctx
         if (rc == HM_OK)
             shade_plain(style, &norm, mem, nx, ny, idx);
     } else {
-        rc = hm_render__window(ctx, hm_raster__get_index(raster), level, x0 - r, y0 - r, ww, ww,
+        rc = hm_render__window(ctx, hm_raster__get_view(raster, level), x0 - r, y0 - r, ww, ww,
                                bands);
         if (rc == HM_OK)
             shade_glow(style, &norm, mem, x0 - r, y0 - r, w, h, nx, ny,

@@ -35,6 +35,11 @@ typedef struct cleaner {
     size_t cap_runs;           /* allocated entries of run_first (one more than runs) */
     size_t cap_run_act;        /* allocated entries of run_act */
     size_t cap_acts;           /* allocated entries of out->act_start */
+    size_t cap_act_index;      /* allocated entries of out->act_index */
+    size_t cap_act_points;     /* allocated entries of out->act_points */
+    size_t cap_act_tmin;       /* allocated entries of out->act_tmin */
+    size_t cap_act_tmax;       /* allocated entries of out->act_tmax */
+    double act_tmin, act_tmax; /* time range of the current activity's kept fixes, NaN */
     double *cand;              /* lon, lat -> x, y of the current activity's candidate fixes */
     size_t *cand_idx;          /* index in the activity's points of each candidate */
     size_t cap_cand;           /* allocated candidates */
@@ -59,16 +64,24 @@ void hm_tracks__free(hm_tracks *t)
         return;
     hm_runs__free(&t->runs, t->ctx);
     hm_ctx__free(t->ctx, t->act_start);
+    hm_ctx__free(t->ctx, t->act_index);
+    hm_ctx__free(t->ctx, t->act_points);
+    hm_ctx__free(t->ctx, t->act_tmin);
+    hm_ctx__free(t->ctx, t->act_tmax);
     t->act_start = NULL;
+    t->act_index = NULL;
+    t->act_points = NULL;
+    t->act_tmin = NULL;
+    t->act_tmax = NULL;
     t->nacts = 0;
 }
 
-int hm_clean__accept(const hm_activity *a, const hm_clean_options *o)
+int hm_clean__accept_meta(const char *sport, int is_virtual, double start,
+                          const hm_clean_options *o)
 {
-    double start = hm_activity_get_start_time(a);
     size_t i;
 
-    if (hm_activity_get_virtual(a) && !o->include_virtual)
+    if (is_virtual && !o->include_virtual)
         return 0;
     /* An unknown start time cannot satisfy a date limit. */
     if (!isnan(o->date_from) && !(start >= o->date_from))
@@ -76,13 +89,18 @@ int hm_clean__accept(const hm_activity *a, const hm_clean_options *o)
     if (!isnan(o->date_to) && !(start < o->date_to))
         return 0;
     if (o->sports && o->nsports) {
-        const char *sport = hm_activity_get_sport(a);
         for (i = 0; i < o->nsports; i++)
             if (strcasecmp(sport, o->sports[i]) == 0)
                 return 1;
         return 0;
     }
     return 1;
+}
+
+int hm_clean__accept(const hm_activity *a, const hm_clean_options *o)
+{
+    return hm_clean__accept_meta(hm_activity_get_sport(a), hm_activity_get_virtual(a),
+                                 hm_activity_get_start_time(a), o);
 }
 
 static int valid_position(const hm_point *p, double max_lat)
@@ -208,20 +226,24 @@ static int close_run(cleaner *c, uint32_t act)
             t->time_min = c->run_tmin;
         if (isnan(t->time_max) || c->run_tmax > t->time_max)
             t->time_max = c->run_tmax;
+        if (isnan(c->act_tmin) || c->run_tmin < c->act_tmin)
+            c->act_tmin = c->run_tmin;
+        if (isnan(c->act_tmax) || c->run_tmax > c->act_tmax)
+            c->act_tmax = c->run_tmax;
     }
     run_reset(c);
     return HM_OK;
 }
 
-static int clean_activity(cleaner *c, const hm_activity *a, const hm_clean_options *o,
-                          hm_projector *proj)
+static int clean_activity(cleaner *c, const hm_activity *a, size_t index,
+                          const hm_clean_options *o, hm_projector *proj)
 {
     const hm_point *pts = hm_activity_get_points(a);
     size_t n = hm_activity_get_point_count(a), k = 0, i;
     double max_lat = hm_project__is_web(proj) ? HM_CLEAN_WEB_MAX_LAT : 90.0;
     hm_tracks *t = c->out;
     uint32_t act = (uint32_t)t->nacts;
-    size_t runs_before = t->runs.nruns;
+    size_t runs_before = t->runs.nruns, points_before = t->runs.npoints;
     const hm_point *prev = NULL;
     int rc;
 
@@ -249,6 +271,7 @@ static int clean_activity(cleaner *c, const hm_activity *a, const hm_clean_optio
     hm_project__points(proj, c->cand, k);
 
     run_reset(c);
+    c->act_tmin = c->act_tmax = NAN;
     for (i = 0; i < k; i++) {
         const hm_point *q = &pts[c->cand_idx[i]];
 
@@ -271,11 +294,23 @@ static int clean_activity(cleaner *c, const hm_activity *a, const hm_clean_optio
         return rc;
     if (t->runs.nruns == runs_before)
         return HM_OK; /* nothing drawable: not a kept activity */
-    rc = hm_ctx__grow(c->ctx, (void **)&t->act_start, &c->cap_acts, t->nacts + 1,
-                      sizeof(*t->act_start));
-    if (rc != HM_OK)
+    if ((rc = hm_ctx__grow(c->ctx, (void **)&t->act_start, &c->cap_acts, t->nacts + 1,
+                           sizeof(*t->act_start))) != HM_OK ||
+        (rc = hm_ctx__grow(c->ctx, (void **)&t->act_index, &c->cap_act_index, t->nacts + 1,
+                           sizeof(*t->act_index))) != HM_OK ||
+        (rc = hm_ctx__grow(c->ctx, (void **)&t->act_points, &c->cap_act_points, t->nacts + 1,
+                           sizeof(*t->act_points))) != HM_OK ||
+        (rc = hm_ctx__grow(c->ctx, (void **)&t->act_tmin, &c->cap_act_tmin, t->nacts + 1,
+                           sizeof(*t->act_tmin))) != HM_OK ||
+        (rc = hm_ctx__grow(c->ctx, (void **)&t->act_tmax, &c->cap_act_tmax, t->nacts + 1,
+                           sizeof(*t->act_tmax))) != HM_OK)
         return rc;
-    t->act_start[t->nacts++] = hm_activity_get_start_time(a);
+    t->act_start[t->nacts] = hm_activity_get_start_time(a);
+    t->act_index[t->nacts] = index;
+    t->act_points[t->nacts] = t->runs.npoints - points_before;
+    t->act_tmin[t->nacts] = c->act_tmin;
+    t->act_tmax[t->nacts] = c->act_tmax;
+    t->nacts++;
     return HM_OK;
 }
 
@@ -295,7 +330,7 @@ int hm_tracks__build(hm_tracks *out, hm_ctx *ctx, const hm_file *const *files, s
                      const hm_clean_options *o, hm_projector *proj)
 {
     cleaner c;
-    size_t f, i, total = 0;
+    size_t f, i, total = 0, index = 0;
     int rc = HM_OK;
 
     memset(out, 0, sizeof(*out));
@@ -326,10 +361,10 @@ int hm_tracks__build(hm_tracks *out, hm_ctx *ctx, const hm_file *const *files, s
         const hm_file *file = files[f];
         if (!file || hm_file_get_error(file))
             continue;
-        for (i = 0; i < hm_file_get_activity_count(file) && rc == HM_OK; i++) {
+        for (i = 0; i < hm_file_get_activity_count(file) && rc == HM_OK; i++, index++) {
             const hm_activity *a = hm_file_get_activity(file, i);
             if (hm_clean__accept(a, o))
-                rc = clean_activity(&c, a, o, proj);
+                rc = clean_activity(&c, a, index, o, proj);
         }
     }
     hm_ctx__free(ctx, c.cand);

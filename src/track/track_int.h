@@ -68,6 +68,11 @@ typedef struct hm_tracks {
     hm_runs runs;      /* x, y in grid CRS units */
     size_t nacts;      /* activities kept (at least one run) */
     double *act_start; /* nacts: start time, s since epoch; NaN when unknown */
+    size_t *act_index; /* nacts: position of the kept activity among all activities of the
+                          files (file after file, accepted or not) */
+    size_t *act_points; /* nacts: points in the activity's runs */
+    double *act_tmin;  /* nacts: earliest time of a kept point; NaN when none */
+    double *act_tmax;  /* nacts: latest time of a kept point; NaN when none */
     double bbox[4];    /* grid CRS units: min x, min y, max x, max y of all points */
     size_t points;     /* points in kept runs (= runs.npoints) */
     double time_min;   /* s since epoch, earliest time of a kept point; NaN when none */
@@ -76,6 +81,10 @@ typedef struct hm_tracks {
 
 /* 1 when the activity passes the filters (date, sport, virtual). */
 int hm_clean__accept(const hm_activity *activity, const hm_clean_options *options);
+
+/* The same test on an activity's stored figures (sport lower case, start s since epoch). */
+int hm_clean__accept_meta(const char *sport, int is_virtual, double start,
+                          const hm_clean_options *options);
 
 /*
  * Clean and project every activity of the files, in order (file i's

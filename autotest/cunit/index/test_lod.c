@@ -23,6 +23,27 @@ static float *const bands[HM_BAND_MAX] = {band_mem[0], band_mem[1], band_mem[2],
                                           band_mem[4]};
 
 /* Runs from point arrays, allocated with ctx; attributes dt=1, len=2, hr 150 on every segment. */
+/* Activity start days for the renderer: unknown here. */
+static double act_days[64];
+
+/* How grid level `level` of an index built by hm_index__build_grid is drawn. */
+static const hm_render_view *V(const hm_index *idx, int level)
+{
+    static hm_render_view v;
+    size_t i;
+
+    for (i = 0; i < 64; i++)
+        act_days[i] = NAN;
+    v.index = idx;
+    v.level = level;
+    v.exp = idx->levels[level].exp;
+    v.ox = 0;
+    v.oy = 0;
+    v.act_days = act_days;
+    v.selected = NULL;
+    return &v;
+}
+
 static void make_runs(hm_runs *r, hm_ctx *ctx, const double *const *xy, const size_t *n,
                       const uint32_t *act, size_t nruns)
 {
@@ -173,7 +194,6 @@ static void test_lod__counts_match_brute_force(void)
     const double *xy[NWALK + NDENSE];
     size_t n[NWALK + NDENSE];
     uint32_t act[NWALK + NDENSE];
-    double starts[NACT];
     hm_runs runs;
     hm_index *idx;
     hm_ctx *ctx;
@@ -208,21 +228,20 @@ static void test_lod__counts_match_brute_force(void)
         n[NWALK + i] = 400;
         act[NWALK + i] = (uint32_t)((NWALK + i) * NACT / (NWALK + NDENSE));
     }
-    for (a = 0; a < NACT; a++)
-        starts[a] = NAN;
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     make_runs(&runs, ctx, xy, n, act, NWALK + NDENSE);
-    CU_ASSERT_FATAL(hm_index__build(&idx, ctx, &runs, starts, NACT, LEVELS) == HM_OK);
+    CU_ASSERT_FATAL(hm_index__build_grid(&idx, ctx, &runs, LEVELS) == HM_OK);
+    hm_runs__free(&runs, ctx);
     for (k = 1; k < LEVELS; k++) {
         int wk = W0 >> k, bx, by;
         double cell = (double)(1 << k);
-        CU_ASSERT(idx->levels[k].runs.npoints <= idx->levels[k - 1].runs.npoints);
+        CU_ASSERT(idx->levels[k].npoints <= idx->levels[k - 1].npoints);
         if (k == 1) /* the dense lines are simplified */
-            CU_ASSERT(idx->levels[1].runs.npoints < idx->levels[0].runs.npoints / 2);
+            CU_ASSERT(idx->levels[1].npoints < idx->levels[0].npoints / 2);
         for (by = 0; by * B < wk; by++)
             for (bx = 0; bx * B < wk; bx++) {
                 int x, y;
-                CU_ASSERT_FATAL(hm_render__block(ctx, idx, k, wk, wk, bx, by, bands) == HM_OK);
+                CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, k), wk, wk, bx, by, bands) == HM_OK);
                 for (y = 0; y < B && by * B + y < wk; y++)
                     for (x = 0; x < B && bx * B + x < wk; x++) {
                         double fx = (bx * B + x) * cell, fy = (by * B + y) * cell;
@@ -255,7 +274,7 @@ static void test_lod__counts_match_brute_force(void)
  * (closed squares: the inputs are random doubles, never exactly on a pixel line), an
  * activity counted once per pixel through a stamp. count and stamp hold w * w entries.
  */
-static void brute_counts(int *count, int *stamp, int w, int k, const hm_runs *r0)
+static void brute_counts_eps(int *count, int *stamp, int w, int k, const hm_runs *r0, double eps)
 {
     double cell = (double)(1 << k);
     size_t run, i;
@@ -274,13 +293,19 @@ static void brute_counts(int *count, int *stamp, int w, int k, const hm_runs *r0
                     size_t px = (size_t)y * w + x;
                     if (x < 0 || y < 0 || x >= w || y >= w || stamp[px] == tag)
                         continue;
-                    if (!seg_meets_box(p, x * cell, y * cell, (x + 1) * cell, (y + 1) * cell))
+                    if (!seg_meets_box(p, x * cell - eps, y * cell - eps, (x + 1) * cell + eps,
+                                       (y + 1) * cell + eps))
                         continue;
                     stamp[px] = tag;
                     count[px]++;
                 }
         }
     }
+}
+
+static void brute_counts(int *count, int *stamp, int w, int k, const hm_runs *r0)
+{
+    brute_counts_eps(count, stamp, w, k, r0, 0.0);
 }
 
 static void test_lod__dense_corners_exact(void)
@@ -298,11 +323,10 @@ static void test_lod__dense_corners_exact(void)
     const double *xy[NRUN];
     size_t n[NRUN], used = 0;
     uint32_t act[NRUN];
-    double starts[NACT];
     hm_runs runs;
     hm_index *idx;
     hm_ctx *ctx;
-    size_t i, a;
+    size_t i;
     int k, bad[LEVELS] = {0}, on[LEVELS] = {0};
 
     rng_state = 0x5EED0F5C0FFEEull;
@@ -341,22 +365,21 @@ static void test_lod__dense_corners_exact(void)
         }
         CU_ASSERT_FATAL(n[i] >= 2 && used < MAXP);
     }
-    for (a = 0; a < NACT; a++)
-        starts[a] = NAN;
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     make_runs(&runs, ctx, xy, n, act, NRUN);
     /* Keep a copy of the original points: the index merges level 0 in place. */
     {
         hm_runs orig;
         make_runs(&orig, ctx, xy, n, act, NRUN);
-        CU_ASSERT_FATAL(hm_index__build(&idx, ctx, &runs, starts, NACT, LEVELS) == HM_OK);
+        CU_ASSERT_FATAL(hm_index__build_grid(&idx, ctx, &runs, LEVELS) == HM_OK);
+    hm_runs__free(&runs, ctx);
         for (k = 1; k < LEVELS; k++) {
             int wk = W0 >> k, bx, by;
             brute_counts(count, stamp, wk, k, &orig);
             for (by = 0; by * B < wk; by++)
                 for (bx = 0; bx * B < wk; bx++) {
                     int x, y;
-                    CU_ASSERT_FATAL(hm_render__block(ctx, idx, k, wk, wk, bx, by, bands) == HM_OK);
+                    CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, k), wk, wk, bx, by, bands) == HM_OK);
                     for (y = 0; y < B && by * B + y < wk; y++)
                         for (x = 0; x < B && bx * B + x < wk; x++) {
                             int expect = count[(by * B + y) * wk + bx * B + x];
@@ -365,9 +388,9 @@ static void test_lod__dense_corners_exact(void)
                         }
                 }
             /* Simplified all the same (level 1 drops the dense sampling). */
-            CU_ASSERT(idx->levels[k].runs.npoints < idx->levels[k - 1].runs.npoints);
+            CU_ASSERT(idx->levels[k].npoints < idx->levels[k - 1].npoints);
             if (k == 1)
-                CU_ASSERT(idx->levels[1].runs.npoints < idx->levels[0].runs.npoints / 8);
+                CU_ASSERT(idx->levels[1].npoints < idx->levels[0].npoints / 8);
         }
         hm_runs__free(&orig, ctx);
     }
@@ -375,6 +398,86 @@ static void test_lod__dense_corners_exact(void)
         CU_ASSERT_EQUAL(bad[k], 0);
         CU_ASSERT(on[k] > (W0 >> k) * (W0 >> k) / 8); /* a dense tangle, not a few lines */
     }
+    hm_index__free(idx);
+    hm_ctx_free(ctx);
+}
+
+/*
+ * The web store simplifies from its raw level straight to XYZ zoom 14, 2^18 times coarser,
+ * then by halves: a level built over many octaves at once must be as exact as one built by
+ * halves, and a grid level between index levels draws exactly from the finer one. Dense
+ * walks of whole units (steps of 0.1 .. 0.9 pixel of the first coarse level) are indexed
+ * with levels of 2^0, 2^8 and 2^10 units and drawn at pixels of 2^8, 2^9 and 2^10 units.
+ */
+static void test_lod__octave_jump_exact(void)
+{
+    enum { NACT = 24, NRUN = 30, NP = 3000 };
+    static double pts[NRUN][2 * NP];
+    static int strict[512 * 512], loose[512 * 512], stamp[512 * 512];
+    const double *xy[NRUN];
+    size_t n[NRUN];
+    uint32_t act[NRUN];
+    hm_index_layout layout = {3, {0, 8, 10}};
+    hm_index_chunk chunk;
+    hm_runs runs, px;
+    hm_index *idx;
+    hm_ctx *ctx;
+    size_t i, j;
+    int e, bad = 0, on = 0, ambiguous = 0;
+
+    rng_state = 0x0C7A7EULL;
+    for (i = 0; i < NRUN; i++) {
+        double x = 20000 + rnd() * 60000, y = 20000 + rnd() * 60000, ang = rnd() * 6.3;
+        for (j = 0; j < NP; j++) {
+            double step = (0.1 + rnd() * 0.8) * 256.0;
+            pts[i][2 * j] = floor(x);
+            pts[i][2 * j + 1] = floor(y);
+            ang += (rnd() - 0.5) * (j % 97 == 0 ? 3.0 : 0.3);
+            x += cos(ang) * step;
+            y += sin(ang) * step;
+        }
+        xy[i] = pts[i];
+        n[i] = NP;
+        act[i] = (uint32_t)(i * NACT / NRUN);
+    }
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    make_runs(&runs, ctx, xy, n, act, NRUN);
+    CU_ASSERT_FATAL(hm_index__build_chunk(&chunk, ctx, &runs, &layout) == HM_OK);
+    CU_ASSERT_FATAL(hm_index__from_chunk(&idx, ctx, &chunk) == HM_OK);
+    CU_ASSERT(idx->levels[1].npoints < idx->levels[0].npoints / 4); /* it did simplify */
+    px = runs;
+    px.xy = malloc(2 * runs.npoints * sizeof(double));
+    CU_ASSERT_FATAL(px.xy != NULL);
+    for (j = 0; j < 2 * runs.npoints; j++)
+        px.xy[j] = runs.xy[j] / 256.0; /* the level-0 pixels of brute_counts: 256 units */
+    for (e = 8; e <= 10; e++) {
+        /* Pixels of 2^9 units are drawn from the level of 2^8: theirs nest in them. */
+        hm_render_view v = *V(idx, e == 10 ? 2 : 1);
+        int w = (int)(100000 >> e) + 1, bx, by, k = e - 8;
+        v.exp = e;
+        /* Whole coordinates put some segments exactly through a pixel corner, where a closed
+         * and a half-open square differ: the count must lie between the two definitions. */
+        brute_counts_eps(strict, stamp, w, k, &px, -1e-9);
+        brute_counts_eps(loose, stamp, w, k, &px, 1e-9);
+        for (by = 0; by * B < w; by++)
+            for (bx = 0; bx * B < w; bx++) {
+                int x, y;
+                CU_ASSERT_FATAL(hm_render__block(ctx, &v, w, w, bx, by, bands) == HM_OK);
+                for (y = 0; y < B && by * B + y < w; y++)
+                    for (x = 0; x < B && bx * B + x < w; x++) {
+                        size_t q = (size_t)(by * B + y) * w + bx * B + x;
+                        float got = band_mem[HM_BAND_COUNT][y * B + x];
+                        bad += got < (float)strict[q] || got > (float)loose[q];
+                        ambiguous += strict[q] != loose[q];
+                        on += strict[q] > 0;
+                    }
+            }
+    }
+    free(px.xy);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(ambiguous < 20);
+    CU_ASSERT(on > 10000);
+    hm_runs__free(&runs, ctx);
     hm_index__free(idx);
     hm_ctx_free(ctx);
 }
@@ -465,7 +568,6 @@ static void test_lod__total_size_bounded(void)
     const double *xy[1] = {walk};
     size_t n[1] = {N}, total = 0;
     uint32_t act[1] = {0};
-    double start = 0.0;
     hm_runs runs;
     hm_index *idx;
     hm_ctx *ctx;
@@ -483,17 +585,18 @@ static void test_lod__total_size_bounded(void)
     }
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     make_runs(&runs, ctx, xy, n, act, 1);
-    CU_ASSERT_FATAL(hm_index__build(&idx, ctx, &runs, &start, 1, 8) == HM_OK);
+    CU_ASSERT_FATAL(hm_index__build_grid(&idx, ctx, &runs, 8) == HM_OK);
+    hm_runs__free(&runs, ctx);
     for (k = 0; k < 8; k++) {
-        total += idx->levels[k].runs.npoints;
+        total += idx->levels[k].npoints;
         if (k >= 1)
-            CU_ASSERT(idx->levels[k].runs.npoints <= idx->levels[k - 1].runs.npoints);
+            CU_ASSERT(idx->levels[k].npoints <= idx->levels[k - 1].npoints);
     }
     CU_ASSERT(total <= 2 * N);
     /* A smooth walk becomes segments of up to HM_LOD_MAX_LEN pixels: 10000 level-1 px of
      * track in at least 1250 segments, not many more. */
-    CU_ASSERT(idx->levels[1].runs.npoints >= 1250 && idx->levels[1].runs.npoints < 2000);
-    CU_ASSERT(idx->levels[7].runs.npoints < N / 64);
+    CU_ASSERT(idx->levels[1].npoints >= 1250 && idx->levels[1].npoints < 2000);
+    CU_ASSERT(idx->levels[7].npoints < N / 64);
     hm_index__free(idx);
     hm_ctx_free(ctx);
 }
@@ -504,6 +607,7 @@ void hm_test_lod_suite(void)
         {"test_lod__straight_line_exact", test_lod__straight_line_exact},
         {"test_lod__counts_match_brute_force", test_lod__counts_match_brute_force},
         {"test_lod__dense_corners_exact", test_lod__dense_corners_exact},
+        {"test_lod__octave_jump_exact", test_lod__octave_jump_exact},
         {"test_lod__shape_vertices_kept", test_lod__shape_vertices_kept},
         {"test_lod__merge_pixels_exact", test_lod__merge_pixels_exact},
         {"test_lod__total_size_bounded", test_lod__total_size_bounded},

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests of src/raster/raster.c (and cache.c): the whole pipeline from
- * activities to bands. Activities are made with the builder and move along
+ * Tests of src/raster/raster.c (and the open path, src/dataset/open.c): the
+ * whole pipeline from activities to bands, with stores kept in memory. Activities are made with the builder and move along
  * a meridian, so where they must be is worked out here with the web
  * mercator formula (independently of the engine); folders of small GPX
  * files test opening, errors and the process cache.
@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dataset/open_int.h"
 #include "raster/raster_int.h"
-#include "raster/spec_int.h"
 #include "track/builder_int.h"
 #include "test_util.h"
 
@@ -24,6 +24,9 @@
 #define T0 1600000000.0                  /* 2020-09-13T12:26:40Z */
 #define DAY 86400.0
 #define B 256
+
+/* The store a raster opened with hm_raster_open() draws from. */
+#define STORE_OF(r) hm_source__get_store(hm_raster_get_source(r))
 
 static float band_mem[HM_BAND_MAX][B * B];
 static float *const bands[HM_BAND_MAX] = {band_mem[0], band_mem[1], band_mem[2], band_mem[3],
@@ -39,6 +42,7 @@ static void spec_init(struct hm_spec *s)
     s->date_to = NAN;
     s->max_gap = 1000.0;
     s->threads = 1;
+    s->store_mode = HM_STORE_MODE_NONE; /* the store file is tested in autotest/gdrivers */
     for (i = 0; i < HM_BAND_MAX; i++)
         s->bands[i] = (hm_band)i;
     s->nbands = HM_BAND_MAX;
@@ -293,7 +297,7 @@ static void test_raster__grid_and_blocks(void)
     hm_raster_get_level_size(r, 1, &w, &h);
     CU_ASSERT(w == 128 && h == g.height / 2);
     CU_ASSERT(strstr(hm_raster_get_srs_wkt(r), "3857") != NULL);
-    CU_ASSERT_PTR_NULL(hm_raster_get_collection(r)); /* made from files, not read */
+    CU_ASSERT_PTR_NULL(hm_raster_get_source(r)); /* made from files, not opened */
     /* Blocks: out of range is EINVAL; query_block is 1 exactly where something is drawn. */
     CU_ASSERT_EQUAL(hm_raster_render_block(r, ctx, g.level_count, 0, 0, bands), HM_EINVAL);
     CU_ASSERT_EQUAL(hm_raster_render_block(r, ctx, -1, 0, 0, bands), HM_EINVAL);
@@ -660,7 +664,7 @@ static void test_raster__cache_shares_and_rebuilds(void)
     hm_raster *r1, *r2, *r3, *r4;
     hm_raster_stats s1, s4;
     hm_ctx *ctx, *ctx2;
-    size_t before = hm_cache__get_count();
+    size_t before = hm_source__cached_count();
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     CU_ASSERT_FATAL(hm_ctx_new(&ctx2, NULL) == HM_OK);
@@ -671,42 +675,47 @@ static void test_raster__cache_shares_and_rebuilds(void)
     spec.path = tmpdir;
     spec.zoom = 16;
     CU_ASSERT_FATAL(hm_raster_open(&r1, ctx, &spec) == HM_OK);
-    /* Two tiers: the parsed files and the raster data over them. */
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
-    /* Same folder, same options, another context: the same data. */
+    /* One store per source and data options. */
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 1);
+    /* Same folder, same options, another context: the same store. */
     CU_ASSERT_FATAL(hm_raster_open(&r2, ctx2, &spec) == HM_OK);
-    CU_ASSERT_PTR_NOT_NULL(hm_raster_get_collection(r1));
-    CU_ASSERT_PTR_EQUAL(hm_raster_get_collection(r1), hm_raster_get_collection(r2));
+    CU_ASSERT_PTR_EQUAL(STORE_OF(r1), STORE_OF(r2));
     CU_ASSERT_PTR_EQUAL(hm_raster_get_srs_wkt(r1), hm_raster_get_srs_wkt(r2));
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
-    /* Another option: other raster data over the same parsed files (nothing read again). */
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 1);
+    /* Another zoom or filter: the same store, nothing read again. */
+    spec.zoom = 15;
+    CU_ASSERT_FATAL(hm_raster_open(&r3, ctx, &spec) == HM_OK);
+    CU_ASSERT_PTR_EQUAL(STORE_OF(r1), STORE_OF(r3));
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 1);
+    hm_raster_free(r3);
+    /* Another MAX_GAP cleans differently: another store. */
+    spec.zoom = 16;
     spec.max_gap = 500.0;
     CU_ASSERT_FATAL(hm_raster_open(&r3, ctx, &spec) == HM_OK);
-    CU_ASSERT_PTR_EQUAL(hm_raster_get_collection(r1), hm_raster_get_collection(r3));
-    CU_ASSERT_PTR_NOT_EQUAL(hm_raster__get_index(r1), hm_raster__get_index(r3));
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 3);
+    CU_ASSERT_PTR_NOT_EQUAL(STORE_OF(r1), STORE_OF(r3));
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 2);
     hm_raster_free(r3);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2); /* gone with its last user */
-    /* The first user goes; the data stays for the second (its context is freed too). */
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 1); /* gone with its last user */
+    /* The first user goes; the store stays for the second (its context is freed too). */
     hm_raster_free(r1);
     hm_ctx_free(ctx);
     CU_ASSERT_EQUAL(hm_raster_render_block(r2, ctx2, 0, 0, 0, bands), HM_OK);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
-    /* A file changes (another size): a new open reads and builds again, the old handle
-     * keeps its data. */
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 1);
+    /* A file changes (another size): a new open reads it again, the old handle keeps its
+     * store. */
     write_gpx("b.gpx", 46.001, 150, 3600);
     spec.max_gap = 1000.0;
     CU_ASSERT_FATAL(hm_raster_open(&r4, ctx2, &spec) == HM_OK);
-    CU_ASSERT_PTR_NOT_EQUAL(hm_raster_get_collection(r2), hm_raster_get_collection(r4));
+    CU_ASSERT_PTR_NOT_EQUAL(STORE_OF(r2), STORE_OF(r4));
     hm_raster_get_stats(r2, &s1);
     hm_raster_get_stats(r4, &s4);
     CU_ASSERT_EQUAL(s1.points, 200);
     CU_ASSERT_EQUAL(s4.points, 250);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2); /* the stale entries are unlisted */
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 1); /* the stale entry is unlisted */
     CU_ASSERT_EQUAL(hm_raster_render_block(r2, ctx2, 0, 0, 0, bands), HM_OK);
     hm_raster_free(r2);
     hm_raster_free(r4);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before);
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before);
     remove_dir(names);
     hm_ctx_free(ctx2);
 }
@@ -742,7 +751,7 @@ static void test_raster__concurrent_opens(void)
     pthread_t tid[4];
     hm_raster *again;
     hm_ctx *ctx;
-    size_t before = hm_cache__get_count();
+    size_t before = hm_source__cached_count();
     int i;
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
@@ -761,17 +770,17 @@ static void test_raster__concurrent_opens(void)
         pthread_join(tid[i], NULL);
         CU_ASSERT_EQUAL(jobs[i].rc, HM_OK);
     }
-    /* However the race went, one entry per tier is listed and a new open shares them. */
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before + 2);
+    /* However the race went, one store is listed and a new open shares it. */
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before + 1);
     CU_ASSERT_FATAL(hm_raster_open(&again, ctx, &spec) == HM_OK);
     for (i = 0; i < 4; i++)
-        if (hm_raster_get_collection(jobs[i].r) == hm_raster_get_collection(again))
+        if (STORE_OF(jobs[i].r) == STORE_OF(again))
             break;
     CU_ASSERT(i < 4);
     for (i = 0; i < 4; i++)
         hm_raster_free(jobs[i].r);
     hm_raster_free(again);
-    CU_ASSERT_EQUAL(hm_cache__get_count(), before);
+    CU_ASSERT_EQUAL(hm_source__cached_count(), before);
     remove_dir(names);
     hm_ctx_free(ctx);
 }

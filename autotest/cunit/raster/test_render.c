@@ -32,12 +32,31 @@ typedef struct trk {
     const hm_seg_attr *attr; /* n - 1 attributes, or NULL for zeros */
 } trk;
 
+/* Start days of the activities of the index made last (the store keeps them; here, a test). */
+static double act_days[64];
+/* What hm_render__* draw from: the index, a level, and act_days; every activity unless
+ * `selected` says otherwise. */
+static const uint64_t *selected;
+
+static const hm_render_view *V(const hm_index *idx, int level)
+{
+    static hm_render_view v;
+
+    v.index = idx;
+    v.level = level;
+    v.exp = HM_GRID_UNIT_BITS + level; /* grid level k = index level k */
+    v.ox = 0;
+    v.oy = 0;
+    v.act_days = act_days;
+    v.selected = selected;
+    return &v;
+}
+
 static hm_index *make_index(hm_ctx *ctx, const trk *t, size_t nt, size_t nacts,
                             const double *start_s, int nlevels)
 {
     hm_runs runs;
     hm_index *idx = NULL;
-    double *starts = calloc(nacts, sizeof(double));
     size_t i, total = 0, k = 0;
 
     for (i = 0; i < nt; i++)
@@ -62,10 +81,12 @@ static hm_index *make_index(hm_ctx *ctx, const trk *t, size_t nt, size_t nacts,
     runs.run_first[nt] = k;
     runs.npoints = k;
     runs.nruns = nt;
+    CU_ASSERT_FATAL(nacts <= 64);
     for (i = 0; i < nacts; i++)
-        starts[i] = start_s ? start_s[i] : NAN;
-    CU_ASSERT_FATAL(hm_index__build(&idx, ctx, &runs, starts, nacts, nlevels) == HM_OK);
-    free(starts);
+        act_days[i] = start_s ? start_s[i] / 86400.0 : NAN;
+    selected = NULL;
+    CU_ASSERT_FATAL(hm_index__build_grid(&idx, ctx, &runs, nlevels) == HM_OK);
+    hm_runs__free(&runs, ctx);
     return idx;
 }
 
@@ -168,7 +189,7 @@ static int compare_level(hm_ctx *ctx, const hm_index *idx, int level, int w, int
     for (by = 0; by * B < h; by++) {
         for (bx = 0; bx * B < w; bx++) {
             int x, y;
-            CU_ASSERT_FATAL(hm_render__block(ctx, idx, level, w, h, bx, by, all_bands) == HM_OK);
+            CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, level), w, h, bx, by, all_bands) == HM_OK);
             for (y = 0; y < B; y++) {
                 for (x = 0; x < B; x++) {
                     int gx = bx * B + x, gy = by * B + y, p = y * B + x;
@@ -218,7 +239,7 @@ static void test_render__identical_tracks(void)
     }
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     idx = make_index(ctx, t, 5, 5, NULL, 1);
-    CU_ASSERT_FATAL(hm_render__block(ctx, idx, 0, 256, 256, 0, 0, all_bands) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, 0), 256, 256, 0, 0, all_bands) == HM_OK);
     ref = reference(t, 1, 1, NULL, 256, 256, 1.0); /* one of them: 1 where the line is */
     for (p = 0; p < NPIX; p++) {
         CU_ASSERT_EQUAL(band_mem[HM_BAND_COUNT][p], ref[p].count ? 5.0f : 0.0f);
@@ -253,7 +274,7 @@ static void test_render__out_and_back(void)
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     idx = make_index(ctx, t, 2, 2, NULL, 1);
-    CU_ASSERT_FATAL(hm_render__block(ctx, idx, 0, 256, 256, 0, 0, all_bands) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, 0), 256, 256, 0, 0, all_bands) == HM_OK);
     for (p = 0; p < NPIX; p++) {
         CU_ASSERT(band_mem[HM_BAND_COUNT][p] == 0.0f || band_mem[HM_BAND_COUNT][p] == 1.0f);
         hits += band_mem[HM_BAND_COUNT][p] != 0.0f;
@@ -286,7 +307,7 @@ static void test_render__parallel_tracks_one_pixel_apart(void)
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     idx = make_index(ctx, t, 4, 4, NULL, 1);
-    CU_ASSERT_FATAL(hm_render__block(ctx, idx, 0, 256, 256, 0, 0, all_bands) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, 0), 256, 256, 0, 0, all_bands) == HM_OK);
     for (x = 10; x <= 240; x++) {
         CU_ASSERT_EQUAL(band_mem[HM_BAND_COUNT][50 * B + x], 1.0f);
         CU_ASSERT_EQUAL(band_mem[HM_BAND_COUNT][51 * B + x], 1.0f);
@@ -333,7 +354,7 @@ static void test_render__seam_no_gap_no_double(void)
     /* Each activity alone is 0 or 1 everywhere (no double count at a seam). */
     for (by = 0; by < 2; by++)
         for (bx = 0; bx < 2; bx++) {
-            CU_ASSERT_FATAL(hm_render__block(ctx, idx, 0, 512, 512, bx, by, all_bands) == HM_OK);
+            CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, 0), 512, 512, bx, by, all_bands) == HM_OK);
             for (y = 0; y < B; y++)
                 for (x = 0; x < B; x++) {
                     float c = band_mem[HM_BAND_COUNT][y * B + x];
@@ -366,7 +387,7 @@ static void test_render__exact_corner_crossing(void)
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     idx = make_index(ctx, t, 4, 4, NULL, 1);
-    CU_ASSERT_FATAL(hm_render__block(ctx, idx, 0, 256, 256, 0, 0, all_bands) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, 0), 256, 256, 0, 0, all_bands) == HM_OK);
     for (i = 0; i < NPIX; i++)
         hits += band_mem[HM_BAND_COUNT][i] != 0.0f;
     CU_ASSERT_EQUAL(hits, 5 + 9 + 11 + 11);
@@ -436,6 +457,20 @@ static void test_render__random_vs_brute_force(void)
     ref = reference(t, NT, NACT, start, 500, 470, 1.0);
     CU_ASSERT_EQUAL(compare_level(ctx, idx, 0, 500, 470, ref), 0);
     free(ref);
+    /* A filter selects at render time: the same index, only the even activities drawn. */
+    {
+        static const uint64_t even = 0x555ull; /* activities 0, 2, ..., 10 */
+        trk sub[NT];
+        int n = 0;
+        for (i = 0; i < NT; i++)
+            if (t[i].act % 2 == 0)
+                sub[n++] = t[i];
+        selected = &even;
+        ref = reference(sub, (size_t)n, NACT, start, 500, 470, 1.0);
+        CU_ASSERT_EQUAL(compare_level(ctx, idx, 0, 500, 470, ref), 0);
+        free(ref);
+        selected = NULL;
+    }
     hm_index__free(idx);
     hm_ctx_free(ctx);
 }
@@ -477,7 +512,7 @@ static void test_render__dense_tracks_vs_brute_force(void)
     }
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     idx = make_index(ctx, t, NT, NACT, start, 1);
-    CU_ASSERT(idx->levels[0].runs.npoints < NT * NP * 3 / 4); /* merging happened */
+    CU_ASSERT(idx->levels[0].npoints < NT * NP * 3 / 4); /* merging happened */
     ref = reference(t, NT, NACT, start, 512, 512, 1.0);
     CU_ASSERT_EQUAL(compare_level(ctx, idx, 0, 512, 512, ref), 0);
     free(ref);
@@ -498,7 +533,7 @@ static void test_render__partial_block_and_null_bands(void)
     idx = make_index(ctx, t, 1, 1, NULL, 1);
     band_mem[1][0] = 1234.0f;
     /* The level is only 100 x 60 pixels: the line beyond is not drawn. */
-    CU_ASSERT_FATAL(hm_render__block(ctx, idx, 0, 100, 60, 0, 0, only_count) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, 0), 100, 60, 0, 0, only_count) == HM_OK);
     CU_ASSERT_EQUAL(band_mem[1][0], 1234.0f); /* untouched */
     for (y = 0; y < B; y++)
         for (x = 0; x < B; x++) {
@@ -535,12 +570,12 @@ static int compare_window(hm_ctx *ctx, const hm_index *idx, int level, int level
     int64_t bx, by;
     int bad = 0, real;
 
-    CU_ASSERT_FATAL(hm_render__window(ctx, idx, level, x0, y0, w, h, win_bands) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__window(ctx, V(idx, level), x0, y0, w, h, win_bands) == HM_OK);
     for (by = (y0 >= 0 ? y0 : y0 - B + 1) / B; by * B < y0 + h; by++)
         for (bx = (x0 >= 0 ? x0 : x0 - B + 1) / B; bx * B < x0 + w; bx++)
             for (real = 0; real < 2; real++) {
                 int64_t gx, gy;
-                CU_ASSERT_FATAL(hm_render__block(ctx, idx, level, real ? level_w : 1 << 30,
+                CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, level), real ? level_w : 1 << 30,
                                                  real ? level_h : 1 << 30, (int)bx, (int)by,
                                                  all_bands) == HM_OK);
                 for (gy = by * B; gy < (by + 1) * B; gy++)
@@ -622,12 +657,12 @@ static void test_render__window_matches_blocks(void)
     }
     CU_ASSERT_EQUAL(bad, 0);
     /* The largest window sees data on all sides of the level, including beyond it. */
-    CU_ASSERT_FATAL(hm_render__window(ctx, idx, 0, -128, -128, 512, 512, win_bands) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__window(ctx, V(idx, 0), -128, -128, 512, 512, win_bands) == HM_OK);
     for (i = 0; i < (size_t)512 * 512; i++)
         hits += win_mem[HM_BAND_COUNT][i] > 0.0f && (i % 512 < 128 || i / 512 < 128);
     CU_ASSERT(hits > 100);
     /* Far out there is nothing, and nothing breaks. */
-    CU_ASSERT_FATAL(hm_render__window(ctx, idx, 1, (int64_t)1 << 60, -((int64_t)1 << 60), 7, 5,
+    CU_ASSERT_FATAL(hm_render__window(ctx, V(idx, 1), (int64_t)1 << 60, -((int64_t)1 << 60), 7, 5,
                                       win_bands) == HM_OK);
     for (i = 0; i < 35; i++) {
         CU_ASSERT_EQUAL(win_mem[HM_BAND_COUNT][i], 0.0f);
@@ -655,14 +690,14 @@ static void test_render__alloc_failures(void)
     CU_ASSERT_FATAL(hm_ctx_new(&rctx, &a) == HM_OK);
     live = ta.live;
     ta.count = 0;
-    CU_ASSERT_FATAL(hm_render__block(rctx, idx, 0, 256, 256, 0, 0, all_bands) == HM_OK);
+    CU_ASSERT_FATAL(hm_render__block(rctx, V(idx, 0), 256, 256, 0, 0, all_bands) == HM_OK);
     total = (size_t)ta.count;
     CU_ASSERT(total >= 2);
     CU_ASSERT_EQUAL(ta.live, live);
     for (i = 0; i < total; i++) {
         ta.count = 0;
         ta.fail_at = (long)i;
-        CU_ASSERT_EQUAL(hm_render__block(rctx, idx, 0, 256, 256, 0, 0, all_bands), HM_ENOMEM);
+        CU_ASSERT_EQUAL(hm_render__block(rctx, V(idx, 0), 256, 256, 0, 0, all_bands), HM_ENOMEM);
         CU_ASSERT_EQUAL(ta.live, live);
         CU_ASSERT_PTR_NOT_NULL(hm_ctx_last_error(rctx));
     }

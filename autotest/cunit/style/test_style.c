@@ -21,7 +21,7 @@
 
 #include "raster/grid_int.h"
 #include "raster/raster_int.h"
-#include "raster/spec_int.h"
+#include "dataset/open_int.h"
 #include "style/glow_int.h"
 #include "style/stats_int.h"
 #include "track/builder_int.h"

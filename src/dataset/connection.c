@@ -18,7 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "raster/spec_int.h"
+#include "dataset/spec_int.h"
 
 #define HM_SPEC_PREFIX "HEATMAP:"
 #define HM_SPEC_PREFIX_LEN 8

@@ -24,10 +24,11 @@
 #include <proj.h>
 
 #include "io/units_int.h"
-#include "raster/spec_int.h"
+#include "dataset/spec_int.h"
 #include "style/glow_int.h"
 #include "style/normalize_int.h"
 #include "style/palette_int.h"
+#include "style/style_int.h"
 
 /* Web Mercator's latitude limit, as BOUNDS accepts it (degrees). */
 #define HM_SPEC_MAX_LAT 85.0511
@@ -38,11 +39,16 @@
 
 typedef struct option_def option_def;
 typedef int (*option_setter)(hm_spec *spec, const option_def *def, const char *value);
+/* Appends the option's value as the spec holds it (default or set), canonically: two specs
+ * that mean the same append the same text. */
+typedef void (*option_canon)(const hm_spec *spec, hm_strbuf *out);
 
 struct option_def {
     hm_option_info info; /* what hm_spec_get_option() returns */
     option_setter set;   /* validates and stores a value */
     const char *expect;  /* end of the error message: "expected ..." */
+    hm_option_kind kind; /* what a change of it changes (the keys come from this) */
+    option_canon canon;  /* its value for keys; NULL for kinds no key holds */
 };
 
 /* ---- small parsers ------------------------------------------------------- */
@@ -592,6 +598,94 @@ static int set_glow(hm_spec *spec, const option_def *def, const char *value)
     return HM_OK;
 }
 
+/* ---- the store ------------------------------------------------------------ */
+
+static int set_store(hm_spec *spec, const option_def *def, const char *value)
+{
+    size_t len = strlen(value);
+    const char *s = trim(value, &len);
+    char *copy;
+
+    if (len == 0)
+        return reject(spec, def, value, NULL);
+    if (equal_ci(s, len, "NO")) {
+        hm_ctx__free(spec->ctx, spec->store);
+        spec->store = NULL;
+        spec->store_mode = HM_STORE_MODE_NONE;
+        return HM_OK;
+    }
+    if (!(copy = hm_ctx__strndup(spec->ctx, s, len)))
+        return HM_RAISE_NOMEM(spec->ctx);
+    hm_ctx__free(spec->ctx, spec->store);
+    spec->store = copy;
+    spec->store_mode = HM_STORE_MODE_FILE;
+    return HM_OK;
+}
+
+/* ---- canonical values ----------------------------------------------------- */
+
+static void canon_zoom(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%d", spec->zoom);
+}
+
+static void canon_bounds(const hm_spec *spec, hm_strbuf *b)
+{
+    if (spec->has_bounds)
+        hm_strbuf_printf(b, "%.17g,%.17g,%.17g,%.17g", spec->bounds[0], spec->bounds[1],
+                         spec->bounds[2], spec->bounds[3]);
+}
+
+static void canon_srs(const hm_spec *spec, hm_strbuf *b)
+{
+    if (spec->srs)
+        hm_strbuf_puts(b, spec->srs);
+}
+
+static void canon_resolution(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%.17g", spec->resolution);
+}
+
+static void canon_date_from(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%.17g", spec->date_from);
+}
+
+static void canon_date_to(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%.17g", spec->date_to);
+}
+
+/* The sports, sorted (the order they were listed in changes nothing). */
+static void canon_sport(const hm_spec *spec, hm_strbuf *b)
+{
+    const char *last = NULL;
+    size_t n, i;
+
+    for (n = 0; n < spec->nsports; n++) {
+        const char *next = NULL;
+        for (i = 0; i < spec->nsports; i++)
+            if ((!last || strcmp(spec->sports[i], last) > 0) &&
+                (!next || strcmp(spec->sports[i], next) < 0))
+                next = spec->sports[i];
+        if (!next)
+            break;
+        hm_strbuf_printf(b, "%s%s", last ? "," : "", next);
+        last = next;
+    }
+}
+
+static void canon_include_virtual(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%d", spec->include_virtual);
+}
+
+static void canon_max_gap(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%.17g", spec->max_gap);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const option_def options[] = {
@@ -599,96 +693,115 @@ static const option_def options[] = {
       "XYZ zoom level (0-22) of the full-resolution EPSG:3857 grid; default: chosen from the "
       "extent of the tracks",
       NULL},
-     set_zoom, "expected an integer from 0 to 22"},
+     set_zoom, "expected an integer from 0 to 22", HM_OPTION_KIND_GRID, canon_zoom},
     {{"BOUNDS", HM_OPTION_STRING,
       "Area to cover as minlon,minlat,maxlon,maxlat in degrees (WGS84); default: the extent of "
       "the tracks",
       NULL},
-     set_bounds, "expected minlon,minlat,maxlon,maxlat in degrees"},
+     set_bounds, "expected minlon,minlat,maxlon,maxlat in degrees", HM_OPTION_KIND_GRID, canon_bounds},
     {{"SRS", HM_OPTION_STRING,
       "CRS of the grid, any definition PROJ accepts (EPSG:32633, WKT, PROJ string); default: "
       "the EPSG:3857 XYZ tile grid",
       NULL},
-     set_srs, "expected a CRS that PROJ knows"},
+     set_srs, "expected a CRS that PROJ knows", HM_OPTION_KIND_GRID, canon_srs},
     {{"RESOLUTION", HM_OPTION_FLOAT,
       "Pixel size at full resolution in SRS units; used with SRS; default: derived from the "
       "extent",
       NULL},
-     set_resolution, "expected a number > 0 (SRS units per pixel)"},
+     set_resolution, "expected a number > 0 (SRS units per pixel)", HM_OPTION_KIND_GRID, canon_resolution},
     {{"BANDS", HM_OPTION_STRING,
       "Bands to expose, comma-separated, in the order wanted: count, log_count, pace, hr, "
       "recency",
       "count,log_count,pace,hr,recency"},
-     set_bands, "expected a comma-separated list of count, log_count, pace, hr, recency"},
+     set_bands, "expected a comma-separated list of count, log_count, pace, hr, recency", HM_OPTION_KIND_VIEW, NULL},
     {{"DATE_FROM", HM_OPTION_STRING,
       "Keep activities from this UTC date (YYYY-MM-DD, from 00:00:00) or ISO 8601 time on "
       "(inclusive)",
       NULL},
-     set_date_from, "expected YYYY-MM-DD or an ISO 8601 time"},
+     set_date_from, "expected YYYY-MM-DD or an ISO 8601 time", HM_OPTION_KIND_FILTER, canon_date_from},
     {{"DATE_TO", HM_OPTION_STRING,
       "Keep activities up to this UTC date (YYYY-MM-DD, through the end of that day) or "
       "ISO 8601 time (inclusive)",
       NULL},
-     set_date_to, "expected YYYY-MM-DD or an ISO 8601 time"},
+     set_date_to, "expected YYYY-MM-DD or an ISO 8601 time", HM_OPTION_KIND_FILTER, canon_date_to},
     {{"SPORT", HM_OPTION_STRING,
       "Keep only these sports, comma-separated, case-insensitive (e.g. running,cycling); "
       "default: every sport",
       NULL},
-     set_sport, "expected a comma-separated list of sport names"},
+     set_sport, "expected a comma-separated list of sport names", HM_OPTION_KIND_FILTER, canon_sport},
     {{"INCLUDE_VIRTUAL", HM_OPTION_BOOLEAN,
       "Also draw virtual activities (Zwift-style), whose positions are not places on Earth",
       "NO"},
-     set_include_virtual, "expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0"},
+     set_include_virtual, "expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0", HM_OPTION_KIND_FILTER, canon_include_virtual},
     {{"MAX_GAP", HM_OPTION_FLOAT,
       "Split a track where consecutive fixes are more than this many metres apart",
       "1000"},
-     set_max_gap, "expected a distance in metres > 0"},
+     set_max_gap, "expected a distance in metres > 0", HM_OPTION_KIND_DATA, canon_max_gap},
     {{"THREADS", HM_OPTION_INT,
       "Threads reading the activity files (0-64); 0 = one per core",
       "0"},
-     set_threads, "expected an integer from 0 to 64"},
+     set_threads, "expected an integer from 0 to 64", HM_OPTION_KIND_PROCESS, NULL},
+    {{"STORE", HM_OPTION_STRING,
+      "Track store file (the parsed, indexed tracks, kept between processes), or NO to keep "
+      "nothing on disk; default: one per source under HEATMAP_STORE_DIR, else "
+      "$XDG_CACHE_HOME/gdal-heatmap, else $HOME/.cache/gdal-heatmap",
+      NULL},
+     set_store, "expected a file path or NO", HM_OPTION_KIND_PROCESS, NULL},
     {{"RENDER", HM_OPTION_STRING,
       "Show this band as a picture instead of Float32 bands: count, log_count, pace, hr or "
       "recency. Defaults by band: count and log_count PALETTE=hot NORMALIZE=equalize; pace "
       "PALETTE=blue NORMALIZE=linear CLIP=2,98 (fast = bright); hr PALETTE=red "
       "NORMALIZE=linear CLIP=2,98; recency PALETTE=viridis NORMALIZE=linear",
       NULL},
-     set_render, "expected count, log_count, pace, hr or recency"},
+     set_render, "expected count, log_count, pace, hr or recency", HM_OPTION_KIND_STYLE, NULL},
     {{"RENDER_MODE", HM_OPTION_STRING,
       "With RENDER: RGBA (4 Byte bands R, G, B, alpha; alpha 0 where there is no data) or "
       "PALETTE (1 Byte band with a colour table; index 0 = transparent, no data)",
       "RGBA"},
-     set_render_mode, "expected RGBA or PALETTE"},
+     set_render_mode, "expected RGBA or PALETTE", HM_OPTION_KIND_STYLE, NULL},
     {{"PALETTE", HM_OPTION_STRING,
       "With RENDER: hot, blue, red, viridis, greys, or a gradient of position:colour stops "
       "(positions 0 to 1 increasing, hex RGB, RRGGBB or RRGGBBAA colours) such as "
       "0:000000;0.5:ff0000;1:ffffff; default: hot (count, log_count), blue (pace), red (hr), "
       "viridis (recency)",
       NULL},
-     set_palette, "expected a palette name or a gradient"},
+     set_palette, "expected a palette name or a gradient", HM_OPTION_KIND_STYLE, NULL},
     {{"NORMALIZE", HM_OPTION_STRING,
       "With RENDER: linear, log or equalize (histogram equalisation), on statistics of the "
       "whole level (every block with data, or 1024 of them spread evenly when there are "
       "more), never per block; default: equalize (count, log_count), linear (pace, hr, "
       "recency)",
       NULL},
-     set_normalize, "expected linear, log or equalize"},
+     set_normalize, "expected linear, log or equalize", HM_OPTION_KIND_STYLE, NULL},
     {{"CLIP", HM_OPTION_STRING,
       "With RENDER: low,high percentiles of the level's values mapped to the ends of the "
       "palette (values beyond are clamped), e.g. 2,98; default: 2,98 (pace, hr), 0,100 "
       "(count, log_count, recency)",
       NULL},
-     set_clip, "expected low,high percentiles with 0 <= low < high <= 100"},
+     set_clip, "expected low,high percentiles with 0 <= low < high <= 100", HM_OPTION_KIND_STYLE, NULL},
     {{"GLOW", HM_OPTION_FLOAT,
       "With RENDER: Gaussian glow around the tracks, sigma in pixels (0-32); 0 = off",
       "0"},
-     set_glow, "expected a sigma in pixels from 0 to 32"},
+     set_glow, "expected a sigma in pixels from 0 to 32", HM_OPTION_KIND_STYLE, NULL},
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
 /* spec->texts has a slot per option. */
 typedef char option_count_check[OPTION_COUNT <= HM_SPEC_MAX_OPTIONS ? 1 : -1];
+
+void hm_spec__key(const hm_spec *spec, unsigned kinds, hm_strbuf *out)
+{
+    size_t i;
+
+    for (i = 0; i < OPTION_COUNT; i++) {
+        if (!(kinds & (1u << options[i].kind)) || !options[i].canon)
+            continue;
+        hm_strbuf_printf(out, "%s=", options[i].info.name);
+        options[i].canon(spec, out);
+        hm_strbuf_put(out, "\n", 1);
+    }
+}
 
 size_t hm_spec_get_option_count(void)
 {
@@ -734,6 +847,7 @@ void hm_spec_free(hm_spec *spec)
     for (i = 0; i < HM_SPEC_MAX_OPTIONS; i++)
         hm_ctx__free(spec->ctx, spec->texts[i]);
     hm_ctx__free(spec->ctx, spec->palette);
+    hm_ctx__free(spec->ctx, spec->store);
     hm_ctx__free(spec->ctx, spec->srs);
     hm_ctx__free(spec->ctx, spec->path);
     hm_ctx__free(spec->ctx, spec);
@@ -816,4 +930,21 @@ size_t hm_spec_get_bands(const hm_spec *spec, hm_band out[HM_BAND_MAX])
 {
     memcpy(out, spec->bands, spec->nbands * sizeof(*out));
     return spec->nbands;
+}
+
+/* ---- styles ----------------------------------------------------------------- */
+
+int hm_style_new(hm_style **out, hm_ctx *ctx, const hm_spec *spec)
+{
+    hm_style_params p;
+
+    p.render = spec->render;
+    p.render_mode = spec->render_mode;
+    p.palette = spec->palette;
+    p.normalize = spec->normalize;
+    p.has_clip = spec->has_clip;
+    p.clip[0] = spec->clip[0];
+    p.clip[1] = spec->clip[1];
+    p.glow = spec->glow;
+    return hm_style__new(out, ctx, &p);
 }

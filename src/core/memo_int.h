@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Values computed lazily from a raster's shared data and kept with it (the
- * style's per-level statistics): found by a number, computed once however
- * many handles and threads ask at the same time, and freed with the data.
+ * Values computed lazily from shared, immutable data and kept with it (a
+ * store's grid indexes and style statistics): found by a text key,
+ * computed once however many handles and threads ask at the same time, and
+ * freed with the data.
  * The first thread to ask claims the key and computes the value outside
  * the lock; the others wait for it (a failed computation releases the
  * claim, and a waiter then tries itself).
  *
- * Allocation: hm_memo__destroy() frees items and values with the raster
- * data's own context, so the contexts passed to claim and publish must use
- * the same allocator: a child of the data's context (hm_ctx__new_child of
- * hm_raster__get_data_ctx()), not merely the caller's.
+ * Allocation: hm_memo__destroy() frees items and values with the data's
+ * own context, so the contexts passed to claim and publish must use the
+ * same allocator: a child of the data's context (hm_ctx__new_child), not
+ * merely the caller's.
  */
-#ifndef HM_RASTER_MEMO_INT_H
-#define HM_RASTER_MEMO_INT_H
+#ifndef HM_CORE_MEMO_INT_H
+#define HM_CORE_MEMO_INT_H
 
 #include <pthread.h>
 
@@ -35,18 +36,18 @@ void hm_memo__init(hm_memo *memo);
 void hm_memo__destroy(hm_memo *memo, hm_ctx *ctx);
 
 /*
- * The value of key. When it is there, *value is set. When nobody has it,
+ * The value of key (copied). When it is there, *value is set. When nobody has it,
  * the caller gets the claim (*value NULL) and must end it with
  * hm_memo__publish(). When another thread holds the claim, waits for it.
  * @return HM_OK or HM_ENOMEM (raised on ctx).
  */
-int hm_memo__claim(hm_memo *memo, hm_ctx *ctx, uint64_t key, void **value);
+int hm_memo__claim(hm_memo *memo, hm_ctx *ctx, const char *key, void **value);
 
 /*
  * End a claim: store value (owned by the memo from now on, freed with
  * destroy), or with value NULL give the claim up.
  */
-void hm_memo__publish(hm_memo *memo, hm_ctx *ctx, uint64_t key, void *value,
+void hm_memo__publish(hm_memo *memo, hm_ctx *ctx, const char *key, void *value,
                       hm_memo_destroy_fn destroy);
 
-#endif /* HM_RASTER_MEMO_INT_H */
+#endif /* HM_CORE_MEMO_INT_H */

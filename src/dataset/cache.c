@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "raster/cache_int.h"
+#include "dataset/cache_int.h"
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static hm_cache_entry *cache_head; /* listed entries; guarded by cache_lock */

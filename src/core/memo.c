@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The memo of a raster's shared data: a short list (a few levels times a
- * few bands) behind a mutex and a condition variable. The lock is held only
- * to look up and update the list, never while a value is computed, so one
- * slow statistic does not hold up blocks that need another.
+ * The memo: a short list (a few levels times a few bands, a few grids)
+ * behind a mutex and a condition variable. The lock is held only to look
+ * up and update the list, never while a value is computed, so one slow
+ * statistic does not hold up blocks that need another.
  */
-#include "raster/memo_int.h"
+#include <string.h>
+
+#include "core/memo_int.h"
 
 struct hm_memo_item {
-    uint64_t key;               /* the caller's number */
+    char *key;                  /* the caller's text, owned */
     void *value;                /* published value, or NULL while claimed */
     hm_memo_destroy_fn destroy; /* frees value */
     hm_memo_item *next;         /* next item */
@@ -29,6 +31,7 @@ void hm_memo__destroy(hm_memo *memo, hm_ctx *ctx)
         next = it->next;
         if (it->value)
             it->destroy(it->value, ctx);
+        hm_ctx__free(ctx, it->key);
         hm_ctx__free(ctx, it);
     }
     memo->head = NULL;
@@ -36,49 +39,53 @@ void hm_memo__destroy(hm_memo *memo, hm_ctx *ctx)
     pthread_mutex_destroy(&memo->lock);
 }
 
-static hm_memo_item *find(hm_memo *memo, uint64_t key)
+static hm_memo_item *find(hm_memo *memo, const char *key)
 {
     hm_memo_item *it;
 
     for (it = memo->head; it; it = it->next)
-        if (it->key == key)
+        if (strcmp(it->key, key) == 0)
             return it;
     return NULL;
 }
 
-int hm_memo__claim(hm_memo *memo, hm_ctx *ctx, uint64_t key, void **value)
+int hm_memo__claim(hm_memo *memo, hm_ctx *ctx, const char *key, void **value)
 {
     hm_memo_item *it, *fresh;
 
     *value = NULL;
     /* Allocated up front: nothing allocates under the lock. */
     fresh = hm_ctx__calloc(ctx, 1, sizeof(*fresh));
-    if (!fresh)
+    if (!fresh || !(fresh->key = hm_ctx__strdup(ctx, key))) {
+        hm_ctx__free(ctx, fresh);
         return HM_RAISE_NOMEM(ctx);
+    }
     pthread_mutex_lock(&memo->lock);
     while ((it = find(memo, key)) != NULL && !it->value)
         pthread_cond_wait(&memo->done, &memo->lock);
     if (it) {
         *value = it->value;
     } else {
-        fresh->key = key;
         fresh->next = memo->head;
         memo->head = fresh;
         fresh = NULL;
     }
     pthread_mutex_unlock(&memo->lock);
-    hm_ctx__free(ctx, fresh);
+    if (fresh) {
+        hm_ctx__free(ctx, fresh->key);
+        hm_ctx__free(ctx, fresh);
+    }
     return HM_OK;
 }
 
-void hm_memo__publish(hm_memo *memo, hm_ctx *ctx, uint64_t key, void *value,
+void hm_memo__publish(hm_memo *memo, hm_ctx *ctx, const char *key, void *value,
                       hm_memo_destroy_fn destroy)
 {
     hm_memo_item **pp, *gone = NULL;
 
     pthread_mutex_lock(&memo->lock);
     for (pp = &memo->head; *pp; pp = &(*pp)->next) {
-        if ((*pp)->key == key && !(*pp)->value) {
+        if (strcmp((*pp)->key, key) == 0 && !(*pp)->value) {
             if (value) {
                 (*pp)->value = value;
                 (*pp)->destroy = destroy;
@@ -91,5 +98,8 @@ void hm_memo__publish(hm_memo *memo, hm_ctx *ctx, uint64_t key, void *value,
     }
     pthread_cond_broadcast(&memo->done);
     pthread_mutex_unlock(&memo->lock);
-    hm_ctx__free(ctx, gone);
+    if (gone) {
+        hm_ctx__free(ctx, gone->key);
+        hm_ctx__free(ctx, gone);
+    }
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests of src/raster/memo.c: a value is computed once however many threads
+ * Tests of src/core/memo.c: a value is computed once however many threads
  * ask at the same time (the others wait and share it), a given-up claim
  * passes to a waiter, and destroy frees every value.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "raster/memo_int.h"
+#include "core/memo_int.h"
 #include "test_util.h"
 
 static int destroyed;
@@ -38,7 +38,7 @@ static void *worker(void *p)
         j->rc = HM_ENOMEM;
         return NULL;
     }
-    j->rc = hm_memo__claim(j->memo, c, 42, &v);
+    j->rc = hm_memo__claim(j->memo, c, "forty-two", &v);
     if (j->rc == HM_OK && !v) {
         int n;
         pthread_mutex_lock(j->lock);
@@ -46,12 +46,12 @@ static void *worker(void *p)
         pthread_mutex_unlock(j->lock);
         usleep(20000); /* let the others pile up behind the claim */
         if (n == 1 && j->give_up) {
-            hm_memo__publish(j->memo, c, 42, NULL, destroy_int);
+            hm_memo__publish(j->memo, c, "forty-two", NULL, destroy_int);
             j->got = NULL;
         } else {
             int *value = hm_ctx__malloc(c, sizeof(int));
             *value = n;
-            hm_memo__publish(j->memo, c, 42, value, destroy_int);
+            hm_memo__publish(j->memo, c, "forty-two", value, destroy_int);
             j->got = value;
         }
     } else {
@@ -97,11 +97,11 @@ static void run(int give_up)
     }
     CU_ASSERT_EQUAL(nulls, give_up ? 1 : 0);
     /* a later claim finds the value at once; another key is the caller's to compute */
-    CU_ASSERT_EQUAL(hm_memo__claim(&memo, c, 42, &v), HM_OK);
+    CU_ASSERT_EQUAL(hm_memo__claim(&memo, c, "forty-two", &v), HM_OK);
     CU_ASSERT_PTR_NOT_NULL(v);
-    CU_ASSERT_EQUAL(hm_memo__claim(&memo, c, 7, &v), HM_OK);
+    CU_ASSERT_EQUAL(hm_memo__claim(&memo, c, "seven", &v), HM_OK);
     CU_ASSERT_PTR_NULL(v);
-    hm_memo__publish(&memo, c, 7, hm_ctx__malloc(c, sizeof(int)), destroy_int);
+    hm_memo__publish(&memo, c, "seven", hm_ctx__malloc(c, sizeof(int)), destroy_int);
     hm_memo__destroy(&memo, c);
     CU_ASSERT_EQUAL(destroyed, 2);
     hm_ctx_free(c);

@@ -43,7 +43,7 @@
 #include "io/stream_int.h"
 #include "io/vsi_int.h"
 #include "io/xml_util_int.h"
-#include "raster/spec_int.h"
+#include "dataset/spec_int.h"
 
 /* Largest descriptor read, bytes: it only holds a path and a few options. */
 #define HM_DESCRIPTOR_MAX ((uint64_t)1 << 20)

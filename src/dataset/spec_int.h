@@ -5,11 +5,36 @@
  * fields (render .. glow) and texts are at their defaults when zero, so a
  * spec that tests fill in by hand after a memset has no style.
  */
-#ifndef HM_RASTER_SPEC_INT_H
-#define HM_RASTER_SPEC_INT_H
+#ifndef HM_DATASET_SPEC_INT_H
+#define HM_DATASET_SPEC_INT_H
 
 #include "core/ctx_int.h"
+#include "core/strbuf_int.h"
 #include "heatmap/raster.h"
+
+/*
+ * What a change of an option changes, from the bottom up. The keys that name
+ * shared things are made from this (hm_spec__key), never listed by hand: the
+ * store by the source and the DATA options, a raster's derived values (style
+ * statistics, grid indexes) by the GRID and FILTER options. VIEW and STYLE
+ * options only choose among or colour what is computed anyway; PROCESS
+ * options say where or how, never what.
+ */
+typedef enum hm_option_kind {
+    HM_OPTION_KIND_DATA = 0,    /* the tracks as stored (MAX_GAP) */
+    HM_OPTION_KIND_GRID = 1,    /* the pixels (ZOOM, BOUNDS, SRS, RESOLUTION) */
+    HM_OPTION_KIND_FILTER = 2,  /* the activities drawn (dates, sports, virtual) */
+    HM_OPTION_KIND_VIEW = 3,    /* which bands are shown (BANDS) */
+    HM_OPTION_KIND_STYLE = 4,   /* colours (RENDER ... GLOW) */
+    HM_OPTION_KIND_PROCESS = 5  /* where and how (THREADS, STORE) */
+} hm_option_kind;
+
+#define HM_OPTION_KINDS(k) (1u << (k))
+
+/* spec->store_mode */
+#define HM_STORE_MODE_DEFAULT 0 /* one per source in the cache folder */
+#define HM_STORE_MODE_FILE 1    /* spec->store names the file */
+#define HM_STORE_MODE_NONE 2    /* STORE=NO: nothing on disk */
 
 /* Slots in texts: at least the number of options in the table (checked in spec.c). */
 #define HM_SPEC_MAX_OPTIONS 32
@@ -38,6 +63,8 @@ struct hm_spec {
     int has_clip;                /* 1 when CLIP was given */
     double clip[2];              /* CLIP low, high: percentiles, 0 <= low < high <= 100 */
     double glow;                 /* GLOW: Gaussian sigma, px; 0 = off */
+    int store_mode;              /* STORE: HM_STORE_MODE_* */
+    char *store;                 /* STORE file (HM_STORE_MODE_FILE), as given */
     char *texts[HM_SPEC_MAX_OPTIONS]; /* text of each option as last set, by table index;
                                          NULL = never set */
 };
@@ -52,4 +79,12 @@ int hm_spec__set_option(hm_spec *spec, const char *key, size_t key_len, const ch
 /* The text option i (table order) was last set from, or NULL when never set. */
 const char *hm_spec__get_text(const hm_spec *spec, size_t i);
 
-#endif /* HM_RASTER_SPEC_INT_H */
+/*
+ * Append "NAME=value\n" for every option whose kind is in `kinds` (a mask
+ * of HM_OPTION_KINDS()), in table order, with the value the spec holds
+ * (set or default) in a canonical form: specs that mean the same give the
+ * same text.
+ */
+void hm_spec__key(const hm_spec *spec, unsigned kinds, hm_strbuf *out);
+
+#endif /* HM_DATASET_SPEC_INT_H */

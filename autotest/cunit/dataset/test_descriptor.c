@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "io/vsi_int.h"
-#include "raster/spec_int.h"
+#include "dataset/spec_int.h"
 #include "test_util.h"
 
 static const char city[] =

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "raster/spec_int.h"
+#include "dataset/spec_int.h"
 #include "test_util.h"
 
 /* 2020-01-01 is 18262 days after 1970-01-01 (50 years of 365 days + 12 leap days). */
@@ -66,7 +66,7 @@ static void test_spec__option_table(void)
 {
     static const char *const expected[] = {"ZOOM",      "BOUNDS",  "SRS",   "RESOLUTION",
                                            "BANDS",     "DATE_FROM", "DATE_TO", "SPORT",
-                                           "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS",
+                                           "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS", "STORE",
                                            "RENDER",    "RENDER_MODE", "PALETTE", "NORMALIZE",
                                            "CLIP",      "GLOW"};
     size_t n = hm_spec_get_option_count(), i, j;
@@ -91,6 +91,84 @@ static void test_spec__option_table(void)
     CU_ASSERT_EQUAL(hm_spec_get_option(3)->type, HM_OPTION_FLOAT);
     CU_ASSERT_EQUAL(hm_spec_get_option(8)->type, HM_OPTION_BOOLEAN);
     CU_ASSERT_STRING_EQUAL(hm_spec_get_option(9)->default_value, "1000");
+}
+
+static void test_spec__store(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(spec->store_mode, HM_STORE_MODE_DEFAULT);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "STORE", " /tmp/x.hmstore "), HM_OK);
+    CU_ASSERT_EQUAL(spec->store_mode, HM_STORE_MODE_FILE);
+    CU_ASSERT_STRING_EQUAL(spec->store, "/tmp/x.hmstore");
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "STORE", "no"), HM_OK);
+    CU_ASSERT_EQUAL(spec->store_mode, HM_STORE_MODE_NONE);
+    CU_ASSERT_PTR_NULL(spec->store);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "STORE", "  "), HM_EINVAL);
+    CU_ASSERT_EQUAL(spec->store_mode, HM_STORE_MODE_NONE); /* a rejected value changes nothing */
+    hm_spec_free(spec);
+}
+
+static char *key_of(const hm_spec *spec, unsigned kinds)
+{
+    hm_strbuf b = HM_STRBUF_INIT(spec->ctx);
+    char *out = NULL;
+
+    hm_spec__key(spec, kinds, &b);
+    CU_ASSERT_FATAL(hm_strbuf_detach(&b, &out) == HM_OK);
+    return out;
+}
+
+/* The keys come from the option table: what an option changes decides which key holds it,
+ * and equal meanings give equal keys. */
+static void test_spec__keys_from_the_table(void)
+{
+    const unsigned data = HM_OPTION_KINDS(HM_OPTION_KIND_DATA);
+    const unsigned raster = HM_OPTION_KINDS(HM_OPTION_KIND_GRID) |
+                            HM_OPTION_KINDS(HM_OPTION_KIND_FILTER);
+    hm_spec *a = spec_new(), *b = spec_new();
+    char *ka, *kb;
+
+    ka = key_of(a, data);
+    CU_ASSERT_STRING_EQUAL(ka, "MAX_GAP=1000\n"); /* defaults are keyed too */
+    hm_ctx__free(ctx, ka);
+    /* Style, bands, threads and the store's place are in no key. */
+    CU_ASSERT_EQUAL(hm_spec_set(b, "RENDER", "count"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "BANDS", "hr"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "THREADS", "3"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "STORE", "NO"), HM_OK);
+    ka = key_of(a, raster);
+    kb = key_of(b, raster);
+    CU_ASSERT_STRING_EQUAL(ka, kb);
+    hm_ctx__free(ctx, ka);
+    hm_ctx__free(ctx, kb);
+    /* The same filter said two ways; the data key is blind to it. */
+    CU_ASSERT_EQUAL(hm_spec_set(a, "SPORT", "Running, cycling"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "SPORT", "cycling,running,RUNNING"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(a, "DATE_FROM", "2021-06-01"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "DATE_FROM", "2021-06-01T00:00:00Z"), HM_OK);
+    ka = key_of(a, raster);
+    kb = key_of(b, raster);
+    CU_ASSERT_STRING_EQUAL(ka, kb);
+    CU_ASSERT(strstr(ka, "SPORT=cycling,running\n") != NULL);
+    hm_ctx__free(ctx, ka);
+    hm_ctx__free(ctx, kb);
+    ka = key_of(a, data);
+    CU_ASSERT_STRING_EQUAL(ka, "MAX_GAP=1000\n");
+    hm_ctx__free(ctx, ka);
+    /* A change of grid or data shows in its key. */
+    CU_ASSERT_EQUAL(hm_spec_set(b, "ZOOM", "12"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "MAX_GAP", "500"), HM_OK);
+    ka = key_of(a, raster);
+    kb = key_of(b, raster);
+    CU_ASSERT_STRING_NOT_EQUAL(ka, kb);
+    hm_ctx__free(ctx, ka);
+    hm_ctx__free(ctx, kb);
+    kb = key_of(b, data);
+    CU_ASSERT_STRING_EQUAL(kb, "MAX_GAP=500\n");
+    hm_ctx__free(ctx, kb);
+    hm_spec_free(a);
+    hm_spec_free(b);
 }
 
 static void test_spec__scalars(void)
@@ -601,6 +679,8 @@ void hm_test_spec_suite(void)
     static CU_TestInfo tests[] = {
         {"test_spec__defaults", test_spec__defaults},
         {"test_spec__option_table", test_spec__option_table},
+        {"test_spec__store", test_spec__store},
+        {"test_spec__keys_from_the_table", test_spec__keys_from_the_table},
         {"test_spec__scalars", test_spec__scalars},
         {"test_spec__booleans", test_spec__booleans},
         {"test_spec__bounds", test_spec__bounds},

@@ -10,8 +10,8 @@
  * its users: the last release destroys it. All of this sits behind one
  * mutex; building data happens outside it.
  */
-#ifndef HM_RASTER_CACHE_INT_H
-#define HM_RASTER_CACHE_INT_H
+#ifndef HM_DATASET_CACHE_INT_H
+#define HM_DATASET_CACHE_INT_H
 
 #include <stddef.h>
 
@@ -42,4 +42,4 @@ void hm_cache__release(hm_cache_entry *entry);
 /* Number of listed entries (for tests and debug logs). */
 size_t hm_cache__get_count(void);
 
-#endif /* HM_RASTER_CACHE_INT_H */
+#endif /* HM_DATASET_CACHE_INT_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The store file, byte for byte. One flat, versioned, checksummed image
+ * that is used in place (mapped), never parsed: a fixed header, a table of
+ * sections, and the sections, each 64-byte aligned and each with its own
+ * 64-bit checksum (hm_hash64). Integers and doubles are in the writer's
+ * byte order; the header says which, and a store of the other order is
+ * refused (and rebuilt), never byte-swapped. Every record is fixed-size and
+ * naturally aligned, so a section is an array that a pointer into the
+ * mapping can index.
+ *
+ * Sections: META (counts, the source and the data options it was built
+ * with), FILES (one record per activity file, in path order), WARNINGS,
+ * ACTS (one record per activity, file after file), STRINGS (NUL-terminated
+ * texts the other sections point into by offset), LEVELS (the index
+ * layout), and per index level PIECES, POINTS, ATTRS, TREE_BOXES and
+ * TREE_INDICES (src/index/index_int.h). The catalog sections are "small":
+ * they are verified at every open. The geometry sections are verified
+ * when the file is not known to be what its writer wrote (see store.c:
+ * the mtime stamp).
+ *
+ * Changing any record or the meaning of a field means a new
+ * HM_STORE_VERSION: an old store is then rebuilt, never misread.
+ */
+#ifndef HM_STORE_FORMAT_INT_H
+#define HM_STORE_FORMAT_INT_H
+
+#include <stdint.h>
+
+#define HM_STORE_MAGIC "HMSTORE"    /* 8 bytes with its NUL */
+#define HM_STORE_VERSION 1
+#define HM_STORE_ENDIAN 0x01020304u /* reads 0x04030201 in the other byte order */
+#define HM_STORE_ALIGN 64           /* section alignment, bytes */
+#define HM_STORE_MAX_SECTIONS 256
+
+enum {
+    HM_SEC_META = 1,
+    HM_SEC_FILES = 2,
+    HM_SEC_WARNINGS = 3,
+    HM_SEC_ACTS = 4,
+    HM_SEC_STRINGS = 5,
+    HM_SEC_LEVELS = 6,
+    HM_SEC_LEVEL0 = 16 /* + 8 * level + HM_SEC_L_* */
+};
+enum { HM_SEC_L_PIECES, HM_SEC_L_POINTS, HM_SEC_L_ATTRS, HM_SEC_L_TREE_BOXES, HM_SEC_L_TREE_INDICES };
+
+/* hm_store_section.flags: checked at every open (catalog), not only when untrusted. */
+#define HM_SEC_SMALL 1u
+
+typedef struct hm_store_header {
+    char magic[8];           /* HM_STORE_MAGIC */
+    uint32_t version;        /* HM_STORE_VERSION */
+    uint32_t endian;         /* HM_STORE_ENDIAN */
+    uint32_t header_size;    /* sizeof(hm_store_header) */
+    uint32_t nsections;      /* entries in the section table */
+    uint64_t file_size;      /* bytes of the whole file */
+    uint64_t table_offset;   /* section table position */
+    uint64_t table_hash;     /* hm_hash64 of the section table */
+    int64_t stamp_mtime_ns;  /* the modification time the writer gave the file, ns since epoch */
+    uint8_t generation[16];  /* random per write: names this content (style statistics) */
+    uint64_t reserved[4];    /* zero */
+    uint64_t header_hash;    /* hm_hash64 of the header up to here */
+} hm_store_header;
+
+typedef struct hm_store_section {
+    uint32_t id;     /* HM_SEC_* */
+    uint32_t flags;  /* HM_SEC_SMALL */
+    uint64_t offset; /* from the start of the file, HM_STORE_ALIGN-aligned */
+    uint64_t size;   /* bytes */
+    uint64_t hash;   /* hm_hash64 of the bytes */
+} hm_store_section;
+
+/* meta.root: what the source path names. */
+#define HM_STORE_ROOT_FOLDER 0
+#define HM_STORE_ROOT_FILE 1
+
+typedef struct hm_store_meta {
+    uint32_t nfiles;      /* records in FILES */
+    uint32_t nwarnings;   /* records in WARNINGS */
+    uint32_t nacts;       /* records in ACTS */
+    uint32_t nlevels;     /* records in LEVELS */
+    uint32_t source;      /* string: canonical source path */
+    uint32_t options;     /* string: the data options the tracks were cleaned with */
+    uint32_t root;        /* HM_STORE_ROOT_* */
+    uint32_t unit_bits;   /* HM_WEB_UNIT_BITS */
+    uint32_t node_size;   /* R-tree children per node */
+    uint32_t reserved;    /* zero */
+    int64_t scan_time_ns; /* when the files were listed, ns since epoch (racy-file test) */
+    uint64_t points;      /* positioned points kept in all activities */
+} hm_store_meta;
+
+/* hm_store_file.flags */
+#define HM_STORE_FILE_RACY 1u /* modified just before the scan: read again at the next open */
+
+typedef struct hm_store_file {
+    uint32_t path;          /* string: path relative to the source ("" when it is the file) */
+    uint32_t format;        /* hm_format */
+    uint64_t size;          /* bytes, as listed */
+    int64_t mtime_ns;       /* as listed; -1 unknown */
+    int32_t error_code;     /* HM_OK when read, else why it was skipped */
+    uint32_t error_message; /* string */
+    int64_t error_line;     /* as hm_error */
+    int64_t error_offset;   /* as hm_error */
+    uint32_t warning_first; /* WARNINGS records first .. first + count */
+    uint32_t warning_count;
+    uint32_t act_first;     /* ACTS records first .. first + count */
+    uint32_t act_count;
+    uint32_t flags;         /* HM_STORE_FILE_* */
+    uint32_t reserved;      /* zero */
+} hm_store_file;
+
+typedef struct hm_store_warning {
+    int32_t code;     /* HM_E* the problem would have had */
+    uint32_t message; /* string */
+    int64_t line;     /* as hm_error */
+    int64_t offset;   /* as hm_error */
+} hm_store_warning;
+
+/* hm_store_act.flags */
+#define HM_ACT_VIRTUAL 1u   /* a virtual ride/run */
+#define HM_ACT_KEPT 2u      /* has something to draw (at least one run) */
+#define HM_ACT_HAS_TIME 4u  /* some point has a time */
+#define HM_ACT_HAS_HR 8u
+#define HM_ACT_HAS_CADENCE 16u
+#define HM_ACT_HAS_POWER 32u
+
+typedef struct hm_store_act {
+    uint32_t file;         /* FILES record */
+    uint32_t format;       /* hm_format */
+    uint32_t sport;        /* string, lower case, "" unknown */
+    uint32_t sub_sport;    /* string */
+    uint32_t device;       /* string */
+    uint32_t flags;        /* HM_ACT_* */
+    double start_time;     /* s since epoch; NaN unknown */
+    uint64_t points;       /* points recorded */
+    uint64_t points_with_pos; /* of them, with a position */
+    double distance;       /* m, great-circle within segments */
+    double duration;       /* s, last minus first time; NaN without times */
+    uint64_t kept_points;  /* positioned points drawn (in runs) */
+    double kept_time_min;  /* s since epoch, of the drawn points; NaN when none */
+    double kept_time_max;
+    int64_t bbox[4];       /* units: min x, min y, max x, max y of the drawn points */
+} hm_store_act;
+
+typedef struct hm_store_level {
+    int32_t exp;        /* hm_level.exp */
+    uint32_t packed;    /* hm_level.packed */
+    uint64_t npieces;
+    uint64_t npoints;
+} hm_store_level;
+
+#endif /* HM_STORE_FORMAT_INT_H */

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The track store: everything about a source that does not depend on the
+ * grid, the filter or the block (the catalog of files with their errors
+ * and warnings, activity metadata, the cleaned tracks at every level of
+ * detail and their R-trees), as one image (format_int.h) that is either
+ * mapped from a file in the cache folder or held in memory. A process opens
+ * it in milliseconds and pays memory only for the pages blocks touch.
+ *
+ * Life of a store:
+ *   - parts: each activity file read becomes an hm_store_part (its catalog
+ *     entry, its activities, an index chunk), on the thread that read it
+ *     (part.c), so parsed points never pile up;
+ *   - write: parts and the unchanged files of an older store are written,
+ *     file after file, into a new image (write.c); nothing of an unchanged
+ *     file is parsed, cleaned or simplified again, only the R-trees are
+ *     rebuilt;
+ *   - load: an image is checked and viewed in place (load.c); a file whose
+ *     size and mtime are those its writer stamped is trusted to be what was
+ *     written, and only its catalog is verified; any other is verified
+ *     entirely (checksums, indices, trees) before use;
+ *   - files: written to a temporary file, fsync'ed, stamped and renamed
+ *     over the old one, so a reader never sees a partial store and readers
+ *     of the old one keep their mapping (file.c).
+ *
+ * A loaded hm_store is immutable and reference-counted; the one mutable
+ * part is its memo (values derived lazily: other grids' indexes, style
+ * statistics), behind its own lock.
+ */
+#ifndef HM_STORE_STORE_INT_H
+#define HM_STORE_STORE_INT_H
+
+#include <pthread.h>
+
+#include "core/memo_int.h"
+#include "index/index_int.h"
+#include "io/source_int.h"
+#include "store/format_int.h"
+
+typedef struct hm_store {
+    hm_ctx *ctx;                      /* owned: allocator of everything here */
+    pthread_mutex_t lock;             /* guards refs */
+    size_t refs;                      /* users; the last hm_store__release frees */
+    unsigned char *image;             /* the whole image */
+    size_t size;                      /* bytes of image */
+    int mapped;                       /* 1: image is a read-only mapping, 0: heap */
+    const hm_store_header *header;    /* in image */
+    const hm_store_meta *meta;        /* in image */
+    const hm_store_file *files;       /* meta->nfiles */
+    const hm_store_warning *warnings; /* meta->nwarnings */
+    const hm_store_act *acts;         /* meta->nacts */
+    const char *strings;              /* strings_size bytes, NUL-terminated texts */
+    size_t strings_size;
+    hm_index index;                   /* a view into image */
+    double *act_days;                 /* owned: start of each activity, days since epoch */
+    char *path;                       /* owned: the file it was mapped from; NULL in memory */
+    hm_memo memo;                     /* derived values; the one mutable part */
+} hm_store;
+
+/* Text at a string offset of the store (checked at load). */
+static inline const char *hm_store__str(const hm_store *s, uint32_t off)
+{
+    return s->strings + off;
+}
+
+/*
+ * The web index layout every store has: level 0 raw (exp 0), then one
+ * level per XYZ zoom from HM_STORE_FIRST_LOD_ZOOM down to 0. Zooms finer
+ * than that are drawn from the raw level: at 1 s sampling they simplify by
+ * a few percent only, and a level costs its points in every store.
+ */
+#define HM_STORE_FIRST_LOD_ZOOM 14
+void hm_store__web_layout(hm_index_layout *out);
+
+/* ---- parts ------------------------------------------------------------------ */
+
+typedef struct hm_part_warning {
+    int code;       /* HM_E* */
+    char *message;  /* owned */
+    long line;      /* as hm_error */
+    int64_t offset; /* as hm_error */
+} hm_part_warning;
+
+typedef struct hm_part_act {
+    char *sport;      /* owned, lower case, "" unknown */
+    char *sub_sport;  /* owned */
+    char *device;     /* owned */
+    hm_store_act rec; /* everything else (string and file fields unused) */
+} hm_part_act;
+
+/* What the store keeps of one file, before it is in a store. */
+typedef struct hm_store_part {
+    hm_ctx *ctx;               /* allocator */
+    int format;                /* hm_format */
+    int error_code;            /* HM_OK when read */
+    char *error_message;       /* owned, when not read */
+    long error_line;           /* as hm_error */
+    int64_t error_offset;      /* as hm_error */
+    hm_part_warning *warnings; /* nwarnings */
+    size_t nwarnings;
+    hm_part_act *acts;         /* nacts, in file order */
+    size_t nacts;
+    hm_index_chunk chunk;      /* activity ids 0 .. nacts - 1 */
+} hm_store_part;
+
+/* How tracks are cleaned: the options that change stored data. */
+typedef struct hm_store_clean {
+    double max_gap; /* MAX_GAP, m */
+} hm_store_clean;
+
+/*
+ * The part of a parsed file: its activities' figures, then the activities
+ * cleaned (web mercator, in units), simplified and cut into pieces.
+ * @param out filled in; release with hm_store__part_free() (also on failure).
+ * @return HM_OK or HM_ENOMEM (or HM_EINVAL for a file beyond the index's limits).
+ */
+int hm_store__part_from_file(hm_store_part *out, hm_ctx *ctx, const hm_file *file,
+                             const hm_store_clean *clean);
+
+/* The part of a file that was not read: its format and why (error copied). */
+int hm_store__part_failed(hm_store_part *out, hm_ctx *ctx, int format, const hm_error *error);
+
+void hm_store__part_free(hm_store_part *part);
+
+/* ---- writing ---------------------------------------------------------------- */
+
+/* Where the k-th file of a new store comes from. */
+typedef struct hm_store_input {
+    const hm_listing_entry *entry; /* as listed now (size, mtime, relative path) */
+    const hm_store *old;           /* reuse file old_file of this store ... */
+    size_t old_file;
+    const hm_store_part *part;     /* ... or this part (old == NULL) */
+    int racy;                      /* 1: listed with an mtime too close to the scan */
+} hm_store_input;
+
+/* What a store describes. */
+typedef struct hm_store_info {
+    const char *source;   /* canonical source path */
+    const char *options;  /* the data options, as text */
+    int root;             /* HM_STORE_ROOT_* */
+    int64_t scan_time_ns; /* when the files were listed */
+} hm_store_info;
+
+/* An open output: a file (fd) or a growing heap buffer. */
+typedef struct hm_store_sink hm_store_sink;
+
+/*
+ * Write the image of a store of `inputs` (in their order) to a sink.
+ * @param stamp_mtime_ns the modification time the file will be given (0 in memory).
+ * @return HM_OK, HM_EIO (write failed; raised with the path), HM_ENOMEM, HM_EINVAL
+ *         (beyond the format's limits: 2^32 files, activities or points per level).
+ */
+int hm_store__write(hm_store_sink *sink, hm_ctx *ctx, const hm_store_info *info,
+                    const hm_store_input *inputs, size_t n, int64_t stamp_mtime_ns);
+
+/* A sink into memory. */
+int hm_store__sink_memory(hm_store_sink **out, hm_ctx *ctx);
+/* A sink into an open file descriptor (written from offset 0; not closed). */
+int hm_store__sink_fd(hm_store_sink **out, hm_ctx *ctx, int fd, const char *path);
+/* Take the memory image (memory sinks): *image is owned by the caller (hm_ctx__free). */
+void hm_store__sink_take(hm_store_sink *sink, unsigned char **image, size_t *size);
+void hm_store__sink_free(hm_store_sink *sink);
+
+/* ---- loading ---------------------------------------------------------------- */
+
+/*
+ * Check an image and view it as a store. Takes the image in every case
+ * (freed or unmapped on failure).
+ * @param mapped 1: image is a read-only mapping of `size` bytes (munmap), 0: heap.
+ * @param trusted 1: only the header and the catalog are verified (the file
+ *        is what its writer wrote); 0: everything is.
+ * @param why receives the reason on failure ("truncated", "checksum of section 18", ...).
+ * @return HM_OK, HM_EPARSE (not a valid store of this version and byte order), HM_ENOMEM.
+ */
+int hm_store__load(hm_store **out, hm_ctx *ctx, unsigned char *image, size_t size, int mapped,
+                   int trusted, char *why, size_t why_size);
+
+/* One more user. */
+void hm_store__acquire(hm_store *store);
+/* One user less; the last frees the store. NULL does nothing. */
+void hm_store__release(hm_store *store);
+
+/* The file record of a store whose path is rel, or -1 (binary search: FILES is sorted). */
+long hm_store__find_file(const hm_store *store, const char *rel);
+
+/* ---- files ------------------------------------------------------------------ */
+
+/*
+ * Map a store file and load it; trusted when its size and mtime are the
+ * writer's stamp.
+ * @return HM_OK, HM_ENOTFOUND (no file), HM_EIO (cannot open or map),
+ *         HM_EPARSE (not a valid store; why says what), HM_ENOMEM.
+ */
+int hm_store__open_file(hm_store **out, hm_ctx *ctx, const char *path, char *why,
+                        size_t why_size);
+
+/*
+ * Write a store atomically at path: a temporary file in the same folder,
+ * fsync, stamped mtime, rename over path, fsync of the folder.
+ * @param out when not NULL, receives the new store mapped from path.
+ * @return HM_OK, HM_EIO (raised: cannot create or write, disk full...), HM_ENOMEM.
+ */
+int hm_store__write_file(hm_store **out, hm_ctx *ctx, const char *path,
+                         const hm_store_info *info, const hm_store_input *inputs, size_t n);
+
+/*
+ * Build a store in memory (no file), as hm_store__write_file would write it.
+ * @return as hm_store__write, or HM_EPARSE should the image not load (a bug).
+ */
+int hm_store__build_memory(hm_store **out, hm_ctx *ctx, const hm_store_info *info,
+                           const hm_store_input *inputs, size_t n);
+
+/*
+ * An advisory lock on the store at path (path + ".lock", flock), waited
+ * for, so that processes opening a new folder at once build its store once.
+ * @return a descriptor to pass to hm_store__unlock, or -1 when no lock could
+ *         be taken (read-only folder): go on without one.
+ */
+int hm_store__lock(const char *path);
+void hm_store__unlock(int fd);
+
+#endif /* HM_STORE_STORE_INT_H */

@@ -1,0 +1,622 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writing a store image (format_int.h) from its inputs, file after file:
+ * each input is either a part (a file just read) or a file of an older
+ * store, whose records, activities and index ranges are copied as they are,
+ * with only activity ids and point positions moved (offsets within a piece
+ * are relative to the piece, so points and attributes copy byte for byte).
+ * The catalog is assembled in memory (it is small), the geometry streams to
+ * the sink level by level; an R-tree per level is built over the boxes of
+ * the pieces (kept boxes of old pieces come from the old tree's leaves).
+ *
+ * Sinks: an fd (written sequentially through a buffer, the header last at
+ * offset 0) or a heap buffer (the STORE=NO case and tests); the image is
+ * the same bytes either way.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "core/hash_int.h"
+#include "store/store_int.h"
+
+#define SINK_BUFFER (1u << 20)
+
+struct hm_store_sink {
+    hm_ctx *ctx;          /* allocator, errors */
+    int fd;               /* file, or -1 for memory */
+    const char *path;     /* for messages (borrowed) */
+    unsigned char *mem;   /* memory image, or the fd's write buffer */
+    size_t used;          /* bytes in mem not yet written (fd) / image size (memory) */
+    size_t cap;           /* allocated bytes of mem */
+    uint64_t pos;         /* bytes emitted so far */
+    int failed;           /* HM_OK or the first error (raised) */
+    hm_hasher hash;       /* of the open section */
+    hm_store_section table[HM_STORE_MAX_SECTIONS];
+    uint32_t nsections;
+};
+
+static int sink_new(hm_store_sink **out, hm_ctx *ctx, int fd, const char *path)
+{
+    hm_store_sink *s = hm_ctx__calloc(ctx, 1, sizeof(*s));
+
+    *out = NULL;
+    if (!s)
+        return HM_RAISE_NOMEM(ctx);
+    s->ctx = ctx;
+    s->fd = fd;
+    s->path = path;
+    if (fd >= 0) {
+        s->mem = hm_ctx__malloc(ctx, SINK_BUFFER);
+        if (!s->mem) {
+            hm_ctx__free(ctx, s);
+            return HM_RAISE_NOMEM(ctx);
+        }
+        s->cap = SINK_BUFFER;
+    }
+    *out = s;
+    return HM_OK;
+}
+
+int hm_store__sink_memory(hm_store_sink **out, hm_ctx *ctx)
+{
+    return sink_new(out, ctx, -1, NULL);
+}
+
+int hm_store__sink_fd(hm_store_sink **out, hm_ctx *ctx, int fd, const char *path)
+{
+    return sink_new(out, ctx, fd, path);
+}
+
+void hm_store__sink_take(hm_store_sink *s, unsigned char **image, size_t *size)
+{
+    *image = s->mem;
+    *size = s->used;
+    s->mem = NULL;
+    s->used = s->cap = 0;
+}
+
+void hm_store__sink_free(hm_store_sink *s)
+{
+    if (!s)
+        return;
+    hm_ctx__free(s->ctx, s->mem);
+    hm_ctx__free(s->ctx, s);
+}
+
+static int write_all(hm_store_sink *s, const void *p, size_t n, off_t at)
+{
+    const unsigned char *c = p;
+
+    while (n) {
+        ssize_t got = at >= 0 ? pwrite(s->fd, c, n, at) : write(s->fd, c, n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return HM_RAISE(s->ctx, HM_EIO, s->path, 0, -1, "cannot write the store: %s",
+                            got < 0 ? strerror(errno) : "no space written");
+        c += got;
+        n -= (size_t)got;
+        if (at >= 0)
+            at += got;
+    }
+    return HM_OK;
+}
+
+static int flush(hm_store_sink *s)
+{
+    int rc;
+
+    if (s->fd < 0 || !s->used)
+        return HM_OK;
+    rc = write_all(s, s->mem, s->used, -1);
+    s->used = 0;
+    return rc;
+}
+
+/* Append bytes (hashed into the open section). */
+static void put(hm_store_sink *s, const void *p, size_t n)
+{
+    if (s->failed || !n)
+        return;
+    hm_hasher_add(&s->hash, p, n);
+    s->pos += n;
+    if (s->fd < 0) {
+        if (hm_ctx__grow(s->ctx, (void **)&s->mem, &s->cap, s->used + n, 1) != HM_OK) {
+            s->failed = HM_ENOMEM;
+            return;
+        }
+        memcpy(s->mem + s->used, p, n);
+        s->used += n;
+        return;
+    }
+    while (n) {
+        size_t take = s->cap - s->used < n ? s->cap - s->used : n;
+        memcpy(s->mem + s->used, p, take);
+        s->used += take;
+        p = (const unsigned char *)p + take;
+        n -= take;
+        if (s->used == s->cap && (s->failed = flush(s)) != HM_OK)
+            return;
+    }
+}
+
+static void pad(hm_store_sink *s)
+{
+    static const unsigned char zeros[HM_STORE_ALIGN];
+    size_t n = (size_t)((HM_STORE_ALIGN - s->pos % HM_STORE_ALIGN) % HM_STORE_ALIGN);
+
+    put(s, zeros, n); /* padding lies between sections: hashed into none that matters */
+}
+
+static void section_begin(hm_store_sink *s, uint32_t id, uint32_t flags)
+{
+    hm_store_section *sec;
+
+    pad(s);
+    if (s->failed)
+        return;
+    if (s->nsections == HM_STORE_MAX_SECTIONS) {
+        s->failed = HM_RAISE(s->ctx, HM_EINVAL, NULL, 0, -1, "too many store sections");
+        return;
+    }
+    sec = &s->table[s->nsections];
+    sec->id = id;
+    sec->flags = flags;
+    sec->offset = s->pos;
+    hm_hasher_init(&s->hash, 0);
+}
+
+static void section_end(hm_store_sink *s)
+{
+    hm_store_section *sec = &s->table[s->nsections];
+
+    if (s->failed)
+        return;
+    sec->size = s->pos - sec->offset;
+    sec->hash = hm_hasher_final(&s->hash);
+    s->nsections++;
+}
+
+/* ---- the catalog ---------------------------------------------------------- */
+
+typedef struct catalog {
+    hm_ctx *ctx;
+    hm_store_meta meta;
+    hm_store_file *files;
+    hm_store_warning *warnings;
+    size_t nwarnings, cap_warnings;
+    hm_store_act *acts;
+    size_t nacts, cap_acts;
+    char *strings;
+    size_t nstrings, cap_strings;
+    int rc;
+} catalog;
+
+/* Offset of a copy of text in the pool ("" is always at 0). */
+static uint32_t intern(catalog *c, const char *text)
+{
+    size_t n = strlen(text), at = c->nstrings;
+
+    if (c->rc != HM_OK)
+        return 0;
+    if (n == 0)
+        return 0;
+    if (at + n + 1 > UINT32_MAX) {
+        c->rc = HM_RAISE(c->ctx, HM_EINVAL, NULL, 0, -1, "too much text for a store");
+        return 0;
+    }
+    if ((c->rc = hm_ctx__grow(c->ctx, (void **)&c->strings, &c->cap_strings, at + n + 1, 1)) !=
+        HM_OK)
+        return 0;
+    memcpy(c->strings + at, text, n + 1);
+    c->nstrings = at + n + 1;
+    return (uint32_t)at;
+}
+
+static hm_store_warning *add_warning(catalog *c)
+{
+    if (c->rc != HM_OK)
+        return NULL;
+    if ((c->rc = hm_ctx__grow(c->ctx, (void **)&c->warnings, &c->cap_warnings, c->nwarnings + 1,
+                              sizeof(*c->warnings))) != HM_OK)
+        return NULL;
+    memset(&c->warnings[c->nwarnings], 0, sizeof(*c->warnings));
+    return &c->warnings[c->nwarnings++];
+}
+
+static hm_store_act *add_act(catalog *c)
+{
+    if (c->rc != HM_OK)
+        return NULL;
+    if (c->nacts >= UINT32_MAX - 1) {
+        c->rc = HM_RAISE(c->ctx, HM_EINVAL, NULL, 0, -1, "too many activities for a store");
+        return NULL;
+    }
+    if ((c->rc = hm_ctx__grow(c->ctx, (void **)&c->acts, &c->cap_acts, c->nacts + 1,
+                              sizeof(*c->acts))) != HM_OK)
+        return NULL;
+    return &c->acts[c->nacts++];
+}
+
+static void catalog_file(catalog *c, size_t k, const hm_store_input *in)
+{
+    hm_store_file *f = &c->files[k];
+    size_t i;
+
+    memset(f, 0, sizeof(*f));
+    f->path = intern(c, in->entry->rel);
+    f->size = in->entry->size;
+    f->mtime_ns = in->entry->mtime_ns;
+    f->flags = in->racy ? HM_STORE_FILE_RACY : 0u;
+    f->warning_first = (uint32_t)c->nwarnings;
+    f->act_first = (uint32_t)c->nacts;
+    if (in->old) {
+        const hm_store *o = in->old;
+        const hm_store_file *of = &o->files[in->old_file];
+        f->format = of->format;
+        f->error_code = of->error_code;
+        f->error_message = intern(c, hm_store__str(o, of->error_message));
+        f->error_line = of->error_line;
+        f->error_offset = of->error_offset;
+        for (i = 0; i < of->warning_count; i++) {
+            const hm_store_warning *ow = &o->warnings[of->warning_first + i];
+            hm_store_warning *w = add_warning(c);
+            if (!w)
+                return;
+            *w = *ow;
+            w->message = intern(c, hm_store__str(o, ow->message));
+        }
+        for (i = 0; i < of->act_count; i++) {
+            const hm_store_act *oa = &o->acts[of->act_first + i];
+            hm_store_act *a = add_act(c);
+            if (!a)
+                return;
+            *a = *oa;
+            a->file = (uint32_t)k;
+            a->sport = intern(c, hm_store__str(o, oa->sport));
+            a->sub_sport = intern(c, hm_store__str(o, oa->sub_sport));
+            a->device = intern(c, hm_store__str(o, oa->device));
+        }
+    } else {
+        const hm_store_part *p = in->part;
+        f->format = (uint32_t)p->format;
+        f->error_code = p->error_code;
+        f->error_message = intern(c, p->error_message ? p->error_message : "");
+        f->error_line = p->error_line;
+        f->error_offset = p->error_offset;
+        for (i = 0; i < p->nwarnings; i++) {
+            hm_store_warning *w = add_warning(c);
+            if (!w)
+                return;
+            w->code = p->warnings[i].code;
+            w->message = intern(c, p->warnings[i].message);
+            w->line = p->warnings[i].line;
+            w->offset = p->warnings[i].offset;
+        }
+        for (i = 0; i < p->nacts; i++) {
+            hm_store_act *a = add_act(c);
+            if (!a)
+                return;
+            *a = p->acts[i].rec;
+            a->file = (uint32_t)k;
+            a->sport = intern(c, p->acts[i].sport);
+            a->sub_sport = intern(c, p->acts[i].sub_sport);
+            a->device = intern(c, p->acts[i].device);
+        }
+    }
+    f->warning_count = (uint32_t)(c->nwarnings - f->warning_first);
+    f->act_count = (uint32_t)(c->nacts - f->act_first);
+}
+
+static void catalog_free(catalog *c)
+{
+    hm_ctx__free(c->ctx, c->files);
+    hm_ctx__free(c->ctx, c->warnings);
+    hm_ctx__free(c->ctx, c->acts);
+    hm_ctx__free(c->ctx, c->strings);
+}
+
+/* ---- the geometry ----------------------------------------------------------- */
+
+/* The pieces of activities [a0, a1) in an old store's level: [*p0, *p1). Pieces are sorted
+ * by activity. */
+static void old_piece_range(const hm_level *lv, uint32_t a0, uint32_t a1, size_t *p0,
+                            size_t *p1)
+{
+    size_t lo = 0, hi = lv->npieces;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lv->pieces[mid].act < a0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *p0 = lo;
+    hi = lv->npieces;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lv->pieces[mid].act < a1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *p1 = lo;
+}
+
+/* Where one input's pieces of a level come from. */
+typedef struct level_src {
+    const hm_piece *pieces;
+    size_t npieces;
+    const int32_t *points;
+    const void *attrs;
+    size_t npoints;
+    uint32_t act_from; /* activity id the source numbers from */
+    uint32_t act_to;   /* the id it gets in the new store */
+    const double *boxes; /* 4 per piece (parts), or NULL: use old_boxes */
+    const double *old_boxes; /* the old level's boxes by piece id, offset by the range */
+} level_src;
+
+/* Piece boxes of an old level by piece id, from its tree's leaves. */
+static double *old_level_boxes(const hm_level *lv, hm_ctx *ctx)
+{
+    double *b = hm_ctx__reallocarray(ctx, NULL, lv->npieces ? lv->npieces : 1, 4 * sizeof(double));
+    size_t i;
+
+    if (!b)
+        return NULL;
+    for (i = 0; i < lv->tree.nitems; i++)
+        memcpy(b + 4 * (size_t)lv->tree.indices[i], lv->tree.boxes + 4 * i, 4 * sizeof(double));
+    return b;
+}
+
+/* An older store whose files are copied, with its boxes of the level being written. */
+typedef struct old_store {
+    const hm_store *store; /* borrowed */
+    double *boxes;         /* owned: 4 per piece of the level, by piece id */
+} old_store;
+
+static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layout *layout,
+                       const hm_store_input *inputs, size_t n, const uint32_t *act_base,
+                       const old_store *olds, size_t nolds, hm_store_level *info)
+{
+    int packed = k == 0 && layout->exp[0] == 0;
+    size_t asize = hm_index__attr_size(packed), i, j, npieces = 0, npoints = 0, piece_at;
+    level_src *src;
+    double *boxes = NULL;
+    hm_rtree tree;
+    int rc = HM_OK;
+
+    src = hm_ctx__calloc(ctx, n ? n : 1, sizeof(*src));
+    if (!src)
+        return HM_RAISE_NOMEM(ctx);
+    for (i = 0; i < n; i++) {
+        const hm_store_input *in = &inputs[i];
+        level_src *ls = &src[i];
+        ls->act_to = act_base[i];
+        if (in->old) {
+            const hm_level *lv = &in->old->index.levels[k];
+            const hm_store_file *of = &in->old->files[in->old_file];
+            size_t p0, p1, m;
+            old_piece_range(lv, of->act_first, of->act_first + of->act_count, &p0, &p1);
+            for (m = 0; m < nolds && olds[m].store != in->old; m++)
+                ;
+            ls->act_from = of->act_first;
+            ls->pieces = lv->pieces + p0;
+            ls->npieces = p1 - p0;
+            if (ls->npieces) {
+                const hm_piece *last = &lv->pieces[p1 - 1];
+                ls->points = lv->points + 2 * (size_t)lv->pieces[p0].first;
+                ls->attrs = (const unsigned char *)lv->attrs + asize * lv->pieces[p0].first;
+                ls->npoints = (size_t)last->first + last->nseg + 1 - lv->pieces[p0].first;
+            }
+            ls->old_boxes = olds[m].boxes + 4 * p0;
+        } else {
+            const hm_chunk_level *cl = &in->part->chunk.levels[k];
+            ls->act_from = 0;
+            if (in->part->chunk.layout.nlevels > k) {
+                ls->pieces = cl->pieces;
+                ls->npieces = cl->npieces;
+                ls->points = cl->points;
+                ls->attrs = cl->attrs;
+                ls->npoints = cl->npoints;
+                ls->boxes = cl->boxes;
+            }
+        }
+        npieces += ls->npieces;
+        npoints += ls->npoints;
+    }
+    if (npoints > UINT32_MAX || npieces >= ((size_t)1 << 31)) {
+        hm_ctx__free(ctx, src);
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "too many points for one store");
+    }
+    info->exp = layout->exp[k];
+    info->packed = (uint32_t)packed;
+    info->npieces = npieces;
+    info->npoints = npoints;
+    boxes = hm_ctx__reallocarray(ctx, NULL, npieces ? npieces : 1, 4 * sizeof(double));
+    if (!boxes) {
+        hm_ctx__free(ctx, src);
+        return HM_RAISE_NOMEM(ctx);
+    }
+
+    /* Pieces, renumbered: activities and first points move, nothing else. */
+    section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_PIECES, 0);
+    piece_at = 0;
+    npoints = 0;
+    for (i = 0; i < n; i++) {
+        const level_src *ls = &src[i];
+        uint32_t first0 = ls->npieces ? ls->pieces[0].first : 0;
+        for (j = 0; j < ls->npieces; j++) {
+            hm_piece pc = ls->pieces[j];
+            pc.act = pc.act - ls->act_from + ls->act_to;
+            pc.first = pc.first - first0 + (uint32_t)npoints;
+            put(s, &pc, sizeof(pc));
+            memcpy(boxes + 4 * piece_at++, ls->boxes ? ls->boxes + 4 * j : ls->old_boxes + 4 * j,
+                   4 * sizeof(double));
+        }
+        npoints += ls->npoints;
+    }
+    section_end(s);
+    section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_POINTS, 0);
+    for (i = 0; i < n; i++)
+        put(s, src[i].points, 2 * sizeof(int32_t) * src[i].npoints);
+    section_end(s);
+    section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_ATTRS, 0);
+    for (i = 0; i < n; i++)
+        put(s, src[i].attrs, asize * src[i].npoints);
+    section_end(s);
+    hm_ctx__free(ctx, src);
+
+    if (s->failed != HM_OK) {
+        hm_ctx__free(ctx, boxes);
+        return s->failed;
+    }
+    rc = hm_rtree__build(&tree, ctx, boxes, npieces, HM_RTREE_NODE_SIZE);
+    hm_ctx__free(ctx, boxes);
+    if (rc != HM_OK)
+        return rc;
+    section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_TREE_BOXES, 0);
+    put(s, tree.boxes, 4 * sizeof(double) * tree.nboxes);
+    section_end(s);
+    section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_TREE_INDICES, 0);
+    put(s, tree.indices, sizeof(uint32_t) * tree.nboxes);
+    section_end(s);
+    hm_rtree__free(&tree);
+    return s->failed;
+}
+
+int hm_store__write(hm_store_sink *s, hm_ctx *ctx, const hm_store_info *info,
+                    const hm_store_input *inputs, size_t n, int64_t stamp_mtime_ns)
+{
+    hm_index_layout layout;
+    hm_store_level levels[HM_INDEX_MAX_LEVELS];
+    hm_store_header h;
+    uint32_t *act_base = NULL;
+    old_store *olds = NULL;
+    size_t nolds = 0;
+    catalog c;
+    size_t i, m;
+    int k, rc;
+
+    memset(&c, 0, sizeof(c));
+    memset(&h, 0, sizeof(h));
+    memset(levels, 0, sizeof(levels));
+    c.ctx = ctx;
+    hm_store__web_layout(&layout);
+    if (n >= UINT32_MAX)
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "too many files for a store");
+
+    /* The catalog, in memory. */
+    c.files = hm_ctx__calloc(ctx, n ? n : 1, sizeof(*c.files));
+    act_base = hm_ctx__calloc(ctx, n ? n : 1, sizeof(*act_base));
+    olds = hm_ctx__calloc(ctx, n ? n : 1, sizeof(*olds));
+    if (!c.files || !act_base || !olds) {
+        rc = HM_RAISE_NOMEM(ctx);
+        goto done;
+    }
+    /* The older stores copied from (one, in practice). */
+    for (i = 0; i < n; i++) {
+        if (!inputs[i].old)
+            continue;
+        for (m = 0; m < nolds && olds[m].store != inputs[i].old; m++)
+            ;
+        if (m == nolds)
+            olds[nolds++].store = inputs[i].old;
+    }
+    if ((c.rc = hm_ctx__grow(ctx, (void **)&c.strings, &c.cap_strings, 1, 1)) == HM_OK)
+        c.strings[c.nstrings++] = '\0'; /* offset 0 is "" */
+    for (i = 0; i < n && c.rc == HM_OK; i++) {
+        act_base[i] = (uint32_t)c.nacts;
+        catalog_file(&c, i, &inputs[i]);
+    }
+    c.meta.nfiles = (uint32_t)n;
+    c.meta.nwarnings = (uint32_t)c.nwarnings;
+    c.meta.nacts = (uint32_t)c.nacts;
+    c.meta.nlevels = (uint32_t)layout.nlevels;
+    c.meta.source = intern(&c, info->source);
+    c.meta.options = intern(&c, info->options);
+    c.meta.root = (uint32_t)info->root;
+    c.meta.unit_bits = HM_WEB_UNIT_BITS;
+    c.meta.node_size = HM_RTREE_NODE_SIZE;
+    c.meta.scan_time_ns = info->scan_time_ns;
+    for (i = 0; i < c.nacts; i++)
+        c.meta.points += c.acts[i].kept_points;
+    if ((rc = c.rc) != HM_OK)
+        goto done;
+
+    /* Header placeholder; the real one goes in last. */
+    put(s, &h, sizeof(h));
+    section_begin(s, HM_SEC_META, HM_SEC_SMALL);
+    put(s, &c.meta, sizeof(c.meta));
+    section_end(s);
+    section_begin(s, HM_SEC_FILES, HM_SEC_SMALL);
+    put(s, c.files, n * sizeof(*c.files));
+    section_end(s);
+    section_begin(s, HM_SEC_WARNINGS, HM_SEC_SMALL);
+    put(s, c.warnings, c.nwarnings * sizeof(*c.warnings));
+    section_end(s);
+    section_begin(s, HM_SEC_ACTS, HM_SEC_SMALL);
+    put(s, c.acts, c.nacts * sizeof(*c.acts));
+    section_end(s);
+    section_begin(s, HM_SEC_STRINGS, HM_SEC_SMALL);
+    put(s, c.strings, c.nstrings);
+    section_end(s);
+    if ((rc = s->failed) != HM_OK)
+        goto done;
+
+    for (k = 0; k < layout.nlevels && rc == HM_OK; k++) {
+        for (m = 0; m < nolds && rc == HM_OK; m++) {
+            hm_ctx__free(ctx, olds[m].boxes);
+            if (!(olds[m].boxes = old_level_boxes(&olds[m].store->index.levels[k], ctx)))
+                rc = HM_RAISE_NOMEM(ctx);
+        }
+        if (rc == HM_OK)
+            rc = write_level(s, ctx, k, &layout, inputs, n, act_base, olds, nolds, &levels[k]);
+    }
+    if (rc != HM_OK)
+        goto done;
+    section_begin(s, HM_SEC_LEVELS, HM_SEC_SMALL);
+    put(s, levels, (size_t)layout.nlevels * sizeof(levels[0]));
+    section_end(s);
+
+    /* The section table, then the header. */
+    pad(s);
+    h.table_offset = s->pos;
+    hm_hasher_init(&s->hash, 0);
+    put(s, s->table, s->nsections * sizeof(s->table[0]));
+    if ((rc = s->failed) != HM_OK || (rc = flush(s)) != HM_OK)
+        goto done;
+    memcpy(h.magic, HM_STORE_MAGIC, sizeof(h.magic));
+    h.version = HM_STORE_VERSION;
+    h.endian = HM_STORE_ENDIAN;
+    h.header_size = sizeof(h);
+    h.nsections = s->nsections;
+    h.file_size = s->pos;
+    h.table_hash = hm_hash64(s->table, s->nsections * sizeof(s->table[0]), 0);
+    h.stamp_mtime_ns = stamp_mtime_ns;
+    if (getrandom(h.generation, sizeof(h.generation), 0) != (ssize_t)sizeof(h.generation)) {
+        /* Not secret, only distinct: fall back on the content's own figures. */
+        uint64_t g[2] = {hm_hash64(c.acts, c.nacts * sizeof(*c.acts), 1),
+                         (uint64_t)info->scan_time_ns ^ (uint64_t)getpid()};
+        memcpy(h.generation, g, sizeof(h.generation));
+    }
+    h.header_hash = hm_hash64(&h, offsetof(hm_store_header, header_hash), 0);
+    if (s->fd >= 0)
+        rc = write_all(s, &h, sizeof(h), 0);
+    else
+        memcpy(s->mem, &h, sizeof(h));
+
+done:
+    for (m = 0; m < nolds; m++)
+        hm_ctx__free(ctx, olds[m].boxes);
+    hm_ctx__free(ctx, olds);
+    hm_ctx__free(ctx, act_base);
+    catalog_free(&c);
+    return rc;
+}
