@@ -39,7 +39,7 @@
 /* Longest segment and widest piece, units. */
 #define HM_INDEX_MAX_SPAN ((int64_t)1 << 30)
 /* Longest piece, in segments. */
-#define HM_PIECE_MAX_SEGMENTS 32
+#define HM_PIECE_MAX_SEGMENTS 64
 /* Widest piece, in pixels of the coarsest grid level the index level serves. */
 #define HM_PIECE_MAX_EXTENT 128.0
 /* Units per world width of the web store: 2^40. A pixel of XYZ zoom z is 2^(32 - z) units. */

@@ -339,6 +339,11 @@ const hm_render_view *hm_raster__get_view(const hm_raster *r, int level)
     return &r->views[level];
 }
 
+const hm_store *hm_raster__get_store(const hm_raster *r)
+{
+    return r->store;
+}
+
 hm_memo *hm_raster__get_memo(const hm_raster *r)
 {
     return &r->store->memo;

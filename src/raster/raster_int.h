@@ -54,6 +54,9 @@ int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raste
 /* The view drawing grid level `level` (0 <= level < level_count). */
 const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);
 
+/* The store the raster draws from. Borrowed. */
+const hm_store *hm_raster__get_store(const hm_raster *raster);
+
 /* The store's memo and its context (only to make children, whose allocations the memo may
  * free; never raise errors on it), and the key naming this raster's grid and filter. */
 hm_memo *hm_raster__get_memo(const hm_raster *raster);

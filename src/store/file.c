@@ -159,6 +159,10 @@ int hm_store__write_file(hm_store **out, hm_ctx *ctx, const char *path,
         unlink(tmp);
         return rc;
     }
+    /* Style statistics of the old store's content (src/style/stats_file.c) name its
+     * generation and would never be used again. */
+    if (snprintf(tmp, sizeof(tmp), "%s.stats", path) < (int)sizeof(tmp))
+        unlink(tmp);
     folder_of(path, dir, sizeof(dir));
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {

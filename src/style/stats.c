@@ -151,7 +151,26 @@ int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int
         if (value) {
             h = value;
         } else {
-            rc = compute(&h, raster, c, level, band);
+            /* Another process may have computed it: the stats file beside the store. */
+            const hm_store *store = hm_raster__get_store(raster);
+            int found = 0;
+            if (!(h = hm_ctx__calloc(c, 1, sizeof(*h))))
+                rc = HM_RAISE_NOMEM(c);
+            else if ((found = hm_stats__load(h, c, store, key.s)) < 0)
+                rc = found;
+            if (rc == HM_OK && found) {
+                hm_ctx__log(ctx, HM_LOG_DEBUG, "statistics of %s at level %d: from %s.stats",
+                            hm_band_get_name(band), level, store->path);
+            } else if (rc == HM_OK) {
+                hm_ctx__free(c, h);
+                h = NULL;
+                if ((rc = compute(&h, raster, c, level, band)) == HM_OK)
+                    hm_stats__save(c, store, key.s, h);
+            }
+            if (rc != HM_OK && h) {
+                hist_destroy(h, c);
+                h = NULL;
+            }
             hm_memo__publish(memo, c, key.s, h, hist_destroy);
         }
     }

@@ -9,6 +9,7 @@
 #define HM_STYLE_STATS_INT_H
 
 #include "heatmap/raster.h"
+#include "store/store_int.h"
 #include "style/normalize_int.h"
 
 /* Blocks of a level read for its statistics, at most. */
@@ -45,5 +46,16 @@ size_t hm_stats__sample_block(hm_sample *samples, hm_band band, const float *val
  */
 int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int level,
                   hm_band band);
+
+/*
+ * The histogram of key in the stats file beside a store file (stats_file.c).
+ * @param out filled in when found (release with hm_hist__free()).
+ * @return 1 found, 0 not (no file, no entry, damaged), HM_ENOMEM.
+ */
+int hm_stats__load(hm_hist *out, hm_ctx *ctx, const hm_store *store, const char *key);
+
+/* Append key's histogram to the stats file beside a store file; never fails (a file that
+ * cannot be written means computing it again next time). */
+void hm_stats__save(hm_ctx *ctx, const hm_store *store, const char *key, const hm_hist *hist);
 
 #endif /* HM_STYLE_STATS_INT_H */
