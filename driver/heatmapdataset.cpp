@@ -282,8 +282,9 @@ static std::string HEATMAPFormatTime(double dfTime)
                       sTm.tm_mday, sTm.tm_hour, sTm.tm_min, sTm.tm_sec);
 }
 
-// Figures about the sources in the default domain, and one item per skipped
-// file ("path" = "line N: reason") in the HEATMAP_ERRORS domain.
+// Figures about the sources in the default domain, what the open did to the
+// track store in the HEATMAP_STORE domain, and one item per skipped file
+// ("path" = "line N: reason") in the HEATMAP_ERRORS domain.
 void HEATMAPDataset::SetSourceMetadata()
 {
     hm_raster_stats sStats;
@@ -302,6 +303,24 @@ void HEATMAPDataset::SetSourceMetadata()
     const hm_source *psSource = hm_raster_get_source(m_raster);
     if (psSource == nullptr)
         return;
+
+    // What opening did to the track store, for people wondering why an open was slow.
+    hm_source_update sUpdate;
+    hm_source_get_update(psSource, &sUpdate);
+    static const char *const apszStates[] = {"current", "written", "memory"};
+    CPLStringList aosStore;
+    aosStore.SetNameValue("STORE_FILE", sUpdate.store ? sUpdate.store : "");
+    aosStore.SetNameValue("STORE_STATE", apszStates[sUpdate.state]);
+    aosStore.SetNameValue("STORE_BYTES", CPLSPrintf("%llu", static_cast<unsigned long long>(
+                                                                sUpdate.store_bytes)));
+    aosStore.SetNameValue("FILES_LISTED", CPLSPrintf("%zu", sUpdate.files));
+    aosStore.SetNameValue("FILES_ADDED", CPLSPrintf("%zu", sUpdate.added));
+    aosStore.SetNameValue("FILES_CHANGED", CPLSPrintf("%zu", sUpdate.changed));
+    aosStore.SetNameValue("FILES_REMOVED", CPLSPrintf("%zu", sUpdate.removed));
+    aosStore.SetNameValue("FILES_READ", CPLSPrintf("%zu", sUpdate.read));
+    aosStore.SetNameValue("OPEN_SECONDS", CPLSPrintf("%.6f", sUpdate.seconds));
+    SetMetadata(aosStore.List(), "HEATMAP_STORE");
+
     CPLStringList aosErrors;
     const size_t nFiles = hm_source_get_file_count(psSource);
     for (size_t i = 0; i < nFiles; ++i)
@@ -322,7 +341,7 @@ char **HEATMAPDataset::GetMetadataDomainList()
     if (m_nLevel != 0)
         return GDALDataset::GetMetadataDomainList();
     return BuildMetadataDomainList(GDALDataset::GetMetadataDomainList(), FALSE,
-                                   "HEATMAP_ERRORS", nullptr);
+                                   "HEATMAP_ERRORS", "HEATMAP_STORE", nullptr);
 }
 
 CPLErr HEATMAPDataset::GetGeoTransform(double *padfTransform)

@@ -24,6 +24,9 @@
 #include "core/hash_int.h"
 #include "store/store_int.h"
 
+/* Largest piece origin a store may hold, units (the world is 2^40 wide). */
+#define MAX_ORIGIN ((int64_t)1 << 44)
+
 typedef struct loader {
     const unsigned char *image;
     size_t size;
@@ -150,6 +153,11 @@ static int check_catalog(loader *l, hm_store *st)
             i - st->files[act->file].act_first >= st->files[act->file].act_count ||
             !str_ok(st, act->sport) || !str_ok(st, act->sub_sport) || !str_ok(st, act->device))
             return fail(l, "bad record of activity %u", i);
+        if ((act->flags & HM_ACT_KEPT) &&
+            !(act->bbox[0] >= 0 && act->bbox[0] <= act->bbox[2] &&
+              act->bbox[2] <= ((int64_t)1 << HM_WEB_UNIT_BITS) && act->bbox[1] >= 0 &&
+              act->bbox[1] <= act->bbox[3] && act->bbox[3] <= ((int64_t)1 << HM_WEB_UNIT_BITS)))
+            return fail(l, "bad extent of activity %u", i);
     }
     return rc;
 }
@@ -161,8 +169,12 @@ static int check_level(loader *l, const hm_store *st, const hm_level *lv, int k)
 
     for (i = 0; i < lv->npieces; i++) {
         const hm_piece *pc = &lv->pieces[i];
+        /* Origins within the world (2^40 units) and far beyond: no arithmetic on them can
+         * overflow, however the offsets are. */
         if (pc->act >= st->meta->nacts || pc->act < prev || pc->nseg < 1 ||
-            (uint64_t)pc->first + pc->nseg >= lv->npoints)
+            pc->nseg > HM_PIECE_MAX_SEGMENTS || (uint64_t)pc->first + pc->nseg >= lv->npoints ||
+            pc->ox < -MAX_ORIGIN || pc->ox > MAX_ORIGIN || pc->oy < -MAX_ORIGIN ||
+            pc->oy > MAX_ORIGIN)
             return fail(l, "bad piece %zu of level %d", i, k);
         prev = pc->act;
     }
