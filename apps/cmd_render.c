@@ -8,8 +8,8 @@
  * the tiles `heatmap tiles` and the driver give. With --zoom auto the zoom
  * is the largest whose grid fits in --width x --height; the grid size only
  * grows with the zoom, so a few opens from a first estimate find it (each
- * open after the first reuses the parsed files from the engine's cache and
- * only rebuilds the index). A grid in another CRS (SRS option) cannot change
+ * open after the first shares the track store of the first: it costs the
+ * grid, nothing is read or indexed again). A grid in another CRS (SRS option) cannot change
  * zoom: the first overview level that fits is drawn instead.
  *
  * Only blocks the index reports as possibly occupied, and the neighbours a

@@ -5,8 +5,8 @@
  *
  * Every zoom is rendered natively, never resampled from another: counts
  * must be re-aggregated, and a line stays one pixel wide at every zoom. For
- * zoom z the raster is opened with ZOOM=z (the engine's process cache keeps
- * the parsed files, so only the index is rebuilt); a block of its level 0 is
+ * zoom z the raster is opened with ZOOM=z (every zoom draws from the same
+ * track store, opened once); a block of its level 0 is
  * exactly one XYZ tile, offset by the grid's first tile. The blocks come
  * from the index (hm_raster_query_blocks), never from the grid's bounding
  * box, so tracks on several continents at street zoom cost what the tracks
@@ -236,8 +236,8 @@ static int write_tile(void *payload, hm_ctx *ctx, int bx, int by, const uint8_t 
  * Render one zoom. On success *written holds the number of tiles and, when
  * any, bbox their extent in world fractions; *open_secs grows by the time
  * the open took. *keep is the previous zoom's raster: it is released only
- * once this zoom's is open, so that data the engine shares between opens of
- * the same folder stays in its cache; on return *keep is this zoom's raster.
+ * once this zoom's is open, so that the store the engine shares between opens
+ * of the same folder stays open; on return *keep is this zoom's raster.
  */
 static int render_zoom(const tiles_opts *o, hm_ctx *ctx, hm_spec *spec, int zoom,
                        hm_raster **keep, size_t *written, double bbox[4], double *open_secs)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on generated sample data: install what is missing, build,
-# generate deterministic sample tracks in sample/, then read them through the
-# HEATMAP GDAL driver into a GeoTIFF (all bands) and draw a PNG picture, in out/.
+# generate deterministic sample tracks in sample/, read them once into their
+# track store (heatmap index), then read the store through the HEATMAP GDAL
+# driver into a GeoTIFF (all bands) and draw a PNG picture, in out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ cmake --build build -j"$(nproc)" --target heatmap_cli gdal_HEATMAP >/dev/null
 rm -rf sample out
 mkdir -p out
 ./build/heatmap generate sample --seed 1 --activities 60
+./build/heatmap index sample
 ./build/heatmap info sample | tail -n 1
 
 export GDAL_DRIVER_PATH="$PWD/build"

@@ -70,9 +70,10 @@ int hm_palette_parse(hm_rgba out[256], hm_ctx *ctx, const char *text);
 /**
  * Render one styled block of a raster. The first block of a level computes
  * the level's statistics (a few hundred milliseconds to seconds: up to 1024
- * data blocks rendered); they are kept with the raster's shared data, so
- * each (level, band) is computed once per process, and every block of a
- * level uses the same scale.
+ * data blocks rendered); they are kept with the track store (in memory, and
+ * in a file beside a store file), so each (grid, filter, level, band) is
+ * computed once, not once per process, and every block of a level uses the
+ * same scale.
  * @param ctx the calling thread's context.
  * @param out block_size * block_size * 4 bytes (RGBA, row major, pixel
  *        interleaved) or block_size * block_size bytes (PALETTE).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The process-wide raster cache: a singly linked list of entries behind a
+ * The process-wide list of open track stores: a singly linked list behind a
  * mutex. It is the one piece of global mutable state in the engine, and it
  * is shaped to be small: lookups compare two strings per open entry (a
  * process has a handful of folders open, not thousands), and the lock is

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The process-wide cache of opened raster data, so that a second handle on
- * the same folder with the same options shares the first one's immutable
- * data instead of reading everything again. Entries are found by key (the
- * source path and every option that changes the result) and checked
- * against a signature of the files (names, sizes, mtimes): an entry whose
+ * The process-wide list of open track stores, so that a second handle on
+ * the same source shares the first one's immutable store instead of
+ * mapping and checking it again. Entries are found by key (the store file,
+ * or the source and data options of a store in memory) and checked against
+ * a signature of the listing (names, sizes, mtimes): an entry whose
  * signature differs is stale and is no longer handed out, though its
  * current users keep it until they release it. An entry lives as long as
  * its users: the last release destroys it. All of this sits behind one

@@ -140,7 +140,7 @@ int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int
         hm_strbuf_free(&key);
         return HM_RAISE_NOMEM(ctx);
     }
-    /* What the memo keeps is freed with the raster data's allocator, which need not be
+    /* What the memo keeps is freed with the store's allocator, which need not be
      * the caller's: allocate it with a child of the data's context, report on ctx. */
     if (hm_ctx__new_child(&c, hm_raster__get_data_ctx(raster)) != HM_OK) {
         hm_strbuf_free(&key);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-level statistics of a band: the histogram a style normalises with.
- * One per (raster data, level, band), computed once per process and kept
- * with the raster's shared data, so every block of a level, in every
- * handle and thread, is drawn on the same scale.
+ * One per (grid and filter, level, band), computed once and kept with the
+ * track store (its memo; and its stats file, for other processes), so
+ * every block of a level, in every handle, thread and process, is drawn on
+ * the same scale.
  */
 #ifndef HM_STYLE_STATS_INT_H
 #define HM_STYLE_STATS_INT_H
@@ -41,7 +42,7 @@ size_t hm_stats__sample_block(hm_sample *samples, hm_band band, const float *val
  * there are at most HM_STATS_MAX_BLOCKS, else HM_STATS_MAX_BLOCKS picked
  * evenly from the list (sorted by row, then column); each sampled block
  * contributes as hm_stats__sample_block() says.
- * @param out borrowed; lives as long as the raster's shared data.
+ * @param out borrowed; lives as long as the raster's store.
  * @return HM_OK, HM_ENOMEM.
  */
 int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int level,
