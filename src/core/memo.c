@@ -103,3 +103,27 @@ void hm_memo__publish(hm_memo *memo, hm_ctx *ctx, const char *key, void *value,
         hm_ctx__free(ctx, gone);
     }
 }
+
+int hm_memo__get(void **value, hm_memo *memo, const hm_ctx *owner, hm_ctx *ctx, const char *key,
+                 hm_memo_compute_fn compute, hm_memo_destroy_fn destroy, void *payload)
+{
+    hm_ctx *c;
+    void *v = NULL;
+    int rc;
+
+    *value = NULL;
+    if (hm_ctx__new_child(&c, owner) != HM_OK)
+        return HM_RAISE_NOMEM(ctx);
+    hm_ctx_set_log(c, ctx->log_fn, ctx->log_payload);
+    if ((rc = hm_memo__claim(memo, c, key, &v)) == HM_OK && !v) {
+        rc = compute(&v, c, payload);
+        if (rc != HM_OK)
+            v = NULL;
+        hm_memo__publish(memo, c, key, v, destroy);
+    }
+    if (rc != HM_OK)
+        hm_ctx__copy_error(ctx, c);
+    hm_ctx_free(c);
+    *value = v;
+    return rc;
+}

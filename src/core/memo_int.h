@@ -50,4 +50,17 @@ int hm_memo__claim(hm_memo *memo, hm_ctx *ctx, const char *key, void **value);
 void hm_memo__publish(hm_memo *memo, hm_ctx *ctx, const char *key, void *value,
                       hm_memo_destroy_fn destroy);
 
+/* Computes a value: allocates with ctx (a child of the memo owner's context, which the
+ * value must not keep: it is freed after the call), raises errors on it. */
+typedef int (*hm_memo_compute_fn)(void **value, hm_ctx *ctx, void *payload);
+
+/*
+ * The value of key: found, waited for, or computed by compute() (and then kept) on a child
+ * context of owner (the context the memo's values are freed with). The caller's ctx gets
+ * the log messages and, on failure, the error.
+ * @return HM_OK (*value set), or the code compute() returned, or HM_ENOMEM.
+ */
+int hm_memo__get(void **value, hm_memo *memo, const hm_ctx *owner, hm_ctx *ctx, const char *key,
+                 hm_memo_compute_fn compute, hm_memo_destroy_fn destroy, void *payload);
+
 #endif /* HM_CORE_MEMO_INT_H */

@@ -291,11 +291,8 @@ static int read_planned(hm_store_part *parts, hm_ctx **workers, size_t *nworkers
             break;
         }
         if (e->status != HM_OK) {
-            hm_error err = {e->status,
-                            e->status == HM_EUNSUPPORTED
-                                ? "not a regular file (a FIFO, device or socket): not read"
-                                : "cannot read file information",
-                            full, 0, -1, ""};
+            hm_error err;
+            hm_listing__entry_error(e, full, &err);
             rc = hm_store__part_failed(&parts[f], workers[0], (int)hm_format_from_name(full),
                                        &err);
             hm_ctx__free(ctx, full);
@@ -359,6 +356,30 @@ static hm_store *load_existing(hm_ctx *ctx, const char *path, const char *canoni
         return NULL;
     }
     return s;
+}
+
+/*
+ * The store file at path: *current when it mirrors the listing (nothing to do), else *old
+ * when it is usable to update from (or neither).
+ */
+static int look(hm_store **current, hm_store **old, hm_ctx *ctx, const char *path,
+                const char *canonical, const char *data_key, const hm_listing *l)
+{
+    plan p;
+    int rc;
+
+    *current = NULL;
+    *old = load_existing(ctx, path, canonical, data_key, &rc);
+    if (rc != HM_OK || !*old)
+        return rc;
+    if ((rc = make_plan(&p, ctx, l, *old)) != HM_OK)
+        return rc;
+    if (p.current) {
+        *current = *old;
+        *old = NULL;
+    }
+    plan_free(&p, ctx);
+    return HM_OK;
 }
 
 /* Bring the store up to date from `old` (NULL: from nothing); *out is the new store. */
@@ -468,7 +489,6 @@ static int find_store(shared **out, hm_ctx *ctx, const hm_spec *spec, const hm_l
     hm_store *store = NULL, *old = NULL;
     char *sig = NULL;
     int rc, lock = -1;
-    plan p;
     size_t i;
 
     *out = NULL;
@@ -492,39 +512,17 @@ static int find_store(shared **out, hm_ctx *ctx, const hm_spec *spec, const hm_l
         goto done;
     }
     if (store_path) {
-        old = load_existing(ctx, store_path, canonical, data_key, &rc);
-        if (rc != HM_OK)
+        if ((rc = look(&store, &old, ctx, store_path, canonical, data_key, l)) != HM_OK)
             goto done;
-        if (old && (rc = make_plan(&p, ctx, l, old)) == HM_OK) {
-            int current = p.current;
-            plan_free(&p, ctx);
-            if (current) {
-                store = old;
-                old = NULL;
-                u->state = HM_STORE_CURRENT;
-            }
+        if (!store && (lock = hm_store__lock(store_path)) >= 0) {
+            /* Another process may have been building it: look again, under the lock. */
+            hm_store__release(old);
+            old = NULL;
+            if ((rc = look(&store, &old, ctx, store_path, canonical, data_key, l)) != HM_OK)
+                goto done;
         }
-        if (rc != HM_OK)
-            goto done;
-        if (!store) {
-            /* Another process may be building it: wait, then look again. */
-            lock = hm_store__lock(store_path);
-            if (lock >= 0) {
-                hm_store__release(old);
-                old = load_existing(ctx, store_path, canonical, data_key, &rc);
-                if (rc == HM_OK && old && (rc = make_plan(&p, ctx, l, old)) == HM_OK) {
-                    int current = p.current;
-                    plan_free(&p, ctx);
-                    if (current) {
-                        store = old;
-                        old = NULL;
-                        u->state = HM_STORE_CURRENT;
-                    }
-                }
-                if (rc != HM_OK)
-                    goto done;
-            }
-        }
+        if (store)
+            u->state = HM_STORE_CURRENT;
     }
     if (!store && (rc = update(&store, ctx, spec, l, old, canonical, data_key, store_path, u)) !=
                       HM_OK)

@@ -176,6 +176,18 @@ void hm_listing__free(hm_listing *l)
     memset(l, 0, sizeof(*l));
 }
 
+void hm_listing__entry_error(const hm_listing_entry *e, const char *path, hm_error *out)
+{
+    out->code = e->status;
+    out->message = e->status == HM_EUNSUPPORTED
+                       ? "not a regular file (a FIFO, device or socket): not read"
+                       : "cannot read file information";
+    out->path = path;
+    out->line = 0;
+    out->offset = -1;
+    out->where = "";
+}
+
 char *hm_listing__path(const hm_listing *l, size_t i, hm_ctx *ctx)
 {
     const char *rel = l->entries[i].rel;
@@ -452,11 +464,8 @@ int hm_collection_read(hm_collection **out, hm_ctx *ctx, const char *path,
             break;
         }
         if (e->status != HM_OK) {
-            hm_error err = {e->status,
-                            e->status == HM_EUNSUPPORTED
-                                ? "not a regular file (a FIFO, device or socket): not read"
-                                : "cannot read file information",
-                            full, 0, -1, ""};
+            hm_error err;
+            hm_listing__entry_error(e, full, &err);
             rc = hm_file__new_failed(&coll->files[i], coll->workers[0], full,
                                      hm_format_from_name(full), &err);
             hm_ctx__free(ctx, full);

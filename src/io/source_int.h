@@ -41,6 +41,10 @@ typedef struct hm_listing {
 int hm_listing__build(hm_listing *out, hm_ctx *ctx, const char *path);
 void hm_listing__free(hm_listing *listing);
 
+/* Why a listed entry whose status is not HM_OK is not read: fills out (strings static, the
+ * path borrowed). */
+void hm_listing__entry_error(const hm_listing_entry *entry, const char *path, hm_error *out);
+
 /* The path of entry i as the files are opened (root + '/' + rel). Owned by the caller
  * (hm_ctx__free); NULL when out of memory. */
 char *hm_listing__path(const hm_listing *listing, size_t i, hm_ctx *ctx);

@@ -176,112 +176,129 @@ static int project_store(hm_projected *p, hm_ctx *ctx, const hm_store *s, hm_pro
     return HM_OK;
 }
 
+typedef struct projected_job {
+    const hm_store *store; /* whose raw level is projected */
+    const char *srs;       /* to this CRS */
+} projected_job;
+
+static int compute_projected(void **value, hm_ctx *c, void *payload)
+{
+    const projected_job *job = payload;
+    hm_projector *proj = NULL;
+    hm_projected *p;
+    size_t i;
+    int rc = HM_OK;
+
+    *value = NULL;
+    if (!(p = hm_ctx__calloc(c, 1, sizeof(*p))))
+        return HM_RAISE_NOMEM(c);
+    p->nacts = job->store->meta->nacts;
+    p->act_bbox = hm_ctx__reallocarray(c, NULL, p->nacts ? 4 * p->nacts : 1, sizeof(double));
+    if (!p->act_bbox)
+        rc = HM_RAISE_NOMEM(c);
+    for (i = 0; rc == HM_OK && i < 4 * p->nacts; i++)
+        p->act_bbox[i] = NAN;
+    if (rc == HM_OK && (rc = hm_project__new(&proj, c, job->srs)) == HM_OK &&
+        (rc = project_store(p, c, job->store, proj)) == HM_OK)
+        rc = hm_project__wkt(proj, &p->wkt);
+    hm_project__free(proj);
+    if (rc != HM_OK) {
+        projected_destroy(p, c);
+        return rc;
+    }
+    *value = p;
+    return HM_OK;
+}
+
 int hm_gridindex__projected(const hm_projected **out, hm_store *s, hm_ctx *ctx, const char *srs)
 {
-    hm_projector *proj = NULL;
-    hm_projected *p = NULL;
+    projected_job job;
     char key[1100];
-    hm_ctx *c;
     void *value;
-    size_t i;
     int rc;
 
     *out = NULL;
     if (snprintf(key, sizeof(key), "proj:%s", srs) >= (int)sizeof(key))
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "SRS too long");
-    if (hm_ctx__new_child(&c, s->ctx) != HM_OK)
-        return HM_RAISE_NOMEM(ctx);
-    if ((rc = hm_memo__claim(&s->memo, c, key, &value)) != HM_OK || value) {
-        *out = value;
-        goto done;
-    }
-    p = hm_ctx__calloc(c, 1, sizeof(*p));
-    if (!p) {
-        rc = HM_RAISE_NOMEM(c);
-    } else {
-        p->nacts = s->meta->nacts;
-        p->act_bbox = hm_ctx__reallocarray(c, NULL, p->nacts ? 4 * p->nacts : 1, sizeof(double));
-        if (!p->act_bbox)
-            rc = HM_RAISE_NOMEM(c);
-        for (i = 0; rc == HM_OK && i < 4 * p->nacts; i++)
-            p->act_bbox[i] = NAN;
-        if (rc == HM_OK && (rc = hm_project__new(&proj, c, srs)) == HM_OK &&
-            (rc = project_store(p, c, s, proj)) == HM_OK)
-            rc = hm_project__wkt(proj, &p->wkt);
-        hm_project__free(proj);
-    }
-    if (rc != HM_OK && p) {
-        projected_destroy(p, c);
-        p = NULL;
-    }
-    hm_memo__publish(&s->memo, c, key, p, projected_destroy);
-    *out = p;
-done:
-    if (rc != HM_OK)
-        hm_ctx__copy_error(ctx, c);
-    hm_ctx_free(c);
+    job.store = s;
+    job.srs = srs;
+    rc = hm_memo__get(&value, &s->memo, s->ctx, ctx, key, compute_projected, projected_destroy,
+                      &job);
+    *out = value;
     return rc;
 }
 
-int hm_gridindex__get(const hm_grid_index **out, hm_store *s, hm_ctx *ctx, const char *srs,
-                      const hm_projected *pj, double res)
+typedef struct grid_job {
+    hm_store *store;        /* whose memo keeps the index */
+    const hm_projected *pj; /* the tracks in the grid's CRS */
+    double res;             /* the grid's resolution */
+} grid_job;
+
+static int compute_grid_index(void **value, hm_ctx *c, void *payload)
 {
-    hm_grid_index *g = NULL;
+    const grid_job *job = payload;
+    const hm_projected *pj = job->pj;
+    hm_grid_index *g;
     hm_runs px;
-    char key[1200];
-    hm_ctx *c;
-    void *value;
     size_t i;
     int rc, nlevels;
 
-    *out = NULL;
-    if (snprintf(key, sizeof(key), "grid:%s|res=%.17g", srs, res) >= (int)sizeof(key))
-        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "SRS too long");
-    if (hm_ctx__new_child(&c, s->ctx) != HM_OK)
-        return HM_RAISE_NOMEM(ctx);
-    if ((rc = hm_memo__claim(&s->memo, c, key, &value)) != HM_OK || value) {
-        *out = value;
-        goto done;
-    }
-    memset(&px, 0, sizeof(px));
+    *value = NULL;
     g = hm_ctx__calloc(c, 1, sizeof(*g));
     px = pj->runs;
     px.xy = hm_ctx__reallocarray(c, NULL, pj->runs.npoints ? 2 * pj->runs.npoints : 1,
                                  sizeof(double));
     if (!g || !px.xy) {
-        rc = HM_RAISE_NOMEM(c);
-    } else {
-        double tile = 256.0 * res, size;
+        hm_ctx__free(c, g);
+        hm_ctx__free(c, px.xy);
+        return HM_RAISE_NOMEM(c);
+    }
+    {
+        double tile = 256.0 * job->res, size;
         /* Pixels counted from a tile corner of the data, so every grid of this
          * resolution (its origin is on a tile corner) is a whole number of tiles away. */
         g->anchor_tx = pj->runs.npoints ? (int64_t)floor(pj->bbox[0] / tile) : 0;
         g->anchor_ty = pj->runs.npoints ? (int64_t)floor(-pj->bbox[3] / tile) : 0;
         for (i = 0; i < pj->runs.npoints; i++) {
-            px.xy[2 * i] = (pj->runs.xy[2 * i] - (double)g->anchor_tx * tile) / res;
-            px.xy[2 * i + 1] = (-(double)g->anchor_ty * tile - pj->runs.xy[2 * i + 1]) / res;
+            px.xy[2 * i] = (pj->runs.xy[2 * i] - (double)g->anchor_tx * tile) / job->res;
+            px.xy[2 * i + 1] = (-(double)g->anchor_ty * tile - pj->runs.xy[2 * i + 1]) / job->res;
         }
         size = pj->runs.npoints
-                   ? fmax(pj->bbox[2] - pj->bbox[0], pj->bbox[3] - pj->bbox[1]) / res + 512.0
+                   ? fmax(pj->bbox[2] - pj->bbox[0], pj->bbox[3] - pj->bbox[1]) / job->res + 512.0
                    : 256.0;
         nlevels = 2;
         while (nlevels < 36 && size > 256.0) {
             size /= 2.0;
             nlevels++;
         }
-        rc = hm_index__build_grid(&g->index, c, &px, nlevels);
-        if (rc == HM_OK) /* c goes at the end of this call; the store's context stays */
-            hm_index__rehome(g->index, s->ctx);
     }
+    rc = hm_index__build_grid(&g->index, c, &px, nlevels);
     hm_ctx__free(c, px.xy);
-    if (rc != HM_OK && g) {
-        grid_index_destroy(g, c);
-        g = NULL;
+    if (rc != HM_OK) {
+        hm_ctx__free(c, g);
+        return rc;
     }
-    hm_memo__publish(&s->memo, c, key, g, grid_index_destroy);
-    *out = g;
-done:
-    if (rc != HM_OK)
-        hm_ctx__copy_error(ctx, c);
-    hm_ctx_free(c);
+    hm_index__rehome(g->index, job->store->ctx); /* c goes when this returns */
+    *value = g;
+    return HM_OK;
+}
+
+int hm_gridindex__get(const hm_grid_index **out, hm_store *s, hm_ctx *ctx, const char *srs,
+                      const hm_projected *pj, double res)
+{
+    grid_job job;
+    char key[1200];
+    void *value;
+    int rc;
+
+    *out = NULL;
+    if (snprintf(key, sizeof(key), "grid:%s|res=%.17g", srs, res) >= (int)sizeof(key))
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "SRS too long");
+    job.store = s;
+    job.pj = pj;
+    job.res = res;
+    rc = hm_memo__get(&value, &s->memo, s->ctx, ctx, key, compute_grid_index,
+                      grid_index_destroy, &job);
+    *out = value;
     return rc;
 }

@@ -57,33 +57,28 @@ static void wkt_destroy(void *value, hm_ctx *ctx)
     hm_ctx__free(ctx, value);
 }
 
-/* The WKT of the web grid, made once per store (PROJ's database is slow to ask). */
-static int web_wkt(const char **out, hm_raster *r, hm_ctx *ctx)
+static int compute_web_wkt(void **value, hm_ctx *ctx, void *payload)
 {
     hm_projector *proj = NULL;
-    hm_ctx *c;
-    void *value;
     char *wkt = NULL;
     int rc;
 
-    *out = NULL;
-    if (hm_ctx__new_child(&c, r->store->ctx) != HM_OK)
-        return HM_RAISE_NOMEM(ctx);
-    if ((rc = hm_memo__claim(&r->store->memo, c, "wkt:web", &value)) == HM_OK) {
-        if (value) {
-            *out = value;
-        } else {
-            rc = hm_project__new(&proj, c, NULL);
-            if (rc == HM_OK)
-                rc = hm_project__wkt(proj, &wkt);
-            hm_project__free(proj);
-            hm_memo__publish(&r->store->memo, c, "wkt:web", wkt, wkt_destroy);
-            *out = wkt;
-        }
-    }
-    if (rc != HM_OK)
-        hm_ctx__copy_error(ctx, c);
-    hm_ctx_free(c);
+    (void)payload;
+    if ((rc = hm_project__new(&proj, ctx, NULL)) == HM_OK)
+        rc = hm_project__wkt(proj, &wkt);
+    hm_project__free(proj);
+    *value = wkt;
+    return rc;
+}
+
+/* The WKT of the web grid, made once per store (PROJ's database is slow to ask). */
+static int web_wkt(const char **out, hm_raster *r, hm_ctx *ctx)
+{
+    void *value;
+    int rc = hm_memo__get(&value, &r->store->memo, r->store->ctx, ctx, "wkt:web",
+                          compute_web_wkt, wkt_destroy, NULL);
+
+    *out = value;
     return rc;
 }
 
@@ -178,23 +173,32 @@ static void make_view(hm_render_view *v, const hm_raster *r, int exp, int64_t ox
     }
 }
 
+/* BOUNDS in the grid's CRS (srs NULL: web mercator), as an exact extent to cover. */
+static int bounds_extent(hm_raster *r, const hm_raster_request *req, const char *srs,
+                         hm_grid_request *g)
+{
+    hm_projector *proj = NULL;
+    int rc;
+
+    if ((rc = hm_project__new(&proj, r->ctx, srs)) != HM_OK)
+        return rc;
+    rc = hm_project__bounds(proj, req->bounds, g->extent);
+    hm_project__free(proj);
+    g->exact = 1;
+    return rc;
+}
+
 static int open_web(hm_raster *r, const hm_raster_request *req, const int64_t box[4])
 {
     hm_grid_request g;
-    hm_projector *proj = NULL;
     int k, rc;
 
     memset(&g, 0, sizeof(g));
     g.is_web = 1;
     g.zoom = req->zoom;
     if (req->has_bounds) {
-        if ((rc = hm_project__new(&proj, r->ctx, NULL)) != HM_OK)
+        if ((rc = bounds_extent(r, req, NULL, &g)) != HM_OK)
             return rc;
-        rc = hm_project__bounds(proj, req->bounds, g.extent);
-        hm_project__free(proj);
-        if (rc != HM_OK)
-            return rc;
-        g.exact = 1;
     } else {
         g.has_units = 1;
         memcpy(g.units, box, sizeof(g.units));
@@ -216,7 +220,6 @@ static int open_other(hm_raster *r, const hm_raster_request *req)
     const hm_projected *pj;
     const hm_grid_index *gi;
     hm_grid_request g;
-    hm_projector *proj = NULL;
     size_t i;
     int k, rc;
 
@@ -225,13 +228,8 @@ static int open_other(hm_raster *r, const hm_raster_request *req)
     memset(&g, 0, sizeof(g));
     g.resolution = req->resolution;
     if (req->has_bounds) {
-        if ((rc = hm_project__new(&proj, r->ctx, req->srs)) != HM_OK)
+        if ((rc = bounds_extent(r, req, req->srs, &g)) != HM_OK)
             return rc;
-        rc = hm_project__bounds(proj, req->bounds, g.extent);
-        hm_project__free(proj);
-        if (rc != HM_OK)
-            return rc;
-        g.exact = 1;
     } else {
         g.extent[0] = g.extent[1] = INFINITY;
         g.extent[2] = g.extent[3] = -INFINITY;

@@ -323,30 +323,19 @@ static void catalog_free(catalog *c)
 
 /* ---- the geometry ----------------------------------------------------------- */
 
-/* The pieces of activities [a0, a1) in an old store's level: [*p0, *p1). Pieces are sorted
- * by activity. */
-static void old_piece_range(const hm_level *lv, uint32_t a0, uint32_t a1, size_t *p0,
-                            size_t *p1)
+/* The first piece of a level whose activity is act or later (pieces are sorted by activity). */
+static size_t first_piece_of(const hm_level *lv, uint32_t act)
 {
     size_t lo = 0, hi = lv->npieces;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (lv->pieces[mid].act < a0)
+        if (lv->pieces[mid].act < act)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *p0 = lo;
-    hi = lv->npieces;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (lv->pieces[mid].act < a1)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *p1 = lo;
+    return lo;
 }
 
 /* Where one input's pieces of a level come from. */
@@ -403,7 +392,8 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
             const hm_level *lv = &in->old->index.levels[k];
             const hm_store_file *of = &in->old->files[in->old_file];
             size_t p0, p1, m;
-            old_piece_range(lv, of->act_first, of->act_first + of->act_count, &p0, &p1);
+            p0 = first_piece_of(lv, of->act_first);
+            p1 = first_piece_of(lv, of->act_first + of->act_count);
             for (m = 0; m < nolds && olds[m].store != in->old; m++)
                 ;
             ls->act_from = of->act_first;

@@ -122,14 +122,49 @@ done:
     return rc;
 }
 
+typedef struct stats_job {
+    const hm_raster *raster; /* whose level */
+    const char *key;         /* grid, filter, level and band, as text */
+    int level;
+    hm_band band;
+} stats_job;
+
+/* The histogram: from the stats file beside the store when another process made it, else
+ * computed (and added to that file). */
+static int load_or_compute(void **value, hm_ctx *c, void *payload)
+{
+    const stats_job *job = payload;
+    const hm_store *store = hm_raster__get_store(job->raster);
+    hm_hist *h;
+    int found, rc;
+
+    *value = NULL;
+    if (!(h = hm_ctx__calloc(c, 1, sizeof(*h))))
+        return HM_RAISE_NOMEM(c);
+    if ((found = hm_stats__load(h, c, store, job->key)) < 0) {
+        hm_ctx__free(c, h);
+        return found;
+    }
+    if (found) {
+        hm_ctx__log(c, HM_LOG_DEBUG, "statistics of %s at level %d: from %s.stats",
+                    hm_band_get_name(job->band), job->level, store->path);
+        *value = h;
+        return HM_OK;
+    }
+    hm_ctx__free(c, h);
+    if ((rc = compute(&h, job->raster, c, job->level, job->band)) != HM_OK)
+        return rc;
+    hm_stats__save(c, store, job->key, h);
+    *value = h;
+    return HM_OK;
+}
+
 int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int level,
                   hm_band band)
 {
-    hm_memo *memo = hm_raster__get_memo(raster);
-    hm_hist *h = NULL;
     hm_strbuf key = HM_STRBUF_INIT(ctx);
-    hm_ctx *c;
-    void *value;
+    stats_job job;
+    void *value = NULL;
     int rc;
 
     *out = NULL;
@@ -140,44 +175,15 @@ int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int
         hm_strbuf_free(&key);
         return HM_RAISE_NOMEM(ctx);
     }
-    /* What the memo keeps is freed with the store's allocator, which need not be
-     * the caller's: allocate it with a child of the data's context, report on ctx. */
-    if (hm_ctx__new_child(&c, hm_raster__get_data_ctx(raster)) != HM_OK) {
-        hm_strbuf_free(&key);
-        return HM_RAISE_NOMEM(ctx);
-    }
-    hm_ctx_set_log(c, ctx->log_fn, ctx->log_payload);
-    if ((rc = hm_memo__claim(memo, c, key.s, &value)) == HM_OK) {
-        if (value) {
-            h = value;
-        } else {
-            /* Another process may have computed it: the stats file beside the store. */
-            const hm_store *store = hm_raster__get_store(raster);
-            int found = 0;
-            if (!(h = hm_ctx__calloc(c, 1, sizeof(*h))))
-                rc = HM_RAISE_NOMEM(c);
-            else if ((found = hm_stats__load(h, c, store, key.s)) < 0)
-                rc = found;
-            if (rc == HM_OK && found) {
-                hm_ctx__log(ctx, HM_LOG_DEBUG, "statistics of %s at level %d: from %s.stats",
-                            hm_band_get_name(band), level, store->path);
-            } else if (rc == HM_OK) {
-                hm_ctx__free(c, h);
-                h = NULL;
-                if ((rc = compute(&h, raster, c, level, band)) == HM_OK)
-                    hm_stats__save(c, store, key.s, h);
-            }
-            if (rc != HM_OK && h) {
-                hist_destroy(h, c);
-                h = NULL;
-            }
-            hm_memo__publish(memo, c, key.s, h, hist_destroy);
-        }
-    }
-    if (rc != HM_OK)
-        hm_ctx__copy_error(ctx, c);
-    hm_ctx_free(c);
+    job.raster = raster;
+    job.key = key.s;
+    job.level = level;
+    job.band = band;
+    /* What the memo keeps is freed with the store's allocator, which need not be the
+     * caller's: hm_memo__get allocates it with a child of the store's context. */
+    rc = hm_memo__get(&value, hm_raster__get_memo(raster), hm_raster__get_data_ctx(raster), ctx,
+                      key.s, load_or_compute, hist_destroy, &job);
     hm_strbuf_free(&key);
-    *out = h;
+    *out = value;
     return rc;
 }

@@ -117,11 +117,60 @@ static void test_memo__given_up_claim_passes_on(void)
     run(1);
 }
 
+static int computations;
+
+static int compute_int(void **value, hm_ctx *ctx, void *payload)
+{
+    int *v;
+
+    computations++;
+    if (payload) /* fail this time */
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "refused");
+    v = hm_ctx__malloc(ctx, sizeof(*v));
+    if (!v)
+        return HM_RAISE_NOMEM(ctx);
+    *v = 7;
+    *value = v;
+    return HM_OK;
+}
+
+/* hm_memo__get: computes once, keeps the value, reports a failure on the caller's context
+ * and keeps nothing then (the next call computes again). */
+static void test_memo__get_computes_once(void)
+{
+    hm_memo memo;
+    hm_ctx *owner, *caller;
+    void *v = NULL;
+    int fail = 1;
+
+    CU_ASSERT_FATAL(hm_ctx_new(&owner, NULL) == HM_OK);
+    CU_ASSERT_FATAL(hm_ctx_new(&caller, NULL) == HM_OK);
+    hm_memo__init(&memo);
+    computations = 0;
+    destroyed = 0;
+    CU_ASSERT_EQUAL(hm_memo__get(&v, &memo, owner, caller, "k", compute_int, destroy_int, &fail),
+                    HM_EINVAL);
+    CU_ASSERT_PTR_NULL(v);
+    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(caller)->message, "refused");
+    CU_ASSERT_EQUAL(hm_memo__get(&v, &memo, owner, caller, "k", compute_int, destroy_int, NULL),
+                    HM_OK);
+    CU_ASSERT_FATAL(v != NULL);
+    CU_ASSERT_EQUAL(*(int *)v, 7);
+    CU_ASSERT_EQUAL(hm_memo__get(&v, &memo, owner, caller, "k", compute_int, destroy_int, &fail),
+                    HM_OK); /* kept: not computed (nor failed) again */
+    CU_ASSERT_EQUAL(computations, 2);
+    hm_memo__destroy(&memo, owner);
+    CU_ASSERT_EQUAL(destroyed, 1);
+    hm_ctx_free(caller);
+    hm_ctx_free(owner);
+}
+
 void hm_test_memo_suite(void)
 {
     static CU_TestInfo tests[] = {
         {"test_memo__computed_once", test_memo__computed_once},
         {"test_memo__given_up_claim_passes_on", test_memo__given_up_claim_passes_on},
+        {"test_memo__get_computes_once", test_memo__get_computes_once},
         CU_TEST_INFO_NULL,
     };
     hm_test_add_suite("memo", tests);
