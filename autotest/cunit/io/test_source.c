@@ -226,10 +226,16 @@ static void mem_close(void *handle, void *payload)
 
 static int mem_stat(const char *path, int *is_dir, uint64_t *size, void *payload)
 {
+    void *h;
+
     (void)payload;
     *size = 0;
     *is_dir = strcmp(path, "mem") == 0;
-    return *is_dir || mem_open(path, NULL) ? 0 : -1;
+    if (*is_dir)
+        return 0;
+    h = mem_open(path, NULL);
+    mem_close(h, NULL);
+    return h ? 0 : -1;
 }
 
 static char *names[] = {"two.tcx", "readme.md", "one.gpx", NULL};
