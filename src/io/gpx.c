@@ -15,6 +15,13 @@
  * builder of their own and are kept only when no track point turned up.
  * Everything about XML (parser setup, errors, text) is in xml_util.c; the
  * per-element work here is a switch on the name length and a memcmp.
+ *
+ * OpenTracks marks a pause with a trkpt at lat="100" and the resume with one
+ * at lat="200": they are breaks in the recording, not positions, so each
+ * ends the current segment and is otherwise skipped. The file's own time
+ * (<metadata><time>, or <time> under <gpx> in GPX 1.0) is the activity's
+ * start only when no point has a time: it is when the file was written,
+ * which for a timed track may be long after its first fix.
  */
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +37,7 @@
 enum {
     F_NONE = 0,
     F_TYPE,        /* trk <type>: the sport */
+    F_FILE_TIME,   /* <metadata><time> (GPX 1.1) or <gpx><time> (GPX 1.0), ISO 8601 */
     F_ELE,         /* m */
     F_TIME,        /* ISO 8601 */
     F_SPEED,       /* m/s */
@@ -51,10 +59,14 @@ typedef struct gpx_reader {
     int trk_depth;         /* depth of the open trk, 0 when none */
     int seg_depth;         /* depth of the open trkseg, 0 when none */
     int rte_depth;         /* depth of the open rte, 0 when none */
+    int meta_depth;        /* depth of the open metadata, 0 when none */
     int pt_depth;          /* depth of the open trkpt/rtept, 0 when none */
     int ext_depth;         /* depth of the point's open <extensions>, 0 when none */
     int pt_bad;            /* 1 when the open point has no valid lat/lon */
     hm_point pt;           /* the point being read */
+    int trk_timed;         /* 1 once a trkpt with a time was kept */
+    int rte_timed;         /* 1 once an rtept with a time was kept */
+    double file_time;      /* the file's own time, s since epoch; NaN when none */
     size_t dropped;        /* points dropped for a missing or invalid lat/lon */
     long dropped_line;     /* line of the first one */
     char *creator;         /* gpx creator attribute (owned), or NULL */
@@ -107,6 +119,14 @@ static int coord(int nattrs, const unsigned char **attrs, const char *name, doub
     return v && hm_units__parse_double(v, len, out) == 0 && *out >= -limit && *out <= limit;
 }
 
+/* 1 when the point is an OpenTracks pause (lat 100) or resume (lat 200) marker. */
+static int is_pause_marker(int nattrs, const unsigned char **attrs)
+{
+    double lat;
+
+    return coord(nattrs, attrs, "lat", 200.0, &lat) && (lat == 100.0 || lat == 200.0);
+}
+
 static void point_start(gpx_reader *r, hm_builder *b, int nattrs, const unsigned char **attrs)
 {
     hm_point *p = &r->pt;
@@ -114,6 +134,13 @@ static void point_start(gpx_reader *r, hm_builder *b, int nattrs, const unsigned
     hm_point__init(p);
     r->pt_depth = r->xml.depth;
     r->cur = b;
+    if (is_pause_marker(nattrs, attrs)) {
+        /* The builder reuses an empty segment, so a pause and its resume (or a marker
+         * before any point, or just before </trkseg>) leave no empty segment behind. */
+        r->pt_bad = 1;
+        check(r, hm_builder__begin_segment(b));
+        return;
+    }
     r->pt_bad = !coord(nattrs, attrs, "lat", 90.0, &p->lat) ||
                 !coord(nattrs, attrs, "lon", 180.0, &p->lon);
     if (r->pt_bad && r->dropped++ == 0)
@@ -192,6 +219,9 @@ static void gpx_start(hm_xml *x, const char *n, size_t len, int nattrs,
     case 4:
         if (r->ntrk == 1 && d == r->trk_depth + 1 && !memcmp(n, "type", 4))
             hm_xml__capture(x, F_TYPE);
+        else if ((d == 2 || (r->meta_depth && d == r->meta_depth + 1)) &&
+                 !memcmp(n, "time", 4))
+            hm_xml__capture(x, F_FILE_TIME);
         break;
     case 5:
         if (r->trk_depth && !memcmp(n, "trkpt", 5))
@@ -204,6 +234,10 @@ static void gpx_start(hm_xml *x, const char *n, size_t len, int nattrs,
             r->seg_depth = d;
             check(r, hm_builder__begin_segment(r->trk));
         }
+        break;
+    case 8:
+        if (d == 2 && !memcmp(n, "metadata", 8))
+            r->meta_depth = d;
         break;
     default: break;
     }
@@ -224,6 +258,10 @@ static void field_end(gpx_reader *r, int f)
     case F_TIME:
         if (isnan(p->time) && hm_xml__text_time(x, &v) > 0)
             p->time = v;
+        return;
+    case F_FILE_TIME:
+        if (isnan(r->file_time) && hm_xml__text_time(x, &v) > 0)
+            r->file_time = v;
         return;
     default: break;
     }
@@ -249,8 +287,13 @@ static void gpx_end(hm_xml *x)
     if (x->capture) {
         field_end(r, x->capture);
     } else if (d == r->pt_depth) {
-        if (!r->pt_bad)
+        if (!r->pt_bad) {
             check(r, hm_builder__add_point(r->cur, &r->pt));
+            if (!isnan(r->pt.time) && r->cur == r->trk)
+                r->trk_timed = 1;
+            else if (!isnan(r->pt.time))
+                r->rte_timed = 1;
+        }
         r->pt_depth = 0;
         r->ext_depth = 0;
     } else if (d == r->ext_depth) {
@@ -262,14 +305,19 @@ static void gpx_end(hm_xml *x)
         r->seg_depth = 0;
     } else if (d == r->rte_depth) {
         r->rte_depth = 0;
+    } else if (d == r->meta_depth) {
+        r->meta_depth = 0;
     }
 }
 
 /* Metadata and the reader's own warnings, on the builder that is kept. */
-static int finish_meta(gpx_reader *r, hm_builder *b, int begun)
+static int finish_meta(gpx_reader *r, hm_builder *b, int begun, int timed)
 {
     int rc = HM_OK;
 
+    /* Only now is it known that no point has a time; a timed track starts at its first fix. */
+    if (begun && !timed && !isnan(r->file_time))
+        hm_builder__set_start_time(b, r->file_time);
     if (begun && r->creator)
         rc = hm_builder__set_device(b, r->creator, r->creator_len);
     if (rc == HM_OK && begun && r->sport_len)
@@ -295,6 +343,7 @@ int hm_gpx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
     if (!r)
         return HM_RAISE_NOMEM(ctx);
     hm_xml__setup(&r->xml, ctx, gpx_start, gpx_end, r);
+    r->file_time = NAN;
     rc = hm_builder__new(&r->trk, ctx, hm_stream__path(in), HM_FORMAT_GPX);
     if (rc == HM_OK)
         rc = hm_builder__new(&r->rte, ctx, hm_stream__path(in), HM_FORMAT_GPX);
@@ -305,7 +354,7 @@ int hm_gpx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
                       hm_builder__get_point_total(r->rte) > 0;
         keep = use_rte ? r->rte : r->trk;
         begun = use_rte ? r->rte_begun : r->trk_begun;
-        rc = finish_meta(r, keep, begun);
+        rc = finish_meta(r, keep, begun, use_rte ? r->rte_timed : r->trk_timed);
         if (rc == HM_OK)
             rc = hm_xml__report(&r->xml, keep);
         if (rc == HM_OK)

@@ -252,8 +252,84 @@ static void test_gpx__sport_device_and_text_forms(void)
     CU_ASSERT_STRING_EQUAL(hm_activity_get_sport(a), "mountain biking");
     CU_ASSERT_STRING_EQUAL(hm_activity_get_device(a), "Garmin & Co");
     CU_ASSERT_EQUAL(hm_activity_get_point_count(a), 2);
-    /* <metadata><time> is the export time, not the start */
-    HM_ASSERT_NAN(hm_activity_get_start_time(a));
+    /* no point has a time: <metadata><time> is the best start there is */
+    HM_ASSERT_NEAR(hm_activity_get_start_time(a), 978307200.0, 0);
+    hm_file_free(f);
+    teardown();
+}
+
+static void test_gpx__metadata_time_when_points_have_none(void)
+{
+    static const char doc[] = GPX_HEAD GPX_OPEN
+        "<metadata><name>x</name><time>2021-01-07T21:51:59Z</time></metadata>\n"
+        "<wpt lat=\"1\" lon=\"1\"><time>2000-01-01T00:00:00Z</time></wpt>\n"
+        "<trk><trkseg><trkpt lat=\"1\" lon=\"1\"/><trkpt lat=\"1\" lon=\"2\"><time></time></trkpt>"
+        "</trkseg></trk></gpx>";
+    hm_file *f = PARSE_OK(doc);
+    const hm_point *p;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    p = points(f, 2);
+    HM_ASSERT_NAN(p[0].time); /* the file's time is the activity's, not the points' */
+    HM_ASSERT_NAN(p[1].time);
+    HM_ASSERT_NEAR(hm_activity_get_start_time(hm_file_get_activity(f, 0)), 1610056319.0, 0);
+    CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 0);
+    hm_file_free(f);
+    teardown();
+}
+
+static void test_gpx__metadata_time_ignored_when_points_have_times(void)
+{
+    /* The export time comes first in the file, a timed point only after an untimed one:
+     * the decision waits for the end of the file. */
+    static const char doc[] = GPX_HEAD GPX_OPEN
+        "<metadata><time>2021-01-07T21:51:59Z</time></metadata>\n"
+        "<trk><trkseg><trkpt lat=\"1\" lon=\"1\"/></trkseg>\n"
+        "<trkseg><trkpt lat=\"1\" lon=\"2\"><time>2020-01-01T00:00:10Z</time></trkpt>"
+        "</trkseg></trk></gpx>";
+    static const char routes[] = GPX_HEAD GPX_OPEN
+        "<metadata><time>2021-01-07T21:51:59Z</time></metadata>\n"
+        "<rte><rtept lat=\"1\" lon=\"1\"><time>2020-01-01T00:00:10Z</time></rtept></rte></gpx>";
+    hm_file *f = PARSE_OK(doc);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    points(f, 2);
+    HM_ASSERT_NEAR(hm_activity_get_start_time(hm_file_get_activity(f, 0)), 1577836810.0, 0);
+    hm_file_free(f);
+
+    f = PARSE_OK(routes);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    points(f, 1);
+    HM_ASSERT_NEAR(hm_activity_get_start_time(hm_file_get_activity(f, 0)), 1577836810.0, 0);
+    hm_file_free(f);
+    teardown();
+}
+
+static void test_gpx__gpx10_top_level_time(void)
+{
+    static const char doc[] = "<?xml version=\"1.0\"?>\n"
+        "<gpx version=\"1.0\" creator=\"GPSBabel\" xmlns=\"http://www.topografix.com/GPX/1/0\">\n"
+        "<time>2020-02-14T18:04:30Z</time>\n"
+        "<wpt lat=\"1\" lon=\"1\"><time>2000-01-01T00:00:00Z</time></wpt>\n"
+        "<trk><time>2001-01-01T00:00:00Z</time>" /* not GPX: not the file's time */
+        "<trkseg><trkpt lat=\"45.5\" lon=\"-77.7\"/></trkseg></trk></gpx>";
+    static const char timed[] = "<?xml version=\"1.0\"?>\n"
+        "<gpx version=\"1.0\" creator=\"GPSBabel\" xmlns=\"http://www.topografix.com/GPX/1/0\">\n"
+        "<time>2020-02-14T18:04:30Z</time>\n"
+        "<trk><trkseg><trkpt lat=\"45.5\" lon=\"-77.7\"><time>2020-02-14T17:00:00Z</time>"
+        "</trkpt></trkseg></trk></gpx>";
+    hm_file *f = PARSE_OK(doc);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    HM_ASSERT_NAN(points(f, 1)[0].time);
+    HM_ASSERT_NEAR(hm_activity_get_start_time(hm_file_get_activity(f, 0)), 1581703470.0, 0);
+    CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 0);
+    hm_file_free(f);
+
+    f = PARSE_OK(timed);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    points(f, 1);
+    HM_ASSERT_NEAR(hm_activity_get_start_time(hm_file_get_activity(f, 0)), 1581699600.0, 0);
     hm_file_free(f);
     teardown();
 }
@@ -361,11 +437,13 @@ static void test_gpx__invalid_coordinates_dropped(void)
 {
     static const char doc[] = GPX_HEAD GPX_OPEN "<trk><trkseg>\n"
         "<trkpt lat=\"1\" lon=\"1\"/>\n"
-        "<trkpt lat=\"100\" lon=\"0\"/>\n"      /* line 5: OpenTracks' pause marker */
-        "<trkpt lat=\"1\"/>\n"
+        "<trkpt lat=\"100\" lon=\"0\"/>\n"      /* OpenTracks' pause marker: not dropped */
+        "<trkpt lat=\"1\"/>\n"                  /* line 6 */
         "<trkpt lat=\"abc\" lon=\"1\"/>\n"
         "<trkpt lat=\"1\" lon=\"180.5\"/>\n"
         "<trkpt lat=\"1e999\" lon=\"1\"/>\n"
+        "<trkpt lat=\"100.5\" lon=\"0\"/>\n"    /* out of range, not a marker */
+        "<trkpt lat=\"-100\" lon=\"0\"/>\n"
         "<trkpt lat=\"2\" lon=\"2\"><extensions><hr>50</hr></extensions></trkpt>\n"
         "</trkseg></trk></gpx>";
     hm_file *f = PARSE_OK(doc);
@@ -375,7 +453,48 @@ static void test_gpx__invalid_coordinates_dropped(void)
     p = points(f, 2);
     HM_ASSERT_NEAR(p[1].hr, 50, 0);
     CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 1);
-    CU_ASSERT(has_warning(f, "5 points without a valid lat/lon dropped", 5));
+    CU_ASSERT(has_warning(f, "6 points without a valid lat/lon dropped", 6));
+    hm_file_free(f);
+    teardown();
+}
+
+static void test_gpx__pause_markers_split_segments(void)
+{
+    /* OpenTracks: lat=100 pauses, lat=200 resumes, each with a time and sometimes more. */
+    static const char doc[] = GPX_HEAD GPX_OPEN "<trk><trkseg>\n"
+        "<trkpt lat=\"200\" lon=\"0\"/>\n" /* before any point: no empty segment */
+        "<trkpt lat=\"1\" lon=\"1\"><time>2021-01-07T21:51:59Z</time></trkpt>\n"
+        "<trkpt lat=\"1\" lon=\"2\"><time>2021-01-07T21:52:00Z</time></trkpt>\n"
+        "<trkpt lat=\"100\" lon=\"0\"><ele>10</ele><time>2021-01-07T21:52:02Z</time>"
+        "<extensions><hr>90</hr></extensions></trkpt>\n"
+        "<trkpt lat=\"200.0\" lon=\"0\"><time>2021-01-07T21:52:03Z</time></trkpt>\n"
+        "<trkpt lat=\"1\" lon=\"3\"><time>2021-01-07T21:52:04Z</time></trkpt>\n"
+        "<trkpt lat=\"100\" lon=\"0\"/>\n"
+        "<trkpt lat=\"1\" lon=\"4\"/>\n"
+        "<trkpt lat=\"100\" lon=\"0\"/><trkpt lat=\"200\" lon=\"0\"/>\n" /* at the end */
+        "</trkseg><trkseg>\n"
+        "<trkpt lat=\"1\" lon=\"5\"/>\n"
+        "</trkseg></trk></gpx>";
+    hm_file *f = PARSE_OK(doc);
+    const hm_activity *a;
+    const hm_point *p;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    p = points(f, 5);
+    a = hm_file_get_activity(f, 0);
+    CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 0);
+    CU_ASSERT_EQUAL_FATAL(hm_activity_get_segment_count(a), 4);
+    CU_ASSERT_EQUAL(hm_activity_get_segment_start(a, 0), 0);
+    CU_ASSERT_EQUAL(hm_activity_get_segment_start(a, 1), 2);
+    CU_ASSERT_EQUAL(hm_activity_get_segment_start(a, 2), 3);
+    CU_ASSERT_EQUAL(hm_activity_get_segment_start(a, 3), 4);
+    /* nothing of a marker leaks into the points around it */
+    HM_ASSERT_NEAR(p[1].time, 1610056320.0, 0);
+    HM_ASSERT_NAN(p[1].hr);
+    HM_ASSERT_NAN(p[2].ele);
+    HM_ASSERT_NEAR(p[2].time, 1610056324.0, 0);
+    HM_ASSERT_NAN(p[3].time);
+    HM_ASSERT_NEAR(p[4].lon, 5, 0);
     hm_file_free(f);
     teardown();
 }
@@ -982,6 +1101,56 @@ size_t hm_test_xml_dropped(const hm_file *f)
     return n;
 }
 
+/* 1 when the bytes at p (before end) start with the text s. */
+static int starts_with(const char *p, const char *end, const char *s)
+{
+    size_t n = strlen(s);
+
+    return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* What the GPX reader should make of a document, from its bytes alone (a plain scan, not XML). */
+typedef struct scan_counts {
+    size_t trksegs;  /* <trkseg> elements */
+    size_t markers;  /* OpenTracks pause/resume markers: trkpt with lat "100" or "200" */
+    size_t segments; /* runs of other trkpt, broken by trkseg boundaries and by markers */
+} scan_counts;
+
+/* Good enough for the corpus: unprefixed trkseg/trkpt and a double-quoted lat. */
+static scan_counts scan_gpx(const unsigned char *buf, size_t len)
+{
+    const char *p = (const char *)buf, *end = p + len;
+    scan_counts n = {0, 0, 0};
+    size_t run = 0;
+
+    for (; p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++) {
+        const char *gt, *q;
+        int marker = 0;
+
+        if (starts_with(p, end, "<trkseg") || starts_with(p, end, "</trkseg")) {
+            n.trksegs += p[1] == 't';
+            n.segments += run > 0;
+            run = 0;
+            continue;
+        }
+        if (!starts_with(p, end, "<trkpt") || !(gt = memchr(p, '>', (size_t)(end - p))))
+            continue;
+        for (q = p + 6; q < gt; q++)
+            if ((*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') &&
+                starts_with(q + 1, gt, "lat=\""))
+                marker = starts_with(q + 6, gt, "100\"") || starts_with(q + 6, gt, "200\"");
+        if (marker) {
+            n.markers++;
+            n.segments += run > 0;
+            run = 0;
+        } else {
+            run++;
+        }
+    }
+    n.segments += run > 0;
+    return n;
+}
+
 /* The Points column of MANIFEST.md for "gpx/x.gpx"; -1 when the row is missing. */
 long hm_test_xml_manifest_points(const char *rel)
 {
@@ -1048,8 +1217,10 @@ void hm_test_xml_check_folder(const char *sub, hm_test_parse_fn parse)
         CU_ASSERT(want >= 0);
         if (rc == HM_OK) {
             /* MANIFEST counts every point with lat/lon attributes; the GPX reader drops
-             * those out of range (OpenTracks' lat=100/200 pause markers) and says so. */
-            got = hm_test_xml_positioned(f) + hm_test_xml_dropped(f);
+             * those out of range and says so, and reads OpenTracks' lat=100/200 pause
+             * markers as segment breaks, not points, without a word. */
+            got = hm_test_xml_positioned(f) + hm_test_xml_dropped(f) +
+                  scan_gpx(buf, len).markers;
             if ((long)got != want)
                 fprintf(stderr, "\n  %s: %zu positioned points, MANIFEST says %ld\n", rel, got,
                         want);
@@ -1129,6 +1300,46 @@ static void test_gpx__corpus_values(void)
     hm_ctx_free(c);
 }
 
+static void test_gpx__corpus_pause_markers(void)
+{
+    static const char *files[] = {"opentracks_legacy_gpx_pause_resume.gpx",
+                                  "opentracks_legacy_gpx_trackpointextensions_incorrect.gpx",
+                                  "opentracks_gpx_timezone.gpx"};
+    hm_ctx *c;
+    size_t i;
+
+    if (!hm_test_have_shared())
+        return;
+    CU_ASSERT_EQUAL_FATAL(hm_ctx_new(&c, NULL), HM_OK);
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char path[512];
+        size_t len;
+        unsigned char *buf;
+        hm_file *f = NULL;
+        const hm_activity *a;
+        scan_counts want;
+
+        snprintf(path, sizeof(path), TRACKS "/gpx/%s", files[i]);
+        buf = hm_test_xml_read_any(path, &len);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+        want = scan_gpx(buf, len);
+        CU_ASSERT_EQUAL_FATAL(hm_gpx_parse_buffer(&f, c, path, buf, len), HM_OK);
+        CU_ASSERT_EQUAL_FATAL(hm_file_get_activity_count(f), 1);
+        a = hm_file_get_activity(f, 0);
+        if (hm_activity_get_segment_count(a) != want.segments)
+            fprintf(stderr, "\n  %s: %zu segments, the scan says %zu\n", files[i],
+                    hm_activity_get_segment_count(a), want.segments);
+        CU_ASSERT_EQUAL(hm_activity_get_segment_count(a), want.segments);
+        /* the pause/resume file pauses between points: more segments than trkseg */
+        if (i == 0)
+            CU_ASSERT(want.markers > 0 && want.segments > want.trksegs);
+        CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 0);
+        hm_file_free(f);
+        free(buf);
+    }
+    hm_ctx_free(c);
+}
+
 static void test_gpx__corpus_bad_files(void)
 {
     static const struct {
@@ -1196,11 +1407,16 @@ void hm_test_gpx_suite(void)
          test_gpx__cadence_power_speed_temperature_distance},
         {"gpx10_speed_and_course", test_gpx__gpx10_speed_and_course},
         {"sport_device_and_text_forms", test_gpx__sport_device_and_text_forms},
+        {"metadata_time_when_points_have_none", test_gpx__metadata_time_when_points_have_none},
+        {"metadata_time_ignored_when_points_have_times",
+         test_gpx__metadata_time_ignored_when_points_have_times},
+        {"gpx10_top_level_time", test_gpx__gpx10_top_level_time},
         {"segments", test_gpx__segments},
         {"routes_only_without_track_points", test_gpx__routes_only_without_track_points},
         {"waypoints_and_empty_files", test_gpx__waypoints_and_empty_files},
         {"empty_input_is_an_error", test_gpx__empty_input_is_an_error},
         {"invalid_coordinates_dropped", test_gpx__invalid_coordinates_dropped},
+        {"pause_markers_split_segments", test_gpx__pause_markers_split_segments},
         {"bad_times_left_empty", test_gpx__bad_times_left_empty},
         {"namespaces_ignored_and_prefixed_root", test_gpx__namespaces_ignored_and_prefixed_root},
         {"unexpected_root_warns", test_gpx__unexpected_root_warns},
@@ -1219,6 +1435,7 @@ void hm_test_gpx_suite(void)
         {"allocation_failure_sweep", test_gpx__allocation_failure_sweep},
         {"corpus_reads_cleanly", test_gpx__corpus_reads_cleanly},
         {"corpus_values", test_gpx__corpus_values},
+        {"corpus_pause_markers", test_gpx__corpus_pause_markers},
         {"corpus_bad_files", test_gpx__corpus_bad_files},
         CU_TEST_INFO_NULL,
     };
