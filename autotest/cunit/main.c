@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     hm_test_spec_suite();
     hm_test_descriptor_suite();
     hm_test_clean_suite();
+    hm_test_sport_suite();
     hm_test_project_suite();
     hm_test_rtree_suite();
     hm_test_lod_suite();

@@ -19,6 +19,7 @@ void hm_test_corpus_suite(void);
 void hm_test_spec_suite(void);
 void hm_test_descriptor_suite(void);
 void hm_test_clean_suite(void);
+void hm_test_sport_suite(void);
 void hm_test_project_suite(void);
 void hm_test_rtree_suite(void);
 void hm_test_lod_suite(void);
