@@ -23,6 +23,7 @@ typedef struct file_info {
     const char *path;     /* borrowed from the source */
     const char *format;   /* "gpx", "tcx", "fit" */
     char sport[128];      /* distinct sports joined by ',' */
+    const char *name;     /* the first activity's name ("" when none); borrowed */
     double start;         /* earliest start, s since epoch; NaN when unknown */
     size_t activities;    /* activities in the file */
     size_t points;        /* points with a position */
@@ -113,11 +114,14 @@ static void summarize(const hm_source *src, size_t file, file_info *fi)
     fi->error_copy = f.error;
     fi->error = f.error.code != HM_OK ? &fi->error_copy : NULL;
     fi->activities = f.activity_count;
+    fi->name = "";
     for (i = 0; i < f.activity_count; i++) {
         hm_source_activity a;
 
         hm_source_get_activity(src, f.activity_first + i, &a);
         add_sport(fi, a.sport);
+        if (i == 0)
+            fi->name = a.name;
         if (!isnan(a.start_time) && (isnan(fi->start) || a.start_time < fi->start))
             fi->start = a.start_time;
         fi->points += a.points_with_pos;
@@ -130,6 +134,17 @@ static void summarize(const hm_source *src, size_t file, file_info *fi)
         if (!isnan(a.duration))
             fi->duration = (isnan(fi->duration) ? 0.0 : fi->duration) + a.duration;
     }
+}
+
+/* The file of activity i. */
+static const char *activity_path(const hm_source *src, size_t i)
+{
+    hm_source_activity a;
+    hm_source_file f;
+
+    hm_source_get_activity(src, i, &a);
+    hm_source_get_file(src, a.file, &f);
+    return f.path;
 }
 
 static void print_text_line(const hm_source *src, size_t file, const file_info *fi)
@@ -254,6 +269,8 @@ static void print_json_file(const hm_source *src, size_t file, const file_info *
     json_string(fi->path);
     printf(", \"format\": \"%s\", \"sport\": ", fi->format);
     json_string(fi->sport);
+    fputs(", \"name\": ", stdout);
+    json_string(fi->name);
     fputs(", \"start\": ", stdout);
     if (start[0])
         json_string(start);
@@ -292,7 +309,7 @@ int hm_cmd_info(int argc, char **argv)
     hm_source *src = NULL;
     hm_spec *spec = NULL;
     hm_ctx *ctx = NULL;
-    size_t i, n, nskipped = 0, nacts = 0, npoints = 0, nwarned = 0;
+    size_t i, n, nskipped = 0, nacts = 0, npoints = 0, nwarned = 0, *dups = NULL, ndups = 0;
     int json = 0;
 
     for (i = 1; i < (size_t)argc; i++) {
@@ -361,14 +378,32 @@ int hm_cmd_info(int argc, char **argv)
         else
             print_text_line(src, i, &fi);
     }
-    if (json)
-        printf("\n  ],\n  \"totals\": {\"files\": %zu, \"read_files\": %zu, \"skipped_files\": "
-               "%zu, \"files_with_warnings\": %zu, \"activities\": %zu, \"points\": %zu}\n}\n",
-               n, n - nskipped, nskipped, nwarned, nacts, npoints);
-    else
+    if (hm_source_find_duplicates(src, ctx, &dups, &ndups) != HM_OK) {
+        hm_app_error("out of memory");
+        ndups = 0;
+    }
+    if (json) {
+        fputs("\n  ],\n  \"duplicates\": [", stdout);
+        for (i = 0; i < ndups; i++) {
+            fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", stdout);
+            json_string(activity_path(src, dups[2 * i]));
+            fputs(", \"counted_as\": ", stdout);
+            json_string(activity_path(src, dups[2 * i + 1]));
+            putchar('}');
+        }
+        printf("%s],\n  \"totals\": {\"files\": %zu, \"read_files\": %zu, \"skipped_files\": "
+               "%zu, \"files_with_warnings\": %zu, \"activities\": %zu, \"points\": %zu, "
+               "\"duplicates\": %zu}\n}\n",
+               ndups ? "\n  " : "", n, n - nskipped, nskipped, nwarned, nacts, npoints, ndups);
+    } else {
+        for (i = 0; i < ndups; i++)
+            printf("duplicate: %s is counted as %s (DEDUPE=NO counts both)\n",
+                   activity_path(src, dups[2 * i]), activity_path(src, dups[2 * i + 1]));
         printf("total: %zu files (%zu read, %zu skipped, %zu with warnings), %zu activities, "
-               "%zu points with a position\n",
-               n, n - nskipped, nskipped, nwarned, nacts, npoints);
+               "%zu points with a position, %zu duplicates\n",
+               n, n - nskipped, nskipped, nwarned, nacts, npoints, ndups);
+    }
+    hm_ctx_free_mem(ctx, dups);
     hm_source_free(src);
     hm_spec_free(spec);
     hm_ctx_free(ctx);

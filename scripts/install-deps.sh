@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libgdal-dev gdal-bin python3-gdal libproj-dev
-  libxml2-dev zlib1g-dev libpng-dev libcunit1-dev
+  libxml2-dev zlib1g-dev libpng-dev libcunit1-dev libsqlite3-dev
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(

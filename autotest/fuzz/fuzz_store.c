@@ -143,14 +143,33 @@ static int seed_store(unsigned char **image, size_t *size)
     hm_listing_entry entry = {"seed.gpx", 1234, 1, HM_OK};
     hm_store_input in;
     hm_store_part part;
-    hm_store_clean clean = {1000.0};
-    hm_store_info info = {"/fuzz/seed", "MAX_GAP=1000\n", HM_STORE_ROOT_FOLDER, 0};
+    /* An activities table joined to the file: the CSV sections are fuzzed too. */
+    static char *header[] = {"Filename", "Activity Name"};
+    static char *cells[] = {"activities/seed.gpx", "Morning run", "", "Manual"};
+    hm_csv table;
+    hm_store_clean clean;
+    hm_store_info info;
     hm_store_sink *sink;
     hm_builder *b;
     hm_file *f = NULL;
     hm_ctx *ctx;
     int a, i, rc;
 
+    memset(&clean, 0, sizeof(clean));
+    clean.max_gap = 1000.0;
+    memset(&table, 0, sizeof(table));
+    table.ncols = 2;
+    table.nrows = 2;
+    table.header = header;
+    table.cells = cells;
+    memset(&info, 0, sizeof(info));
+    info.source = "/fuzz/seed";
+    info.options = "MAX_GAP=1000\n";
+    info.root = HM_STORE_ROOT_FOLDER;
+    info.table = &table;
+    info.table_path = "/fuzz/seed/activities.csv";
+    info.table_size = 64;
+    info.table_mtime_ns = 1;
     if (hm_ctx_new(&ctx, NULL) != HM_OK || hm_builder__new(&b, ctx, "seed.gpx", HM_FORMAT_GPX))
         return -1;
     for (a = 0; a < 2; a++) {

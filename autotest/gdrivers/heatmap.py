@@ -120,7 +120,8 @@ def test_heatmap_driver_metadata():
     names = [o.get("name") for o in root.findall("Option")]
     assert names == [
         "ZOOM", "BOUNDS", "SRS", "RESOLUTION", "BANDS", "DATE_FROM",
-        "DATE_TO", "SPORT", "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS", "STORE",
+        "DATE_TO", "SPORT", "WHERE", "DEDUPE", "INCLUDE_VIRTUAL", "MAX_GAP",
+        "PRIVACY_ZONES", "TRIM_ENDS", "ACTIVITIES_CSV", "THREADS", "STORE",
         "RENDER", "RENDER_MODE", "PALETTE", "NORMALIZE", "CLIP", "GLOW",
     ]  # fmt: skip
     opts = {o.get("name"): o for o in root.findall("Option")}
@@ -524,7 +525,10 @@ def test_heatmap_rasterio_windowed_read(tmp_path, grid):
 
 
 def make_corpus_with_errors(tmp_path, grid):
-    folder = write_tracks(tmp_path / "gpx", [hmgen.polyline(grid, [(10.5, 20.5), (300.5, 20.5)], T0)] * 2)
+    # Two activities on one route, an hour apart (not duplicates).
+    folder = write_tracks(
+        tmp_path / "gpx", [hmgen.polyline(grid, [(10.5, 20.5), (300.5, 20.5)], T0 + 3600 * i) for i in range(2)]
+    )
     # Broken on line 3 before any point: skipped, with its line.
     (folder / "broken.gpx").write_text('<?xml version="1.0"?>\n<gpx version="1.1">\n<trk><trkpt lat="4')
     (folder / "empty.fit").write_bytes(b"")
@@ -600,7 +604,7 @@ def test_heatmap_gdalwarp_to_4326(tmp_path, grid):
     n = 3
     _, lat_top = grid.lonlat(0, 100.0)
     _, lat_bottom = grid.lonlat(0, 101.0)
-    tracks = [hmgen.polyline(grid, [(20.5, 100.5), (480.5, 100.5)], T0 + i) for i in range(n)]
+    tracks = [hmgen.polyline(grid, [(20.5, 100.5), (480.5, 100.5)], T0 + 3600 * i) for i in range(n)]
     name = grid.name(write_tracks(tmp_path / "gpx", tracks), ":BANDS=count")
     # "max": the line is one source pixel high, so nearest neighbour could step over it.
     out = gdal.Warp(str(tmp_path / "w.tif"), name, dstSRS="EPSG:4326", resampleAlg="max")
@@ -667,7 +671,7 @@ def test_heatmap_descriptor_through_gdal2tiles(tmp_path, grid):
     if gdal2tiles is None:
         pytest.skip("gdal2tiles not installed")
     n = 3
-    tracks = [hmgen.polyline(grid, [(20.5, 100.5), (480.5, 100.5)], T0 + i) for i in range(n)]
+    tracks = [hmgen.polyline(grid, [(20.5, 100.5), (480.5, 100.5)], T0 + 3600 * i) for i in range(n)]
     write_tracks(tmp_path / "tracks", tracks)
     (tmp_path / "city.heatmap").write_text(
         f'<HeatmapDataset><Source>tracks</Source><Option name="ZOOM">{grid.zoom}</Option>'
@@ -751,11 +755,16 @@ BAD_VALUES = [
     ("RESOLUTION", "-1", "RESOLUTION=-1: expected a number > 0"),
     ("BANDS", "count,speed", "BANDS=count,speed: unknown band 'speed'"),
     ("BANDS", "hr,hr", "BANDS=hr,hr: band 'hr' is listed twice"),
-    ("DATE_FROM", "2021-02-30", "DATE_FROM=2021-02-30: expected YYYY-MM-DD or an ISO 8601 time"),
-    ("DATE_TO", "tomorrow", "DATE_TO=tomorrow: expected YYYY-MM-DD or an ISO 8601 time"),
+    ("DATE_FROM", "2021-02-30", "DATE_FROM=2021-02-30: expected YYYY-MM-DD, an ISO 8601 time or -N followed by d, w, m or y"),
+    ("DATE_TO", "tomorrow", "DATE_TO=tomorrow: expected YYYY-MM-DD, an ISO 8601 time or -N followed by d, w, m or y"),
     ("SPORT", "running,,cycling", "SPORT=running,,cycling: expected a comma-separated list"),
+    ("WHERE", "sport = ", "WHERE=sport =: incomplete input"),
+    ("DEDUPE", "sometimes", "DEDUPE=sometimes: expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0"),
     ("INCLUDE_VIRTUAL", "perhaps", "INCLUDE_VIRTUAL=perhaps: expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0"),
     ("MAX_GAP", "0", "MAX_GAP=0: expected a distance in metres > 0"),
+    ("PRIVACY_ZONES", "14.5,46", "PRIVACY_ZONES=14.5,46: zone '14.5,46': expected lon,lat,radius_m"),
+    ("TRIM_ENDS", "-5", "TRIM_ENDS=-5: expected a distance in metres >= 0"),
+    ("ACTIVITIES_CSV", "/nonexistent/activities.csv", "ACTIVITIES_CSV=/nonexistent/activities.csv: no such file"),
     ("THREADS", "65", "THREADS=65: expected an integer from 0 to 64"),
     ("STORE", "", "STORE=: expected a file path or NO"),
     ("RENDER", "heat", "RENDER=heat: expected count, log_count, pace, hr or recency"),

@@ -116,7 +116,7 @@ def sections(path):
     data = path.read_bytes()
     head = HEADER.unpack_from(data, 0)
     magic, version, endian, header_size, nsections, file_size, table_offset = head[:7]
-    assert magic == b"HMSTORE\0" and version == 1 and endian == 0x01020304
+    assert magic == b"HMSTORE\0" and version == 2 and endian == 0x01020304
     assert file_size == len(data) and header_size == HEADER.size
     out = []
     for i in range(nsections):
@@ -182,6 +182,10 @@ def test_heatmap_store_identical_on_the_corpus(tracks, store_dir, tmp_path):
     styled, _ = read_all(f"HEATMAP:{tracks}:RENDER=count")
     styled_mem, _ = read_all(f"HEATMAP:{tracks}:RENDER=count:STORE=NO")
     assert_same(styled, styled_mem)
+    filtered, _ = read_all(f"HEATMAP:{tracks}:SPORT=running,cycling:DATE_FROM=2019-01-01")
+    filtered_mem, _ = read_all(f"HEATMAP:{tracks}:SPORT=running,cycling:DATE_FROM=2019-01-01"
+                               ":STORE=NO")
+    assert_same(filtered, filtered_mem)
 
 
 # ---------------------------------------------------------------- incremental
@@ -318,7 +322,7 @@ def test_heatmap_store_flipped_bytes_in_every_section(heatmap_bin, generated, st
 
 
 @pytest.mark.parametrize("field,value,why", [
-    ("version", 2, "format version 2"),
+    ("version", 99, "format version 99"),
     ("endian", 0x04030201, "other byte order"),
     ("magic", b"NOTSTORE", "not a store file"),
 ])  # fmt: skip

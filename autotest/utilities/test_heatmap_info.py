@@ -195,7 +195,7 @@ def test_heatmap_info_json_any_file_name(heatmap_bin, tmp_path):
 
     folder = os.fsencode(tmp_path / "names")
     os.mkdir(folder)
-    fixes = [hmgen.Fix(46.05, 14.50, 1.6e9), hmgen.Fix(46.06, 14.51, 1.6e9 + 60)]
+    fixes = [hmgen.Fix(46.05, 14.50, 1.6e9), hmgen.Fix(46.0505, 14.5005, 1.6e9 + 60)]
     created = set()
     for name in AWKWARD_NAMES:
         path = os.path.join(folder, name + b".gpx")
@@ -210,10 +210,16 @@ def test_heatmap_info_json_any_file_name(heatmap_bin, tmp_path):
     assert sorted(reported) == sorted(created)
     assert all(f["error"] is None and f["points"] == 2 for f in doc["files"])
     assert doc["totals"]["files"] == len(AWKWARD_NAMES)
+    # Every file is the same recording: one is counted, the others are listed as its duplicates.
+    dups = doc["duplicates"]
+    assert len(dups) == len(AWKWARD_NAMES) - 1 == doc["totals"]["duplicates"]
+    counted = {os.fsencode(d["counted_as"]) for d in dups}
+    assert len(counted) == 1 and counted <= created
+    assert {os.fsencode(d["path"]) for d in dups} == created - counted
 
     # The text form prints the names as they are; it only has to get through them.
     p = subprocess.run([heatmap_bin, "info", folder], capture_output=True, env=env)
     assert p.returncode == 0, p.stderr
     assert p.stdout.endswith(b"total: %d files (%d read, 0 skipped, 0 with warnings), "
-                             b"%d activities, %d points with a position\n"
-                             % ((len(AWKWARD_NAMES),) * 3 + (2 * len(AWKWARD_NAMES),)))
+                             b"%d activities, %d points with a position, %d duplicates\n"
+                             % ((len(AWKWARD_NAMES),) * 3 + (2 * len(AWKWARD_NAMES), len(AWKWARD_NAMES) - 1)))

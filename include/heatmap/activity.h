@@ -51,6 +51,11 @@ typedef struct hm_activity_summary {
     double duration;        /**< s, last time minus first time; NaN without times */
     double time_min;        /**< s since epoch, earliest point time; NaN without times */
     double time_max;        /**< s since epoch, latest point time; NaN without times */
+    double moving_time;     /**< s of the steps between timed, positioned points within a
+                                 segment that are at most 60 s long at 0.5 to 60 m/s */
+    double elevation_gain;  /**< m, sum of the rises between consecutive points with an
+                                 elevation within a segment; NaN when no point has one */
+    double avg_hr;          /**< bpm, mean over the points with a heart rate; NaN when none */
 } hm_activity_summary;
 
 typedef struct hm_activity hm_activity;
@@ -68,6 +73,8 @@ int hm_activity_get_virtual(const hm_activity *activity);
 double hm_activity_get_start_time(const hm_activity *activity);
 /** Device or creator application, "" when unknown. Borrowed. */
 const char *hm_activity_get_device(const hm_activity *activity);
+/** The activity's name as the file gives it (GPX trk name), "" when it has none. Borrowed. */
+const char *hm_activity_get_name(const hm_activity *activity);
 /** Number of points in all segments. */
 size_t hm_activity_get_point_count(const hm_activity *activity);
 /** All points, segment after segment. Borrowed; NULL when there are none. */

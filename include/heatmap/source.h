@@ -45,11 +45,23 @@ typedef struct hm_source_file {
 typedef struct hm_source_activity {
     size_t file;            /**< the file it was read from */
     hm_format format;       /**< format it was read from */
-    const char *sport;      /**< lower case, "" when unknown */
-    const char *sub_sport;  /**< lower case, "" when unknown */
+    const char *sport;      /**< canonical sport (README.md lists them), "" when unknown */
+    const char *sub_sport;  /**< canonical sub-sport, "" when none */
+    const char *source_sport; /**< the source's own word: the activities table's type, else
+                                   the file's sport, as written */
+    const char *name;       /**< the activities table's name, else the file's, "" when none */
+    const char *gear;       /**< the activities table's gear, "" when none */
+    int commute;            /**< 1 when the activities table says commute */
+    long table_row;         /**< its row of the activities table (0 = first after the
+                                 header), -1 when none */
     const char *device;     /**< device or creator application, "" when unknown */
-    int is_virtual;         /**< 1 for a virtual ride/run */
+    int is_virtual;         /**< 1 for a virtual ride/run (the file or the table says so) */
     double start_time;      /**< s since epoch; NaN when unknown */
+    double start_lat;       /**< degrees, its first drawn point (never a hidden one); NaN */
+    double start_lon;
+    double moving_time;     /**< s moving (see hm_activity_summary); 0 without times */
+    double elevation_gain;  /**< m; NaN without elevations */
+    double avg_hr;          /**< bpm; NaN without heart rate */
     size_t points;          /**< points recorded */
     size_t points_with_pos; /**< of them, with a position */
     int has_time, has_hr, has_cadence, has_power; /**< 1 when some point has it */
@@ -109,6 +121,22 @@ size_t hm_source_get_activity_count(const hm_source *source);
 void hm_source_get_activity(const hm_source *source, size_t i, hm_source_activity *out);
 /** What opening the source did. */
 void hm_source_get_update(const hm_source *source, hm_source_update *out);
+
+/** The activities table joined to the files (a Strava export's activities.csv): its columns
+ * (0 when none) and rows. */
+size_t hm_source_get_table_column_count(const hm_source *source);
+size_t hm_source_get_table_row_count(const hm_source *source);
+/** Column name c, or cell (row, c) of the table. Borrowed. */
+const char *hm_source_get_table_column(const hm_source *source, size_t c);
+const char *hm_source_get_table_cell(const hm_source *source, size_t row, size_t c);
+
+/**
+ * The activities recorded twice (the rule of the DEDUPE option: same start within a minute,
+ * same start point and length): pairs (duplicate, the activity counted instead).
+ * @param pairs receives 2 * *n activity numbers; free with hm_ctx_free_mem(ctx, *pairs).
+ * @return HM_OK or HM_ENOMEM.
+ */
+int hm_source_find_duplicates(const hm_source *source, hm_ctx *ctx, size_t **pairs, size_t *n);
 
 /** The source a raster was opened from (hm_raster_open). Borrowed; lives as long as the raster. */
 const hm_source *hm_raster_get_source(const hm_raster *raster);

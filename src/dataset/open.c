@@ -23,6 +23,7 @@
  * the source and the DATA options; rasters name their derived values by the
  * GRID and FILTER options.
  */
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@
 #include "io/source_int.h"
 #include "io/vsi_int.h"
 #include "raster/raster_int.h"
+#include "dataset/where_int.h"
+#include "store/activity_int.h"
 
 /* A file modified less than this before the listing may still change unseen within its
  * timestamp's tick: read it again at the next open. Whole-second mtimes get two seconds. */
@@ -143,6 +146,11 @@ static int listing_signature(char **out, hm_ctx *ctx, const hm_listing *l)
         hm_hasher_add(&h, e->rel, strlen(e->rel) + 1);
         hm_hasher_add(&h, v, sizeof(v));
     }
+    if (l->table) {
+        int64_t v[2] = {(int64_t)l->table_size, l->table_mtime_ns};
+        hm_hasher_add(&h, l->table, strlen(l->table) + 1);
+        hm_hasher_add(&h, v, sizeof(v));
+    }
     snprintf(buf, sizeof(buf), "%zu:%016llx", l->n, (unsigned long long)hm_hasher_final(&h));
     *out = hm_ctx__strdup(ctx, buf);
     return *out ? HM_OK : HM_RAISE_NOMEM(ctx);
@@ -154,6 +162,7 @@ typedef struct plan {
     size_t *to_read;        /* listed files to read (or record as unreadable) */
     size_t nread;           /* entries of to_read */
     size_t added, changed, removed;
+    int table_changed;      /* 1: the activities table is not the one the old store joined */
     int current;            /* 1: the old store is exactly the listing */
 } plan;
 
@@ -162,6 +171,25 @@ static void plan_free(plan *p, hm_ctx *ctx)
     hm_ctx__free(ctx, p->inputs);
     hm_ctx__free(ctx, p->to_read);
     memset(p, 0, sizeof(*p));
+}
+
+/* The name a store records for the listing's table: the folder's own is "activities.csv"
+ * wherever the folder is opened from; one ACTIVITIES_CSV names is its path as given. */
+static const char *table_name(const hm_listing *l)
+{
+    return l->table_named ? l->table : HM_LISTING_TABLE;
+}
+
+/* 1 when a store joined the listing's activities table as it is now (or neither has one). */
+static int table_matches(const hm_store *s, const hm_listing *l)
+{
+    const hm_store_meta *m = s->meta;
+
+    if (!l->table)
+        return hm_store__str(s, m->csv_path)[0] == '\0';
+    return strcmp(hm_store__str(s, m->csv_path), table_name(l)) == 0 &&
+           m->csv_size == l->table_size && m->csv_mtime_ns == l->table_mtime_ns &&
+           l->table_mtime_ns >= 0;
 }
 
 static int make_plan(plan *p, hm_ctx *ctx, const hm_listing *l, const hm_store *old)
@@ -201,13 +229,24 @@ static int make_plan(plan *p, hm_ctx *ctx, const hm_listing *l, const hm_store *
         p->to_read[p->nread++] = i;
     }
     p->removed = old ? old->meta->nfiles - matched : 0;
-    p->current = old && p->nread == 0 && p->removed == 0 && !racy_old &&
+    p->table_changed = old && !table_matches(old, l);
+    p->current = old && p->nread == 0 && p->removed == 0 && !racy_old && !p->table_changed &&
                  old->meta->root == (uint32_t)(l->is_file ? HM_STORE_ROOT_FILE
                                                           : HM_STORE_ROOT_FOLDER);
     return HM_OK;
 }
 
 /* ---- reading ------------------------------------------------------------------ */
+
+/* How the spec's DATA options clean tracks. */
+static void store_clean(hm_store_clean *clean, const hm_spec *spec)
+{
+    memset(clean, 0, sizeof(*clean));
+    clean->max_gap = spec->max_gap;
+    clean->privacy.zones = spec->zones;
+    clean->privacy.nzones = spec->nzones;
+    clean->privacy.trim_ends = spec->trim_ends;
+}
 
 typedef struct reading {
     hm_store_part *parts;       /* by listed file */
@@ -270,7 +309,7 @@ static int read_planned(hm_store_part *parts, hm_ctx **workers, size_t *nworkers
     *nworkers = 0;
     *nparsed = 0;
     ro.threads = spec->threads;
-    clean.max_gap = spec->max_gap;
+    store_clean(&clean, spec);
     nthreads = hm_source__thread_count(&ro, p->nread);
     for (i = 0; i < nthreads; i++) {
         if (hm_ctx__new_child(&workers[i], ctx) != HM_OK)
@@ -382,6 +421,34 @@ static int look(hm_store **current, hm_store **old, hm_ctx *ctx, const char *pat
     return HM_OK;
 }
 
+/*
+ * The activities table, or none (table->ctx NULL) with a warning naming the file and why
+ * when it cannot be read or has no Filename column: the tracks are drawn all the same.
+ */
+static int read_table(hm_csv *table, hm_ctx *ctx, const char *path)
+{
+    hm_csv_keys keys;
+    int rc = hm_csv__read(table, ctx, path);
+
+    if (rc == HM_ENOMEM)
+        return rc;
+    if (rc != HM_OK) {
+        const hm_error *e = hm_ctx_last_error(ctx);
+        hm_ctx__log(ctx, HM_LOG_WARNING, "%s: %s; activities are not joined to it", path,
+                    e ? e->message : hm_strerror(rc));
+        hm_ctx_clear_error(ctx);
+        hm_csv__free(table);
+        return HM_OK;
+    }
+    hm_store__csv_keys(table, &keys);
+    if (keys.filename < 0) {
+        hm_ctx__log(ctx, HM_LOG_WARNING,
+                    "%s: no Filename (Dateiname) column; activities are not joined to it", path);
+        hm_csv__free(table);
+    }
+    return HM_OK;
+}
+
 /* Bring the store up to date from `old` (NULL: from nothing); *out is the new store. */
 static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_listing *l,
                   const hm_store *old, const char *canonical, const char *data_key,
@@ -390,13 +457,26 @@ static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_lis
     hm_ctx *workers[64];
     hm_store_part *parts = NULL;
     hm_store_info info;
+    hm_csv table;
     size_t nworkers = 0, i;
     plan p;
     int rc;
 
     *out = NULL;
+    memset(&table, 0, sizeof(table));
+    memset(&info, 0, sizeof(info));
     if ((rc = make_plan(&p, ctx, l, old)) != HM_OK)
         return rc;
+    if (l->table && (rc = read_table(&table, ctx, l->table)) != HM_OK) {
+        plan_free(&p, ctx);
+        return rc;
+    }
+    if (table.ctx) {
+        info.table = &table;
+        info.table_path = table_name(l);
+        info.table_size = l->table_size;
+        info.table_mtime_ns = l->table_mtime_ns;
+    }
     u->added = p.added;
     u->changed = p.changed;
     u->removed = p.removed;
@@ -434,6 +514,7 @@ static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_lis
     for (i = 0; i < nworkers; i++)
         hm_ctx_free(workers[i]);
     plan_free(&p, ctx);
+    hm_csv__free(&table);
     return rc;
 }
 
@@ -467,6 +548,26 @@ static int list_settled(hm_listing *l, hm_ctx *ctx, const char *path)
         nanosleep(&ts, NULL);
     }
     return rc;
+}
+
+/* ACTIVITIES_CSV: the table the user names replaces the folder's own. */
+static int named_table(hm_listing *l, hm_ctx *ctx, const char *path)
+{
+    hm_io_stat st;
+    char *copy;
+
+    if (!path)
+        return HM_OK;
+    if (hm_io__stat_ex(ctx, path, &st) != 0 || st.is_dir)
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "ACTIVITIES_CSV=%s: no such file", path);
+    if (!(copy = hm_ctx__strdup(ctx, path)))
+        return HM_RAISE_NOMEM(ctx);
+    hm_ctx__free(ctx, l->table);
+    l->table = copy;
+    l->table_named = 1;
+    l->table_size = st.size;
+    l->table_mtime_ns = st.mtime_ns;
+    return HM_OK;
 }
 
 static int listing_has_unknown_mtime(const hm_listing *l)
@@ -621,7 +722,8 @@ int hm_source_open(hm_source **out, hm_ctx *ctx, const hm_spec *spec)
     memset(&l, 0, sizeof(l));
     if (!spec->path)
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "no source path");
-    if ((rc = list_settled(&l, ctx, spec->path)) != HM_OK)
+    if ((rc = list_settled(&l, ctx, spec->path)) != HM_OK ||
+        (rc = named_table(&l, ctx, spec->activities_csv)) != HM_OK)
         goto done;
     hm_spec__key(spec, HM_OPTION_KINDS(HM_OPTION_KIND_DATA), &dk);
     if ((rc = hm_strbuf_detach(&dk, &data_key)) != HM_OK ||
@@ -733,9 +835,26 @@ void hm_source_get_activity(const hm_source *src, size_t i, hm_source_activity *
     out->format = (hm_format)a->format;
     out->sport = hm_store__str(s, a->sport);
     out->sub_sport = hm_store__str(s, a->sub_sport);
+    out->source_sport = hm_store__str(s, a->source_sport);
+    out->name = hm_store__str(s, a->name);
+    out->gear = "";
+    out->commute = (a->flags & HM_ACT_COMMUTE) != 0;
+    out->table_row = a->csv_row == HM_NO_ROW ? -1 : (long)a->csv_row;
+    if (a->csv_row != HM_NO_ROW) {
+        hm_csv_keys keys;
+        hm_store__table_keys(s, &keys);
+        if (keys.gear >= 0)
+            out->gear = hm_store__str(
+                s, s->csv_cells[(size_t)a->csv_row * s->meta->csv_cols + (size_t)keys.gear]);
+    }
     out->device = hm_store__str(s, a->device);
     out->is_virtual = (a->flags & HM_ACT_VIRTUAL) != 0;
     out->start_time = a->start_time;
+    out->start_lat = a->start_lat;
+    out->start_lon = a->start_lon;
+    out->moving_time = a->moving_time;
+    out->elevation_gain = a->elevation_gain;
+    out->avg_hr = a->avg_hr;
     out->points = (size_t)a->points;
     out->points_with_pos = (size_t)a->points_with_pos;
     out->has_time = (a->flags & HM_ACT_HAS_TIME) != 0;
@@ -752,6 +871,56 @@ void hm_source_get_activity(const hm_source *src, size_t i, hm_source_activity *
 void hm_source_get_update(const hm_source *src, hm_source_update *out)
 {
     *out = src->update;
+}
+
+size_t hm_source_get_table_column_count(const hm_source *src)
+{
+    return src->store->meta->csv_cols;
+}
+
+size_t hm_source_get_table_row_count(const hm_source *src)
+{
+    return src->store->meta->csv_rows;
+}
+
+const char *hm_source_get_table_column(const hm_source *src, size_t c)
+{
+    assert(c < src->store->meta->csv_cols);
+    return hm_store__str(src->store, src->store->csv_header[c]);
+}
+
+const char *hm_source_get_table_cell(const hm_source *src, size_t row, size_t c)
+{
+    const hm_store *s = src->store;
+
+    assert(row < s->meta->csv_rows && c < s->meta->csv_cols);
+    return hm_store__str(s, s->csv_cells[row * s->meta->csv_cols + c]);
+}
+
+int hm_source_find_duplicates(const hm_source *src, hm_ctx *ctx, size_t **pairs, size_t *n)
+{
+    uint32_t *dup_of, i, nacts = src->store->meta->nacts;
+    size_t k = 0;
+    int rc;
+
+    *pairs = NULL;
+    *n = 0;
+    if ((rc = hm_store__find_duplicates(src->store, NULL, ctx, &dup_of)) != HM_OK)
+        return rc;
+    for (i = 0; i < nacts; i++)
+        k += dup_of[i] != i;
+    if (!(*pairs = hm_ctx__calloc(ctx, 2 * k + 1, sizeof(size_t)))) {
+        hm_ctx__free(ctx, dup_of);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    for (i = 0; i < nacts; i++) {
+        if (dup_of[i] == i)
+            continue;
+        (*pairs)[2 * *n] = i;
+        (*pairs)[2 * (*n)++ + 1] = dup_of[i];
+    }
+    hm_ctx__free(ctx, dup_of);
+    return HM_OK;
 }
 
 /* ---- rasters ---------------------------------------------------------------- */
@@ -795,7 +964,12 @@ static int raster_of(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_spe
     req.filter.nsports = spec->nsports;
     req.filter.include_virtual = spec->include_virtual;
     req.filter.max_gap = spec->max_gap;
+    req.dedupe = spec->dedupe;
     req.key = key.s;
+    if (spec->where && (rc = hm_where__select(&req.where, store, ctx, spec->where)) != HM_OK) {
+        hm_strbuf_free(&key);
+        return rc;
+    }
     rc = hm_raster__new(out, ctx, store, &req);
     hm_strbuf_free(&key);
     return rc;
@@ -841,7 +1015,7 @@ int hm_raster__new_from_files(hm_raster **out, hm_ctx *ctx, const hm_spec *spec,
     parts = hm_ctx__calloc(ctx, nfiles ? nfiles : 1, sizeof(*parts));
     if (!entries || !inputs || !parts)
         rc = HM_RAISE_NOMEM(ctx);
-    clean.max_gap = spec->max_gap;
+    store_clean(&clean, spec);
     for (i = 0; i < nfiles && rc == HM_OK; i++) {
         char name[32];
         /* The catalog wants sorted, distinct names: a single file keeps its own. */
@@ -861,6 +1035,7 @@ int hm_raster__new_from_files(hm_raster **out, hm_ctx *ctx, const hm_spec *spec,
             rc = hm_store__part_from_file(&parts[i], ctx, files[i], &clean);
     }
     if (rc == HM_OK) {
+        memset(&info, 0, sizeof(info));
         info.source = path;
         info.options = "";
         info.root = HM_STORE_ROOT_FOLDER;

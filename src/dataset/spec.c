@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <proj.h>
 
@@ -234,7 +235,7 @@ static int set_max_gap(hm_spec *spec, const option_def *def, const char *value)
     return set_positive(spec, def, value, &spec->max_gap);
 }
 
-static int set_include_virtual(hm_spec *spec, const option_def *def, const char *value)
+static int set_boolean(hm_spec *spec, const option_def *def, const char *value, int *field)
 {
     static const char *const yes[] = {"YES", "TRUE", "ON", "1"};
     static const char *const no[] = {"NO", "FALSE", "OFF", "0"};
@@ -244,15 +245,118 @@ static int set_include_virtual(hm_spec *spec, const option_def *def, const char 
 
     for (i = 0; i < 4; i++) {
         if (equal_ci(s, len, yes[i])) {
-            spec->include_virtual = 1;
+            *field = 1;
             return HM_OK;
         }
         if (equal_ci(s, len, no[i])) {
-            spec->include_virtual = 0;
+            *field = 0;
             return HM_OK;
         }
     }
     return reject(spec, def, value, NULL);
+}
+
+static int set_include_virtual(hm_spec *spec, const option_def *def, const char *value)
+{
+    return set_boolean(spec, def, value, &spec->include_virtual);
+}
+
+static int set_dedupe(hm_spec *spec, const option_def *def, const char *value)
+{
+    return set_boolean(spec, def, value, &spec->dedupe);
+}
+
+static int set_trim_ends(hm_spec *spec, const option_def *def, const char *value)
+{
+    double v;
+
+    if (parse_number(value, strlen(value), &v) != 0 || !(v >= 0.0) || v > 1e7)
+        return reject(spec, def, value, NULL);
+    spec->trim_ends = v;
+    return HM_OK;
+}
+
+/* PRIVACY_ZONES: lon,lat,radius_m[;lon,lat,radius_m...] */
+static int set_privacy_zones(hm_spec *spec, const option_def *def, const char *value)
+{
+    hm_privacy_zone *zones = NULL;
+    size_t n = 0, cap = 0;
+    const char *p = value;
+    char detail[160];
+
+    for (;;) {
+        const char *semi = strchr(p, ';');
+        size_t len = semi ? (size_t)(semi - p) : strlen(p);
+        const char *item = trim(p, &len);
+        double v[3];
+        int k = 0;
+
+        if (len) {
+            const char *q = item, *end = item + len;
+            for (;;) { /* up to three comma-separated numbers; k = 4 when there are more */
+                const char *comma = memchr(q, ',', (size_t)(end - q));
+                size_t flen = comma ? (size_t)(comma - q) : (size_t)(end - q);
+                const char *f = trim(q, &flen);
+                if (k == 3 || parse_number(f, flen, &v[k]) != 0) {
+                    k = 4;
+                    break;
+                }
+                k++;
+                if (!comma)
+                    break;
+                q = comma + 1;
+            }
+            if (k != 3 || v[0] < -180.0 || v[0] > 180.0 || v[1] < -90.0 || v[1] > 90.0 ||
+                !(v[2] > 0.0) || v[2] > 1e7) {
+                hm_ctx__free(spec->ctx, zones);
+                snprintf(detail, sizeof(detail),
+                         "zone '%.*s': expected lon,lat,radius_m with -180 <= lon <= 180, "
+                         "-90 <= lat <= 90, 0 < radius_m",
+                         (int)(len > 48 ? 48 : len), item);
+                return reject(spec, def, value, detail);
+            }
+            if (hm_ctx__grow(spec->ctx, (void **)&zones, &cap, n + 1, sizeof(*zones)) != HM_OK) {
+                hm_ctx__free(spec->ctx, zones);
+                return HM_RAISE_NOMEM(spec->ctx);
+            }
+            zones[n].lon = v[0];
+            zones[n].lat = v[1];
+            zones[n++].radius = v[2];
+        }
+        if (!semi)
+            break;
+        p = semi + 1;
+    }
+    hm_ctx__free(spec->ctx, spec->zones);
+    spec->zones = zones;
+    spec->nzones = n;
+    return HM_OK;
+}
+
+/* A text option kept as given (trimmed); "" unsets it. */
+static int set_text(hm_spec *spec, const char *value, char **field)
+{
+    size_t len = strlen(value);
+    const char *s = trim(value, &len);
+    char *copy = NULL;
+
+    if (len && !(copy = hm_ctx__strndup(spec->ctx, s, len)))
+        return HM_RAISE_NOMEM(spec->ctx);
+    hm_ctx__free(spec->ctx, *field);
+    *field = copy;
+    return HM_OK;
+}
+
+static int set_activities_csv(hm_spec *spec, const option_def *def, const char *value)
+{
+    (void)def;
+    return set_text(spec, value, &spec->activities_csv);
+}
+
+static int set_where(hm_spec *spec, const option_def *def, const char *value)
+{
+    (void)def;
+    return set_text(spec, value, &spec->where);
 }
 
 typedef struct bounds_acc {
@@ -343,6 +447,45 @@ static int set_bands(hm_spec *spec, const option_def *def, const char *value)
     return HM_OK;
 }
 
+/*
+ * A date relative to today (UTC): -N followed by d (days), w (weeks), m
+ * (calendar months) or y (calendar years), as in DATE_FROM=-365d. It names
+ * a whole day, so a key made from it changes once a day, not every second.
+ */
+static int parse_relative_date(const char *s, size_t len, int64_t *days)
+{
+    long n = 0;
+    size_t i = 1;
+    time_t now = time(NULL);
+    struct tm tm;
+    char unit;
+
+    s = trim(s, &len);
+    if (len < 3 || s[0] != '-')
+        return -1;
+    for (; i < len - 1; i++) {
+        if (s[i] < '0' || s[i] > '9' || n > 1000000)
+            return -1;
+        n = n * 10 + (s[i] - '0');
+    }
+    unit = lower(s[len - 1]);
+    if (!gmtime_r(&now, &tm))
+        return -1;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    if (unit == 'd')
+        tm.tm_mday -= (int)n;
+    else if (unit == 'w')
+        tm.tm_mday -= 7 * (int)n;
+    else if (unit == 'm')
+        tm.tm_mon -= (int)n;
+    else if (unit == 'y')
+        tm.tm_year -= (int)(n > 10000 ? 10000 : n);
+    else
+        return -1;
+    *days = (int64_t)timegm(&tm) / 86400;
+    return 0;
+}
+
 /* DATE_FROM / DATE_TO: a date covers its whole UTC day; a full time is inclusive. */
 static int parse_date_limit(const char *value, int is_to, double *out)
 {
@@ -350,7 +493,7 @@ static int parse_date_limit(const char *value, int is_to, double *out)
     int64_t days;
     double t;
 
-    if (parse_date(value, len, &days) == 0) {
+    if (parse_date(value, len, &days) == 0 || parse_relative_date(value, len, &days) == 0) {
         *out = (double)(days + (is_to ? 1 : 0)) * 86400.0;
         return 0;
     }
@@ -686,6 +829,37 @@ static void canon_max_gap(const hm_spec *spec, hm_strbuf *b)
     hm_strbuf_printf(b, "%.17g", spec->max_gap);
 }
 
+static void canon_privacy_zones(const hm_spec *spec, hm_strbuf *b)
+{
+    size_t i;
+
+    for (i = 0; i < spec->nzones; i++)
+        hm_strbuf_printf(b, "%s%.17g,%.17g,%.17g", i ? ";" : "", spec->zones[i].lon,
+                         spec->zones[i].lat, spec->zones[i].radius);
+}
+
+static void canon_trim_ends(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%.17g", spec->trim_ends);
+}
+
+static void canon_activities_csv(const hm_spec *spec, hm_strbuf *b)
+{
+    if (spec->activities_csv)
+        hm_strbuf_puts(b, spec->activities_csv);
+}
+
+static void canon_where(const hm_spec *spec, hm_strbuf *b)
+{
+    if (spec->where)
+        hm_strbuf_puts(b, spec->where);
+}
+
+static void canon_dedupe(const hm_spec *spec, hm_strbuf *b)
+{
+    hm_strbuf_printf(b, "%d", spec->dedupe);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const option_def options[] = {
@@ -715,20 +889,35 @@ static const option_def options[] = {
       "count,log_count,pace,hr,recency"},
      set_bands, "expected a comma-separated list of count, log_count, pace, hr, recency", HM_OPTION_KIND_VIEW, NULL},
     {{"DATE_FROM", HM_OPTION_STRING,
-      "Keep activities from this UTC date (YYYY-MM-DD, from 00:00:00) or ISO 8601 time on "
-      "(inclusive)",
+      "Keep activities from this UTC date (YYYY-MM-DD, from 00:00:00), ISO 8601 time, or "
+      "date relative to today (-30d, -12w, -6m, -1y) on (inclusive)",
       NULL},
-     set_date_from, "expected YYYY-MM-DD or an ISO 8601 time", HM_OPTION_KIND_FILTER, canon_date_from},
+     set_date_from, "expected YYYY-MM-DD, an ISO 8601 time or -N followed by d, w, m or y",
+     HM_OPTION_KIND_FILTER, canon_date_from},
     {{"DATE_TO", HM_OPTION_STRING,
-      "Keep activities up to this UTC date (YYYY-MM-DD, through the end of that day) or "
-      "ISO 8601 time (inclusive)",
+      "Keep activities up to this UTC date (YYYY-MM-DD, through the end of that day), ISO "
+      "8601 time, or date relative to today (-30d ...) (inclusive)",
       NULL},
-     set_date_to, "expected YYYY-MM-DD or an ISO 8601 time", HM_OPTION_KIND_FILTER, canon_date_to},
+     set_date_to, "expected YYYY-MM-DD, an ISO 8601 time or -N followed by d, w, m or y",
+     HM_OPTION_KIND_FILTER, canon_date_to},
     {{"SPORT", HM_OPTION_STRING,
-      "Keep only these sports, comma-separated, case-insensitive (e.g. running,cycling); "
-      "default: every sport",
+      "Keep only these sports, comma-separated: canonical names (running, cycling, hiking...), "
+      "their aliases (Ride, Radfahrt, Biking), sub-sport aliases (Gravel Ride, trail_run) or "
+      "sport:sub_sport (cycling:gravel); case and separators ignored; default: every sport",
       NULL},
      set_sport, "expected a comma-separated list of sport names", HM_OPTION_KIND_FILTER, canon_sport},
+    {{"WHERE", HM_OPTION_STRING,
+      "Keep only activities for which this SQL expression (SQLite) is true, over the "
+      "activity fields (sport, year, name, gear, commute, distance_km, ...) and the "
+      "activities table's columns, e.g. sport = 'cycling' AND NOT commute",
+      NULL},
+     set_where, "expected an SQL expression", HM_OPTION_KIND_FILTER, canon_where},
+    {{"DEDUPE", HM_OPTION_BOOLEAN,
+      "Count an activity recorded twice (same start within a minute, same start point and "
+      "length) once",
+      "YES"},
+     set_dedupe, "expected YES, NO, TRUE, FALSE, ON, OFF, 1 or 0", HM_OPTION_KIND_FILTER,
+     canon_dedupe},
     {{"INCLUDE_VIRTUAL", HM_OPTION_BOOLEAN,
       "Also draw virtual activities (Zwift-style), whose positions are not places on Earth",
       "NO"},
@@ -737,6 +926,21 @@ static const option_def options[] = {
       "Split a track where consecutive fixes are more than this many metres apart",
       "1000"},
      set_max_gap, "expected a distance in metres > 0", HM_OPTION_KIND_DATA, canon_max_gap},
+    {{"PRIVACY_ZONES", HM_OPTION_STRING,
+      "Hide every part of every track within these circles: lon,lat,radius_m[;...] (degrees, "
+      "metres on the ground); tracks are cut exactly at the circle",
+      NULL},
+     set_privacy_zones, "expected lon,lat,radius_m[;lon,lat,radius_m...]", HM_OPTION_KIND_DATA,
+     canon_privacy_zones},
+    {{"TRIM_ENDS", HM_OPTION_FLOAT,
+      "Hide the first and the last this many metres of every activity",
+      "0"},
+     set_trim_ends, "expected a distance in metres >= 0", HM_OPTION_KIND_DATA, canon_trim_ends},
+    {{"ACTIVITIES_CSV", HM_OPTION_STRING,
+      "Activities table to join to the files by its Filename column (a Strava export's "
+      "activities.csv); default: activities.csv at the top of the source, when there is one",
+      NULL},
+     set_activities_csv, "expected a file path", HM_OPTION_KIND_DATA, canon_activities_csv},
     {{"THREADS", HM_OPTION_INT,
       "Threads reading the activity files (0-64); 0 = one per core",
       "0"},
@@ -830,6 +1034,7 @@ int hm_spec_new(hm_spec **out, hm_ctx *ctx)
     spec->date_from = NAN;
     spec->date_to = NAN;
     spec->max_gap = 1000.0;
+    spec->dedupe = 1;
     for (b = 0; b < HM_BAND_MAX; b++)
         spec->bands[b] = (hm_band)b;
     spec->nbands = HM_BAND_MAX;
@@ -848,6 +1053,9 @@ void hm_spec_free(hm_spec *spec)
         hm_ctx__free(spec->ctx, spec->texts[i]);
     hm_ctx__free(spec->ctx, spec->palette);
     hm_ctx__free(spec->ctx, spec->store);
+    hm_ctx__free(spec->ctx, spec->zones);
+    hm_ctx__free(spec->ctx, spec->activities_csv);
+    hm_ctx__free(spec->ctx, spec->where);
     hm_ctx__free(spec->ctx, spec->srs);
     hm_ctx__free(spec->ctx, spec->path);
     hm_ctx__free(spec->ctx, spec);

@@ -11,6 +11,7 @@
 #include "core/ctx_int.h"
 #include "core/strbuf_int.h"
 #include "heatmap/raster.h"
+#include "track/privacy_int.h"
 
 /*
  * What a change of an option changes, from the bottom up. The keys that name
@@ -21,9 +22,9 @@
  * options say where or how, never what.
  */
 typedef enum hm_option_kind {
-    HM_OPTION_KIND_DATA = 0,    /* the tracks as stored (MAX_GAP) */
+    HM_OPTION_KIND_DATA = 0,    /* the tracks as stored (MAX_GAP, privacy, the table) */
     HM_OPTION_KIND_GRID = 1,    /* the pixels (ZOOM, BOUNDS, SRS, RESOLUTION) */
-    HM_OPTION_KIND_FILTER = 2,  /* the activities drawn (dates, sports, virtual) */
+    HM_OPTION_KIND_FILTER = 2,  /* the activities drawn (dates, sports, WHERE, dedupe) */
     HM_OPTION_KIND_VIEW = 3,    /* which bands are shown (BANDS) */
     HM_OPTION_KIND_STYLE = 4,   /* colours (RENDER ... GLOW) */
     HM_OPTION_KIND_PROCESS = 5  /* where and how (THREADS, STORE) */
@@ -53,6 +54,12 @@ struct hm_spec {
     size_t nsports;              /* entries in sports */
     int include_virtual;         /* INCLUDE_VIRTUAL, 0 or 1 */
     double max_gap;              /* MAX_GAP, m: a longer jump between fixes splits a track */
+    hm_privacy_zone *zones;      /* PRIVACY_ZONES, nzones circles (owned) */
+    size_t nzones;
+    double trim_ends;            /* TRIM_ENDS, m; 0 = none */
+    char *activities_csv;        /* ACTIVITIES_CSV as given, or NULL */
+    char *where;                 /* WHERE expression as given, or NULL */
+    int dedupe;                  /* DEDUPE, 0 or 1 */
     hm_band bands[HM_BAND_MAX];  /* BANDS, in order */
     size_t nbands;               /* entries in bands */
     int threads;                 /* THREADS for reading; 0 = one per core */

@@ -38,6 +38,7 @@ enum {
     F_NONE = 0,
     F_TYPE,        /* trk <type>: the sport */
     F_FILE_TIME,   /* <metadata><time> (GPX 1.1) or <gpx><time> (GPX 1.0), ISO 8601 */
+    F_NAME,        /* <trk><name>, <rte><name>, <metadata><name> */
     F_ELE,         /* m */
     F_TIME,        /* ISO 8601 */
     F_SPEED,       /* m/s */
@@ -73,6 +74,11 @@ typedef struct gpx_reader {
     size_t creator_len;    /* its length */
     char sport[HM_XML_TEXT_MAX]; /* first trk's <type> text */
     size_t sport_len;      /* its length; 0 when none */
+    char name[HM_XML_TEXT_MAX]; /* the activity's name: the first trk's, else the first rte's,
+                                   else the file's <metadata><name> */
+    size_t name_len;       /* its length; 0 when none */
+    int name_rank;         /* where name came from: 3 trk, 2 rte, 1 metadata, 0 none */
+    int name_pending;      /* rank of the <name> being read */
     char root[64];         /* an unexpected root element's name, or "" */
     long root_line;        /* its line */
 } gpx_reader;
@@ -217,8 +223,18 @@ static void gpx_start(hm_xml *x, const char *n, size_t len, int nattrs,
         }
         break;
     case 4:
-        if (r->ntrk == 1 && d == r->trk_depth + 1 && !memcmp(n, "type", 4))
+        if (r->ntrk == 1 && d == r->trk_depth + 1 && !memcmp(n, "type", 4)) {
             hm_xml__capture(x, F_TYPE);
+        } else if (!memcmp(n, "name", 4)) {
+            int rank = r->trk_depth && d == r->trk_depth + 1   ? 3
+                       : r->rte_depth && d == r->rte_depth + 1 ? 2
+                       : r->meta_depth && d == r->meta_depth + 1 ? 1
+                                                                 : 0;
+            if (rank > r->name_rank) {
+                r->name_pending = rank;
+                hm_xml__capture(x, F_NAME);
+            }
+        }
         else if ((d == 2 || (r->meta_depth && d == r->meta_depth + 1)) &&
                  !memcmp(n, "time", 4))
             hm_xml__capture(x, F_FILE_TIME);
@@ -263,6 +279,15 @@ static void field_end(gpx_reader *r, int f)
         if (isnan(r->file_time) && hm_xml__text_time(x, &v) > 0)
             r->file_time = v;
         return;
+    case F_NAME: {
+        size_t len;
+        if ((s = hm_xml__text(x, &len)) != NULL && len) {
+            memcpy(r->name, s, len);
+            r->name_len = len;
+            r->name_rank = r->name_pending;
+        }
+        return;
+    }
     default: break;
     }
     if (hm_xml__text_double(x, &v) <= 0)
@@ -322,6 +347,8 @@ static int finish_meta(gpx_reader *r, hm_builder *b, int begun, int timed)
         rc = hm_builder__set_device(b, r->creator, r->creator_len);
     if (rc == HM_OK && begun && r->sport_len)
         rc = hm_builder__set_sport(b, r->sport, r->sport_len);
+    if (rc == HM_OK && begun && r->name_len)
+        rc = hm_builder__set_name(b, r->name, r->name_len);
     if (rc == HM_OK && r->root[0])
         rc = hm_builder__warn(b, HM_EPARSE, r->root_line, -1,
                               "root element is <%s>, not <gpx>", r->root);

@@ -173,6 +173,7 @@ void hm_listing__free(hm_listing *l)
         hm_ctx__free(l->ctx, l->entries[i].rel);
     hm_ctx__free(l->ctx, l->entries);
     hm_ctx__free(l->ctx, l->root);
+    hm_ctx__free(l->ctx, l->table);
     memset(l, 0, sizeof(*l));
 }
 
@@ -225,6 +226,39 @@ static int64_t wall_ns(void)
 
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A Strava export: its table named, and only the tracks under activities/ kept. */
+static int find_table(hm_listing *l)
+{
+    size_t plen = strlen(l->root), tlen = strlen(HM_LISTING_EXPORT_TRACKS), i, kept = 0;
+    hm_io_stat st;
+    char *table = hm_ctx__malloc(l->ctx, plen + sizeof(HM_LISTING_TABLE) + 1);
+
+    if (!table)
+        return HM_RAISE_NOMEM(l->ctx);
+    memcpy(table, l->root, plen);
+    table[plen] = '/';
+    memcpy(table + plen + 1, HM_LISTING_TABLE, sizeof(HM_LISTING_TABLE));
+    if (hm_io__stat_ex(l->ctx, table, &st) != 0 || st.is_dir) {
+        hm_ctx__free(l->ctx, table);
+        return HM_OK;
+    }
+    l->table = table;
+    l->table_size = st.size;
+    l->table_mtime_ns = st.mtime_ns;
+    for (i = 0; i < l->n; i++)
+        kept += strncmp(l->entries[i].rel, HM_LISTING_EXPORT_TRACKS, tlen) == 0;
+    if (kept == 0)
+        return HM_OK; /* a table beside the tracks themselves */
+    for (i = 0, kept = 0; i < l->n; i++) {
+        if (strncmp(l->entries[i].rel, HM_LISTING_EXPORT_TRACKS, tlen) == 0)
+            l->entries[kept++] = l->entries[i];
+        else
+            hm_ctx__free(l->ctx, l->entries[i].rel);
+    }
+    l->n = kept;
+    return HM_OK;
 }
 
 int hm_listing__build(hm_listing *out, hm_ctx *ctx, const char *path)
@@ -282,6 +316,8 @@ int hm_listing__build(hm_listing *out, hm_ctx *ctx, const char *path)
         hm_ctx__free(ctx, full);
     }
     io->free_list(names, io->payload);
+    if (rc == HM_OK)
+        rc = find_table(out);
     if (rc == HM_OK && out->n > 1)
         qsort(out->entries, out->n, sizeof(*out->entries), cmp_entry);
     return rc;

@@ -26,15 +26,28 @@ typedef struct hm_listing {
     hm_ctx *ctx;                /* allocator; borrowed */
     char *root;                 /* the path as given, without trailing '/' */
     int is_file;                /* 1 when the root is a single file */
+    char *table;                /* the folder's activities table (root/activities.csv), or
+                                   NULL when it has none */
+    uint64_t table_size;        /* its size and mtime as listed (mtime -1 unknown) */
+    int64_t table_mtime_ns;
+    int table_named;            /* 1: table is not the folder's own but one the user named */
     hm_listing_entry *entries;  /* sorted by rel (bytewise) */
     size_t n;                   /* entries */
     int64_t scan_time_ns;       /* wall clock when the listing started */
 } hm_listing;
 
+/* The activities table of a Strava export, at the top of its folder. */
+#define HM_LISTING_TABLE "activities.csv"
+/* Where a Strava export keeps the tracks of its activities. */
+#define HM_LISTING_EXPORT_TRACKS "activities/"
+
 /*
  * List a source: the activity files (names ending .gpx/.tcx/.fit, optionally
  * .gz, any case) below a folder, recursively, or the single file the path
- * names (whatever its name).
+ * names (whatever its name). A folder laid out as a Strava export (an
+ * activities.csv at the top, tracks under activities/) lists only the
+ * tracks under activities/ (an export's routes/ are plans, not activities)
+ * and names the table.
  * @param out filled in; release with hm_listing__free() (also on failure).
  * @return HM_OK; HM_ENOTFOUND (no such path), HM_EIO (cannot list), HM_ENOMEM.
  */

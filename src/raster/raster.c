@@ -25,6 +25,7 @@
 #include "raster/gridindex_int.h"
 #include "raster/raster_int.h"
 #include "track/project_int.h"
+#include "track/sport_int.h"
 
 /* ---- bands ---------------------------------------------------------------- */
 
@@ -95,16 +96,67 @@ void hm_raster_free(hm_raster *r)
         r->owner_free(r->owner);
     hm_store__release(r->store);
     hm_ctx__free(ctx, r->selected);
+    hm_ctx__free(ctx, r->dups);
     hm_ctx__free(ctx, r->key);
     hm_ctx__free(ctx, r);
     hm_ctx_free(ctx);
 }
 
-/* The selection and the figures of what it draws; the extent of the selection in units. */
+static int is_set(const uint64_t *mask, size_t i)
+{
+    return (mask[i >> 6] >> (i & 63)) & 1u;
+}
+
+/* 1 when one of the SPORT items selects the activity (no items: every sport). */
+static int sport_selected(const hm_store *s, const hm_store_act *a, const hm_clean_options *f)
+{
+    size_t k;
+
+    if (f->nsports == 0)
+        return 1;
+    for (k = 0; k < f->nsports; k++)
+        if (hm_sport__matches(f->sports[k], hm_store__str(s, a->sport),
+                              hm_store__str(s, a->sub_sport)))
+            return 1;
+    return 0;
+}
+
+/* Leave out the duplicates among the selected activities, keeping the pairs. */
+static int drop_duplicates(hm_raster *r)
+{
+    const hm_store *s = r->store;
+    uint32_t *dup_of, i, n = 0;
+    int rc = hm_store__find_duplicates(s, r->selected, r->ctx, &dup_of);
+
+    if (rc != HM_OK)
+        return rc;
+    for (i = 0; i < s->meta->nacts; i++)
+        n += dup_of[i] != i;
+    if (n && !(r->dups = hm_ctx__calloc(r->ctx, 2 * (size_t)n, sizeof(uint32_t)))) {
+        hm_ctx__free(r->ctx, dup_of);
+        return HM_RAISE_NOMEM(r->ctx);
+    }
+    for (i = 0; i < s->meta->nacts; i++) {
+        if (dup_of[i] == i)
+            continue;
+        r->dups[2 * r->ndups] = i;
+        r->dups[2 * r->ndups++ + 1] = dup_of[i];
+        r->selected[i >> 6] &= ~((uint64_t)1 << (i & 63));
+    }
+    hm_ctx__free(r->ctx, dup_of);
+    return HM_OK;
+}
+
+/*
+ * The selection (drawable activities the filter keeps, duplicates left out), the figures of
+ * what it draws, and the extent of the selection in units.
+ */
 static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4])
 {
     const hm_store *s = r->store;
     size_t nacts = s->meta->nacts, left_out = 0, i;
+    hm_clean_options dates = req->filter;
+    int rc;
 
     box[0] = box[1] = INT64_MAX;
     box[2] = box[3] = INT64_MIN;
@@ -117,16 +169,26 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
     r->selected = hm_ctx__calloc(r->ctx, nacts / 64 + 1, sizeof(uint64_t));
     if (!r->selected)
         return HM_RAISE_NOMEM(r->ctx);
+    dates.sports = NULL; /* sports are matched here, through the vocabulary */
+    dates.nsports = 0;
     for (i = 0; i < nacts; i++) {
         const hm_store_act *a = &s->acts[i];
         if (!(a->flags & HM_ACT_KEPT))
             continue;
-        if (!hm_clean__accept_meta(hm_store__str(s, a->sport), (a->flags & HM_ACT_VIRTUAL) != 0,
-                                   a->start_time, &req->filter)) {
+        if (!hm_clean__accept_meta("", (a->flags & HM_ACT_VIRTUAL) != 0, a->start_time, &dates) ||
+            !sport_selected(s, a, &req->filter) || (req->where && !is_set(req->where, i))) {
             left_out++;
             continue;
         }
         r->selected[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
+    if (req->dedupe && (rc = drop_duplicates(r)) != HM_OK)
+        return rc;
+    left_out += r->ndups;
+    for (i = 0; i < nacts; i++) {
+        const hm_store_act *a = &s->acts[i];
+        if (!is_set(r->selected, i))
+            continue;
         r->stats.activities++;
         r->stats.points += a->kept_points;
         if (!isnan(a->kept_time_min) && !(a->kept_time_min >= r->stats.time_min))
@@ -150,6 +212,18 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
                         "no usable tracks in %s (%zu files, %zu skipped)", req->path,
                         r->stats.files, r->stats.skipped_files);
     return HM_OK;
+}
+
+size_t hm_raster__get_duplicate_count(const hm_raster *r)
+{
+    return r->ndups;
+}
+
+void hm_raster__get_duplicate(const hm_raster *r, size_t i, uint32_t *dup, uint32_t *kept)
+{
+    assert(i < r->ndups);
+    *dup = r->dups[2 * i];
+    *kept = r->dups[2 * i + 1];
 }
 
 /* The view of a grid level whose pixel is 2^exp units with its corner at (ox, oy). */

@@ -25,7 +25,10 @@ typedef struct hm_raster_request {
     double resolution;           /* other grids: CRS units per pixel, 0 automatic */
     int has_bounds;              /* 1 with bounds */
     double bounds[4];            /* minlon, minlat, maxlon, maxlat, degrees */
-    hm_clean_options filter;     /* activities drawn (max_gap unused: the store's) */
+    hm_clean_options filter;     /* activities drawn: dates, virtual and sports (SPORT items,
+                                    matched by hm_sport__matches); max_gap unused */
+    const uint64_t *where;       /* bitmap of the activities WHERE selects, or NULL: all */
+    int dedupe;                  /* 1: a duplicate of a drawn activity is not drawn */
     const char *key;             /* grid and filter as text: names derived values */
 } hm_raster_request;
 
@@ -37,6 +40,8 @@ struct hm_raster {
     const char *wkt;             /* WKT of the grid CRS; lives with the store (memo) */
     const hm_index *index;       /* the store's, or a grid index in the store's memo */
     uint64_t *selected;          /* owned bitmap of drawn activities; NULL = every one */
+    uint32_t *dups;              /* owned: pairs (duplicate, the activity drawn instead) */
+    size_t ndups;                /* pairs in dups */
     hm_render_view views[HM_INDEX_MAX_LEVELS]; /* how each grid level is drawn */
     hm_raster_stats stats;       /* figures for metadata */
     char *key;                   /* owned copy of the request key */
@@ -50,6 +55,11 @@ struct hm_raster {
  *         tracks in <path>"), HM_ENOMEM.
  */
 int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raster_request *req);
+
+/* The i-th duplicate left out (i < hm_raster__get_duplicate_count) and the activity drawn
+ * in its place, as store activity numbers. */
+size_t hm_raster__get_duplicate_count(const hm_raster *raster);
+void hm_raster__get_duplicate(const hm_raster *raster, size_t i, uint32_t *dup, uint32_t *kept);
 
 /* The view drawing grid level `level` (0 <= level < level_count). */
 const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);

@@ -12,9 +12,11 @@
  * Sections: META (counts, the source and the data options it was built
  * with), FILES (one record per activity file, in path order), WARNINGS,
  * ACTS (one record per activity, file after file), STRINGS (NUL-terminated
- * texts the other sections point into by offset), LEVELS (the index
- * layout), and per index level PIECES, POINTS, ATTRS, TREE_BOXES and
- * TREE_INDICES (src/index/index_int.h). The catalog sections are "small":
+ * texts the other sections point into by offset), CSV_HEADER and CSV_CELLS
+ * (the activities table joined, a Strava export's activities.csv: string
+ * offsets, header then rows), LEVELS (the index layout), and per index
+ * level PIECES, POINTS, ATTRS, TREE_BOXES and TREE_INDICES
+ * (src/index/index_int.h). The catalog sections are "small":
  * they are verified at every open. The geometry sections are verified
  * when the file is not known to be what its writer wrote (see store.c:
  * the mtime stamp).
@@ -28,7 +30,7 @@
 #include <stdint.h>
 
 #define HM_STORE_MAGIC "HMSTORE"    /* 8 bytes with its NUL */
-#define HM_STORE_VERSION 1
+#define HM_STORE_VERSION 2
 #define HM_STORE_ENDIAN 0x01020304u /* reads 0x04030201 in the other byte order */
 #define HM_STORE_ALIGN 64           /* section alignment, bytes */
 #define HM_STORE_MAX_SECTIONS 256
@@ -40,6 +42,8 @@ enum {
     HM_SEC_ACTS = 4,
     HM_SEC_STRINGS = 5,
     HM_SEC_LEVELS = 6,
+    HM_SEC_CSV_HEADER = 7,
+    HM_SEC_CSV_CELLS = 8,
     HM_SEC_LEVEL0 = 16 /* + 8 * level + HM_SEC_L_* */
 };
 enum { HM_SEC_L_PIECES, HM_SEC_L_POINTS, HM_SEC_L_ATTRS, HM_SEC_L_TREE_BOXES, HM_SEC_L_TREE_INDICES };
@@ -84,9 +88,13 @@ typedef struct hm_store_meta {
     uint32_t root;        /* HM_STORE_ROOT_* */
     uint32_t unit_bits;   /* HM_WEB_UNIT_BITS */
     uint32_t node_size;   /* R-tree children per node */
-    uint32_t reserved;    /* zero */
+    uint32_t csv_path;    /* string: the activities table joined, as opened; "" when none */
     int64_t scan_time_ns; /* when the files were listed, ns since epoch (racy-file test) */
     uint64_t points;      /* positioned points kept in all activities */
+    uint64_t csv_size;    /* the table's bytes, as listed */
+    int64_t csv_mtime_ns; /* its modification time, as listed; -1 unknown */
+    uint32_t csv_cols;    /* columns of CSV_HEADER and of each row of CSV_CELLS */
+    uint32_t csv_rows;    /* rows of CSV_CELLS */
 } hm_store_meta;
 
 /* hm_store_file.flags */
@@ -117,29 +125,52 @@ typedef struct hm_store_warning {
 } hm_store_warning;
 
 /* hm_store_act.flags */
-#define HM_ACT_VIRTUAL 1u   /* a virtual ride/run */
+#define HM_ACT_VIRTUAL 1u   /* a virtual ride/run (the file or the table says so) */
 #define HM_ACT_KEPT 2u      /* has something to draw (at least one run) */
 #define HM_ACT_HAS_TIME 4u  /* some point has a time */
 #define HM_ACT_HAS_HR 8u
 #define HM_ACT_HAS_CADENCE 16u
 #define HM_ACT_HAS_POWER 32u
+#define HM_ACT_FILE_VIRTUAL 64u /* the file itself says virtual */
+#define HM_ACT_COMMUTE 128u     /* the activities table says it was a commute */
 
+/* hm_store_act.csv_row of an activity without a row in the table. */
+#define HM_NO_ROW 0xFFFFFFFFu
+
+/*
+ * An activity. The file_* fields are what its file said; sport, sub_sport,
+ * name and the VIRTUAL and COMMUTE flags are derived from them and from its
+ * row of the activities table when the store is written (src/store/
+ * activity.c), so a new table changes them without reading a track again.
+ */
 typedef struct hm_store_act {
-    uint32_t file;         /* FILES record */
-    uint32_t format;       /* hm_format */
-    uint32_t sport;        /* string, lower case, "" unknown */
-    uint32_t sub_sport;    /* string */
-    uint32_t device;       /* string */
-    uint32_t flags;        /* HM_ACT_* */
-    double start_time;     /* s since epoch; NaN unknown */
-    uint64_t points;       /* points recorded */
+    uint32_t file;           /* FILES record */
+    uint32_t format;         /* hm_format */
+    uint32_t sport;          /* string: canonical sport (src/track/sport.c), "" unknown */
+    uint32_t sub_sport;      /* string: canonical sub-sport, "" none */
+    uint32_t source_sport;   /* string: the source's own word (the table's type, else the
+                                file's sport), as written */
+    uint32_t file_sport;     /* string: the file's sport, lower case */
+    uint32_t file_sub_sport; /* string: the file's sub-sport, lower case */
+    uint32_t file_name;      /* string: the file's name of the activity */
+    uint32_t name;           /* string: the table's name, else the file's */
+    uint32_t device;         /* string */
+    uint32_t flags;          /* HM_ACT_* */
+    uint32_t csv_row;        /* its row of CSV_CELLS, or HM_NO_ROW */
+    double start_time;       /* s since epoch; NaN unknown */
+    uint64_t points;         /* points recorded */
     uint64_t points_with_pos; /* of them, with a position */
-    double distance;       /* m, great-circle within segments */
-    double duration;       /* s, last minus first time; NaN without times */
-    uint64_t kept_points;  /* positioned points drawn (in runs) */
-    double kept_time_min;  /* s since epoch, of the drawn points; NaN when none */
+    double distance;         /* m, great-circle within segments */
+    double duration;         /* s, last minus first time; NaN without times */
+    double moving_time;      /* s of segments moving (0.5 .. 60 m/s, at most 60 s long) */
+    double elevation_gain;   /* m, sum of rises between points with an elevation; NaN none */
+    double avg_hr;           /* bpm, mean over points with a heart rate; NaN none */
+    double start_lat;        /* degrees, first point with a position; NaN none */
+    double start_lon;
+    uint64_t kept_points;    /* positioned points drawn (in runs) */
+    double kept_time_min;    /* s since epoch, of the drawn points; NaN when none */
     double kept_time_max;
-    int64_t bbox[4];       /* units: min x, min y, max x, max y of the drawn points */
+    int64_t bbox[4];         /* units: min x, min y, max x, max y of the drawn points */
 } hm_store_act;
 
 typedef struct hm_store_level {

@@ -126,11 +126,19 @@ static int check_catalog(loader *l, hm_store *st)
 {
     const hm_store_meta *m = st->meta;
     uint32_t i, w = 0, a = 0;
+    size_t j;
     int rc = HM_OK;
 
-    if (!str_ok(st, m->source) || !str_ok(st, m->options) || m->unit_bits != HM_WEB_UNIT_BITS ||
-        m->node_size < 2 || m->node_size > HM_RTREE_MAX_NODE_SIZE)
+    if (!str_ok(st, m->source) || !str_ok(st, m->options) || !str_ok(st, m->csv_path) ||
+        m->unit_bits != HM_WEB_UNIT_BITS || m->node_size < 2 ||
+        m->node_size > HM_RTREE_MAX_NODE_SIZE)
         return fail(l, "bad store description");
+    for (i = 0; i < m->csv_cols; i++)
+        if (!str_ok(st, st->csv_header[i]))
+            return fail(l, "bad activities table");
+    for (j = 0; j < (size_t)m->csv_rows * m->csv_cols; j++)
+        if (!str_ok(st, st->csv_cells[j]))
+            return fail(l, "bad activities table");
     for (i = 0; i < m->nfiles; i++) {
         const hm_store_file *f = &st->files[i];
         if (!str_ok(st, f->path) || !str_ok(st, f->error_message) || f->format > 3 ||
@@ -151,7 +159,11 @@ static int check_catalog(loader *l, hm_store *st)
         const hm_store_act *act = &st->acts[i];
         if (act->file >= m->nfiles || i < st->files[act->file].act_first ||
             i - st->files[act->file].act_first >= st->files[act->file].act_count ||
-            !str_ok(st, act->sport) || !str_ok(st, act->sub_sport) || !str_ok(st, act->device))
+            !str_ok(st, act->sport) || !str_ok(st, act->sub_sport) ||
+            !str_ok(st, act->source_sport) || !str_ok(st, act->file_sport) ||
+            !str_ok(st, act->file_sub_sport) || !str_ok(st, act->file_name) ||
+            !str_ok(st, act->name) || !str_ok(st, act->device) ||
+            (act->csv_row != HM_NO_ROW && act->csv_row >= m->csv_rows))
             return fail(l, "bad record of activity %u", i);
         if ((act->flags & HM_ACT_KEPT) &&
             !(act->bbox[0] >= 0 && act->bbox[0] <= act->bbox[2] &&
@@ -299,6 +311,11 @@ int hm_store__load(hm_store **out, hm_ctx *ctx, unsigned char *image, size_t siz
         rc = fail(&l, "bad string section");
         goto fail;
     }
+    /* Table sizes that cannot wrap: both counts below 2^32, their product within the file. */
+    if ((uint64_t)st->meta->csv_rows * st->meta->csv_cols > size / sizeof(uint32_t)) {
+        rc = fail(&l, "bad activities table");
+        goto fail;
+    }
     if (!(st->files = section(&l, HM_SEC_FILES,
                               (int64_t)((uint64_t)st->meta->nfiles * sizeof(hm_store_file)), NULL,
                               &rc)) ||
@@ -309,6 +326,13 @@ int hm_store__load(hm_store **out, hm_ctx *ctx, unsigned char *image, size_t siz
         !(st->acts = section(&l, HM_SEC_ACTS,
                              (int64_t)((uint64_t)st->meta->nacts * sizeof(hm_store_act)), NULL,
                              &rc)) ||
+        !(st->csv_header = section(&l, HM_SEC_CSV_HEADER,
+                                   (int64_t)((uint64_t)st->meta->csv_cols * sizeof(uint32_t)),
+                                   NULL, &rc)) ||
+        !(st->csv_cells = section(&l, HM_SEC_CSV_CELLS,
+                                  (int64_t)((uint64_t)st->meta->csv_rows * st->meta->csv_cols *
+                                            sizeof(uint32_t)),
+                                  NULL, &rc)) ||
         !(levels = section(&l, HM_SEC_LEVELS,
                            (int64_t)((uint64_t)st->meta->nlevels * sizeof(hm_store_level)), NULL,
                            &rc)))

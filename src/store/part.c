@@ -38,6 +38,7 @@ void hm_store__part_free(hm_store_part *p)
     for (i = 0; i < p->nacts; i++) {
         hm_ctx__free(p->ctx, p->acts[i].sport);
         hm_ctx__free(p->ctx, p->acts[i].sub_sport);
+        hm_ctx__free(p->ctx, p->acts[i].name);
         hm_ctx__free(p->ctx, p->acts[i].device);
     }
     hm_ctx__free(p->ctx, p->acts);
@@ -84,11 +85,12 @@ static int copy_meta(hm_store_part *p, const hm_file *file)
 
         if (!(pa->sport = hm_ctx__strdup(ctx, hm_activity_get_sport(a))) ||
             !(pa->sub_sport = hm_ctx__strdup(ctx, hm_activity_get_sub_sport(a))) ||
+            !(pa->name = hm_ctx__strdup(ctx, hm_activity_get_name(a))) ||
             !(pa->device = hm_ctx__strdup(ctx, hm_activity_get_device(a))))
             return HM_RAISE_NOMEM(ctx);
         hm_activity_get_summary(a, &sum);
         pa->rec.format = (uint32_t)hm_activity_get_format(a);
-        pa->rec.flags = (hm_activity_get_virtual(a) ? HM_ACT_VIRTUAL : 0u) |
+        pa->rec.flags = (hm_activity_get_virtual(a) ? HM_ACT_FILE_VIRTUAL : 0u) |
                         (sum.has_time ? HM_ACT_HAS_TIME : 0u) | (sum.has_hr ? HM_ACT_HAS_HR : 0u) |
                         (sum.has_cadence ? HM_ACT_HAS_CADENCE : 0u) |
                         (sum.has_power ? HM_ACT_HAS_POWER : 0u);
@@ -97,6 +99,12 @@ static int copy_meta(hm_store_part *p, const hm_file *file)
         pa->rec.points_with_pos = sum.points_with_pos;
         pa->rec.distance = sum.distance;
         pa->rec.duration = sum.duration;
+        pa->rec.moving_time = sum.moving_time;
+        pa->rec.elevation_gain = sum.elevation_gain;
+        pa->rec.avg_hr = sum.avg_hr;
+        pa->rec.start_lat = NAN;
+        pa->rec.start_lon = NAN;
+        pa->rec.csv_row = HM_NO_ROW;
         pa->rec.kept_time_min = NAN;
         pa->rec.kept_time_max = NAN;
     }
@@ -136,26 +144,37 @@ int hm_store__part_from_file(hm_store_part *out, hm_ctx *ctx, const hm_file *fil
     co.include_virtual = 1;
     co.max_gap = clean->max_gap;
     if ((rc = hm_project__new(&proj, ctx, NULL)) != HM_OK ||
-        (rc = hm_tracks__build(&t, ctx, &file, 1, &co, proj)) != HM_OK)
+        (rc = hm_tracks__build(&t, ctx, &file, 1, &co, proj)) != HM_OK ||
+        (rc = hm_privacy__apply(&t.runs, ctx, &clean->privacy)) != HM_OK)
         goto done;
+    /* Where each activity starts: its first point drawn (never a hidden one). */
+    for (r = t.runs.nruns; r-- > 0;) {
+        hm_store_act *rec = &out->acts[t.act_index[t.runs.run_act[r]]].rec;
+        const double *p = t.runs.xy + 2 * t.runs.run_first[r];
+        rec->start_lon = p[0] / HM_WEB_RADIUS * 180.0 / M_PI;
+        rec->start_lat = atan(sinh(p[1] / HM_WEB_RADIUS)) * 180.0 / M_PI;
+    }
     for (i = 0; i < t.runs.npoints; i++) {
         double *p = t.runs.xy + 2 * i;
         p[0] = to_units(p[0] + HM_WEB_HALF);
         p[1] = to_units(HM_WEB_HALF - p[1]);
     }
-    /* Kept activities: their figures, and their runs renumbered to the file's activities. */
+    /* Drawn activities: their figures from their runs (privacy may have emptied some), and
+     * their runs renumbered to the file's activities. */
     for (i = 0; i < t.nacts; i++) {
         hm_store_act *rec = &out->acts[t.act_index[i]].rec;
-        rec->flags |= HM_ACT_KEPT;
-        rec->kept_points = t.act_points[i];
         rec->kept_time_min = t.act_tmin[i];
         rec->kept_time_max = t.act_tmax[i];
-        rec->bbox[0] = rec->bbox[1] = INT64_MAX;
-        rec->bbox[2] = rec->bbox[3] = INT64_MIN;
     }
     for (r = 0; r < t.runs.nruns; r++) {
         uint32_t a = (uint32_t)t.act_index[t.runs.run_act[r]];
         hm_store_act *rec = &out->acts[a].rec;
+        if (!(rec->flags & HM_ACT_KEPT)) {
+            rec->flags |= HM_ACT_KEPT;
+            rec->bbox[0] = rec->bbox[1] = INT64_MAX;
+            rec->bbox[2] = rec->bbox[3] = INT64_MIN;
+        }
+        rec->kept_points += t.runs.run_first[r + 1] - t.runs.run_first[r];
         for (i = t.runs.run_first[r]; i < t.runs.run_first[r + 1]; i++) {
             int64_t x = (int64_t)t.runs.xy[2 * i], y = (int64_t)t.runs.xy[2 * i + 1];
             rec->bbox[0] = x < rec->bbox[0] ? x : rec->bbox[0];
@@ -164,6 +183,11 @@ int hm_store__part_from_file(hm_store_part *out, hm_ctx *ctx, const hm_file *fil
             rec->bbox[3] = y > rec->bbox[3] ? y : rec->bbox[3];
         }
         t.runs.run_act[r] = a;
+    }
+    for (i = 0; i < out->nacts; i++) {
+        hm_store_act *rec = &out->acts[i].rec;
+        if (!(rec->flags & HM_ACT_KEPT))
+            rec->kept_time_min = rec->kept_time_max = NAN;
     }
     hm_store__web_layout(&layout);
     rc = hm_index__build_chunk(&out->chunk, ctx, &t.runs, &layout);

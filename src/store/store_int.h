@@ -34,8 +34,10 @@
 
 #include "core/memo_int.h"
 #include "index/index_int.h"
+#include "io/csv_int.h"
 #include "io/source_int.h"
 #include "store/format_int.h"
+#include "track/privacy_int.h"
 
 typedef struct hm_store {
     hm_ctx *ctx;                      /* owned: allocator of everything here */
@@ -51,6 +53,8 @@ typedef struct hm_store {
     const hm_store_act *acts;         /* meta->nacts */
     const char *strings;              /* strings_size bytes, NUL-terminated texts */
     size_t strings_size;
+    const uint32_t *csv_header;       /* meta->csv_cols string offsets: the table's columns */
+    const uint32_t *csv_cells;        /* meta->csv_rows * csv_cols string offsets */
     hm_index index;                   /* a view into image */
     double *act_days;                 /* owned: start of each activity, days since epoch */
     char *path;                       /* owned: the file it was mapped from; NULL in memory */
@@ -82,10 +86,11 @@ typedef struct hm_part_warning {
 } hm_part_warning;
 
 typedef struct hm_part_act {
-    char *sport;      /* owned, lower case, "" unknown */
-    char *sub_sport;  /* owned */
+    char *sport;      /* owned: the file's sport, lower case, "" unknown */
+    char *sub_sport;  /* owned: the file's sub-sport */
+    char *name;       /* owned: the file's name of the activity */
     char *device;     /* owned */
-    hm_store_act rec; /* everything else (string and file fields unused) */
+    hm_store_act rec; /* everything else (string, file and derived fields unused) */
 } hm_part_act;
 
 /* What the store keeps of one file, before it is in a store. */
@@ -105,7 +110,8 @@ typedef struct hm_store_part {
 
 /* How tracks are cleaned: the options that change stored data. */
 typedef struct hm_store_clean {
-    double max_gap; /* MAX_GAP, m */
+    double max_gap;     /* MAX_GAP, m */
+    hm_privacy privacy; /* PRIVACY_ZONES, TRIM_ENDS */
 } hm_store_clean;
 
 /*
@@ -139,6 +145,10 @@ typedef struct hm_store_info {
     const char *options;  /* the data options, as text */
     int root;             /* HM_STORE_ROOT_* */
     int64_t scan_time_ns; /* when the files were listed */
+    const hm_csv *table;  /* the activities table joined to the files, or NULL */
+    const char *table_path;  /* where it was read ("" / NULL when none) */
+    uint64_t table_size;     /* its size and mtime as listed, so a change is seen */
+    int64_t table_mtime_ns;
 } hm_store_info;
 
 /* An open output: a file (fd) or a growing heap buffer. */
@@ -218,5 +228,22 @@ int hm_store__build_memory(hm_store **out, hm_ctx *ctx, const hm_store_info *inf
  */
 int hm_store__lock(const char *path);
 void hm_store__unlock(int fd);
+
+/* ---- duplicates (duplicates.c) ------------------------------------------------ */
+
+#define HM_DUP_MAX_START_S 60.0          /* starts at most this far apart, s */
+#define HM_DUP_MAX_START_M 200.0         /* first drawn points at most this far apart, m */
+#define HM_DUP_MAX_LENGTH_FRACTION 0.05  /* lengths differing by at most this share */
+#define HM_DUP_MAX_LENGTH_M 100.0        /* ... or this, m, whichever is larger */
+
+/*
+ * For every activity, the one it duplicates: (*dup_of)[i] == i for an
+ * activity that is kept (or takes no part), else the kept recording of the
+ * same activity. Only drawn activities selected by mask (NULL: all) take part.
+ * @param dup_of receives nacts entries, owned by the caller (hm_ctx__free).
+ * @return HM_OK or HM_ENOMEM.
+ */
+int hm_store__find_duplicates(const hm_store *store, const uint64_t *mask, hm_ctx *ctx,
+                              uint32_t **dup_of);
 
 #endif /* HM_STORE_STORE_INT_H */

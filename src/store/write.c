@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/hash_int.h"
+#include "store/activity_int.h"
 #include "store/store_int.h"
 
 #define SINK_BUFFER (1u << 20)
@@ -188,12 +189,14 @@ typedef struct catalog {
     hm_ctx *ctx;
     hm_store_meta meta;
     hm_store_file *files;
+    uint32_t *csv_offsets; /* header then rows: string offsets */
     hm_store_warning *warnings;
     size_t nwarnings, cap_warnings;
     hm_store_act *acts;
     size_t nacts, cap_acts;
     char *strings;
     size_t nstrings, cap_strings;
+    const hm_csv_join *join; /* the activities table, or NULL */
     int rc;
 } catalog;
 
@@ -243,6 +246,29 @@ static hm_store_act *add_act(catalog *c)
     return &c->acts[c->nacts++];
 }
 
+/* An activity's strings, its row of the table, and what is derived from both. */
+static void set_act(catalog *c, hm_store_act *a, size_t k, const char *rel,
+                    const char *file_sport, const char *file_sub_sport, const char *file_name,
+                    const char *device)
+{
+    hm_derived d;
+
+    a->file = (uint32_t)k;
+    a->csv_row = c->join ? hm_store__csv_row(c->join, rel) : HM_NO_ROW;
+    hm_store__derive(&d, c->join, a->csv_row, file_sport, file_sub_sport, file_name,
+                     (a->flags & HM_ACT_FILE_VIRTUAL) != 0);
+    a->flags &= ~(HM_ACT_VIRTUAL | HM_ACT_COMMUTE);
+    a->flags |= (d.is_virtual ? HM_ACT_VIRTUAL : 0u) | (d.commute ? HM_ACT_COMMUTE : 0u);
+    a->file_sport = intern(c, file_sport);
+    a->file_sub_sport = intern(c, file_sub_sport);
+    a->file_name = intern(c, file_name);
+    a->device = intern(c, device);
+    a->sport = intern(c, d.sport);
+    a->sub_sport = intern(c, d.sub_sport);
+    a->source_sport = intern(c, d.source_sport);
+    a->name = intern(c, d.name);
+}
+
 static void catalog_file(catalog *c, size_t k, const hm_store_input *in)
 {
     hm_store_file *f = &c->files[k];
@@ -277,10 +303,9 @@ static void catalog_file(catalog *c, size_t k, const hm_store_input *in)
             if (!a)
                 return;
             *a = *oa;
-            a->file = (uint32_t)k;
-            a->sport = intern(c, hm_store__str(o, oa->sport));
-            a->sub_sport = intern(c, hm_store__str(o, oa->sub_sport));
-            a->device = intern(c, hm_store__str(o, oa->device));
+            set_act(c, a, k, in->entry->rel, hm_store__str(o, oa->file_sport),
+                    hm_store__str(o, oa->file_sub_sport), hm_store__str(o, oa->file_name),
+                    hm_store__str(o, oa->device));
         }
     } else {
         const hm_store_part *p = in->part;
@@ -303,10 +328,8 @@ static void catalog_file(catalog *c, size_t k, const hm_store_input *in)
             if (!a)
                 return;
             *a = p->acts[i].rec;
-            a->file = (uint32_t)k;
-            a->sport = intern(c, p->acts[i].sport);
-            a->sub_sport = intern(c, p->acts[i].sub_sport);
-            a->device = intern(c, p->acts[i].device);
+            set_act(c, a, k, in->entry->rel, p->acts[i].sport, p->acts[i].sub_sport,
+                    p->acts[i].name, p->acts[i].device);
         }
     }
     f->warning_count = (uint32_t)(c->nwarnings - f->warning_first);
@@ -319,6 +342,32 @@ static void catalog_free(catalog *c)
     hm_ctx__free(c->ctx, c->warnings);
     hm_ctx__free(c->ctx, c->acts);
     hm_ctx__free(c->ctx, c->strings);
+    hm_ctx__free(c->ctx, c->csv_offsets);
+}
+
+/* The table's header and cells as string offsets (CSV_HEADER, then CSV_CELLS). */
+static void catalog_table(catalog *c, const hm_csv *t)
+{
+    size_t i, n;
+
+    if (!t || c->rc != HM_OK)
+        return;
+    if (t->ncols > UINT32_MAX || t->nrows >= HM_NO_ROW ||
+        (t->nrows + 1) > SIZE_MAX / sizeof(uint32_t) / (t->ncols ? t->ncols : 1)) {
+        c->rc = HM_RAISE(c->ctx, HM_EINVAL, NULL, 0, -1, "activities table too large");
+        return;
+    }
+    n = (t->nrows + 1) * t->ncols;
+    if (!(c->csv_offsets = hm_ctx__calloc(c->ctx, n ? n : 1, sizeof(uint32_t)))) {
+        c->rc = HM_RAISE_NOMEM(c->ctx);
+        return;
+    }
+    for (i = 0; i < t->ncols; i++)
+        c->csv_offsets[i] = intern(c, t->header[i]);
+    for (i = 0; i < t->nrows * t->ncols; i++)
+        c->csv_offsets[t->ncols + i] = intern(c, t->cells[i]);
+    c->meta.csv_cols = (uint32_t)t->ncols;
+    c->meta.csv_rows = (uint32_t)t->nrows;
 }
 
 /* ---- the geometry ----------------------------------------------------------- */
@@ -490,11 +539,13 @@ int hm_store__write(hm_store_sink *s, hm_ctx *ctx, const hm_store_info *info,
     uint32_t *act_base = NULL;
     old_store *olds = NULL;
     size_t nolds = 0;
+    hm_csv_join join;
     catalog c;
     size_t i, m;
     int k, rc;
 
     memset(&c, 0, sizeof(c));
+    memset(&join, 0, sizeof(join));
     memset(&h, 0, sizeof(h));
     memset(levels, 0, sizeof(levels));
     c.ctx = ctx;
@@ -521,6 +572,10 @@ int hm_store__write(hm_store_sink *s, hm_ctx *ctx, const hm_store_info *info,
     }
     if ((c.rc = hm_ctx__grow(ctx, (void **)&c.strings, &c.cap_strings, 1, 1)) == HM_OK)
         c.strings[c.nstrings++] = '\0'; /* offset 0 is "" */
+    if (c.rc == HM_OK && info->table && (c.rc = hm_store__csv_join(&join, ctx, info->table)) ==
+                                            HM_OK)
+        c.join = &join;
+    catalog_table(&c, info->table);
     for (i = 0; i < n && c.rc == HM_OK; i++) {
         act_base[i] = (uint32_t)c.nacts;
         catalog_file(&c, i, &inputs[i]);
@@ -535,6 +590,9 @@ int hm_store__write(hm_store_sink *s, hm_ctx *ctx, const hm_store_info *info,
     c.meta.unit_bits = HM_WEB_UNIT_BITS;
     c.meta.node_size = HM_RTREE_NODE_SIZE;
     c.meta.scan_time_ns = info->scan_time_ns;
+    c.meta.csv_path = intern(&c, info->table_path ? info->table_path : "");
+    c.meta.csv_size = info->table ? info->table_size : 0;
+    c.meta.csv_mtime_ns = info->table ? info->table_mtime_ns : -1;
     for (i = 0; i < c.nacts; i++)
         c.meta.points += c.acts[i].kept_points;
     if ((rc = c.rc) != HM_OK)
@@ -556,6 +614,13 @@ int hm_store__write(hm_store_sink *s, hm_ctx *ctx, const hm_store_info *info,
     section_end(s);
     section_begin(s, HM_SEC_STRINGS, HM_SEC_SMALL);
     put(s, c.strings, c.nstrings);
+    section_end(s);
+    section_begin(s, HM_SEC_CSV_HEADER, HM_SEC_SMALL);
+    put(s, c.csv_offsets, c.meta.csv_cols * sizeof(uint32_t));
+    section_end(s);
+    section_begin(s, HM_SEC_CSV_CELLS, HM_SEC_SMALL);
+    put(s, c.csv_offsets ? c.csv_offsets + c.meta.csv_cols : NULL,
+        (size_t)c.meta.csv_rows * c.meta.csv_cols * sizeof(uint32_t));
     section_end(s);
     if ((rc = s->failed) != HM_OK)
         goto done;
@@ -607,6 +672,7 @@ done:
         hm_ctx__free(ctx, olds[m].boxes);
     hm_ctx__free(ctx, olds);
     hm_ctx__free(ctx, act_base);
+    hm_store__csv_join_free(&join);
     catalog_free(&c);
     return rc;
 }

@@ -20,6 +20,7 @@ struct hm_activity {
     char *sport;           /* lower case, "" when unknown */
     char *sub_sport;       /* lower case, "" when unknown */
     char *device;          /* "" when unknown */
+    char *name;            /* as the file names it, "" when it does not */
     int is_virtual;        /* 1 for virtual rides/runs */
     double start_time;     /* s since epoch; NaN when unknown */
     hm_point *points;      /* all points, segment after segment */
@@ -82,6 +83,7 @@ const char *hm_activity_get_sport(const hm_activity *a) { return a->sport; }
 const char *hm_activity_get_sub_sport(const hm_activity *a) { return a->sub_sport; }
 int hm_activity_get_virtual(const hm_activity *a) { return a->is_virtual; }
 const char *hm_activity_get_device(const hm_activity *a) { return a->device; }
+const char *hm_activity_get_name(const hm_activity *a) { return a->name; }
 size_t hm_activity_get_point_count(const hm_activity *a) { return a->npoints; }
 const hm_point *hm_activity_get_points(const hm_activity *a) { return a->npoints ? a->points : NULL; }
 size_t hm_activity_get_segment_count(const hm_activity *a) { return a->nsegs; }
@@ -105,7 +107,9 @@ double hm_activity_get_start_time(const hm_activity *a)
 
 void hm_activity_get_summary(const hm_activity *a, hm_activity_summary *out)
 {
-    size_t s, i;
+    size_t s, i, nhr = 0;
+    double hr_sum = 0.0;
+    int has_ele = 0;
 
     memset(out, 0, sizeof(*out));
     out->points = a->npoints;
@@ -114,7 +118,7 @@ void hm_activity_get_summary(const hm_activity *a, hm_activity_summary *out)
     out->time_max = NAN;
     for (s = 0; s < a->nsegs; s++) {
         size_t end = hm_activity_get_segment_start(a, s + 1);
-        const hm_point *prev = NULL;
+        const hm_point *prev = NULL, *prev_ele = NULL;
 
         for (i = a->seg_start[s]; i < end; i++) {
             const hm_point *p = &a->points[i];
@@ -126,22 +130,38 @@ void hm_activity_get_summary(const hm_activity *a, hm_activity_summary *out)
                 if (isnan(out->time_max) || p->time > out->time_max)
                     out->time_max = p->time;
             }
-            if (!isnan(p->hr))
+            if (!isnan(p->hr)) {
                 out->has_hr = 1;
+                hr_sum += p->hr;
+                nhr++;
+            }
             if (!isnan(p->cadence))
                 out->has_cadence = 1;
             if (!isnan(p->power))
                 out->has_power = 1;
+            if (!isnan(p->ele)) {
+                has_ele = 1;
+                if (prev_ele && p->ele > prev_ele->ele)
+                    out->elevation_gain += (double)p->ele - (double)prev_ele->ele;
+                prev_ele = p;
+            }
             if (isnan(p->lat) || isnan(p->lon))
                 continue;
             out->points_with_pos++;
-            if (prev)
-                out->distance += hm_geo__distance_m(prev->lat, prev->lon, p->lat, p->lon);
+            if (prev) {
+                double d = hm_geo__distance_m(prev->lat, prev->lon, p->lat, p->lon);
+                double dt = p->time - prev->time; /* NaN when either has no time */
+                out->distance += d;
+                if (dt > 0.0 && dt <= 60.0 && d >= 0.5 * dt && d <= 60.0 * dt)
+                    out->moving_time += dt;
+            }
             prev = p;
         }
     }
     if (out->has_time)
         out->duration = out->time_max - out->time_min;
+    out->elevation_gain = has_ele ? out->elevation_gain : NAN;
+    out->avg_hr = nhr ? hr_sum / (double)nhr : NAN;
 }
 
 const char *hm_file_get_path(const hm_file *f) { return f->path; }
@@ -162,6 +182,7 @@ static void activity_free(hm_ctx *ctx, hm_activity *a)
     hm_ctx__free(ctx, a->sport);
     hm_ctx__free(ctx, a->sub_sport);
     hm_ctx__free(ctx, a->device);
+    hm_ctx__free(ctx, a->name);
     hm_ctx__free(ctx, a->points);
     hm_ctx__free(ctx, a->seg_start);
     hm_ctx__free(ctx, a);
@@ -311,7 +332,8 @@ int hm_builder__begin_activity(hm_builder *b)
     a->sport = empty_string(b->ctx);
     a->sub_sport = empty_string(b->ctx);
     a->device = empty_string(b->ctx);
-    if (!a->sport || !a->sub_sport || !a->device) {
+    a->name = empty_string(b->ctx);
+    if (!a->sport || !a->sub_sport || !a->device || !a->name) {
         activity_free(b->ctx, a);
         return HM_RAISE_NOMEM(b->ctx);
     }
@@ -365,6 +387,12 @@ int hm_builder__set_device(hm_builder *b, const char *text, size_t len)
 {
     int rc = ensure_activity(b);
     return rc != HM_OK ? rc : set_text(b, &b->cur->device, text, len, 0);
+}
+
+int hm_builder__set_name(hm_builder *b, const char *text, size_t len)
+{
+    int rc = ensure_activity(b);
+    return rc != HM_OK ? rc : set_text(b, &b->cur->name, text, len, 0);
 }
 
 void hm_builder__set_virtual(hm_builder *b, int is_virtual)

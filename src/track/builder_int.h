@@ -26,6 +26,7 @@ int hm_builder__begin_activity(hm_builder *b);
 int hm_builder__set_sport(hm_builder *b, const char *text, size_t len);
 int hm_builder__set_sub_sport(hm_builder *b, const char *text, size_t len);
 int hm_builder__set_device(hm_builder *b, const char *text, size_t len);
+int hm_builder__set_name(hm_builder *b, const char *text, size_t len);
 void hm_builder__set_virtual(hm_builder *b, int is_virtual);
 void hm_builder__set_start_time(hm_builder *b, double t);
 /* Start a new segment in the current activity (begins an activity if none is open).

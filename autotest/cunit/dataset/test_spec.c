@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dataset/spec_int.h"
 #include "test_util.h"
@@ -64,11 +65,12 @@ static void test_spec__defaults(void)
 
 static void test_spec__option_table(void)
 {
-    static const char *const expected[] = {"ZOOM",      "BOUNDS",  "SRS",   "RESOLUTION",
-                                           "BANDS",     "DATE_FROM", "DATE_TO", "SPORT",
-                                           "INCLUDE_VIRTUAL", "MAX_GAP", "THREADS", "STORE",
-                                           "RENDER",    "RENDER_MODE", "PALETTE", "NORMALIZE",
-                                           "CLIP",      "GLOW"};
+    static const char *const expected[] = {
+        "ZOOM",      "BOUNDS",        "SRS",       "RESOLUTION",     "BANDS",
+        "DATE_FROM", "DATE_TO",       "SPORT",     "WHERE",          "DEDUPE",
+        "INCLUDE_VIRTUAL", "MAX_GAP", "PRIVACY_ZONES", "TRIM_ENDS", "ACTIVITIES_CSV",
+        "THREADS",   "STORE",         "RENDER",    "RENDER_MODE",    "PALETTE",
+        "NORMALIZE", "CLIP",          "GLOW"};
     size_t n = hm_spec_get_option_count(), i, j;
 
     CU_ASSERT_EQUAL_FATAL(n, sizeof(expected) / sizeof(expected[0]));
@@ -89,8 +91,9 @@ static void test_spec__option_table(void)
     }
     CU_ASSERT_EQUAL(hm_spec_get_option(0)->type, HM_OPTION_INT);
     CU_ASSERT_EQUAL(hm_spec_get_option(3)->type, HM_OPTION_FLOAT);
-    CU_ASSERT_EQUAL(hm_spec_get_option(8)->type, HM_OPTION_BOOLEAN);
-    CU_ASSERT_STRING_EQUAL(hm_spec_get_option(9)->default_value, "1000");
+    CU_ASSERT_EQUAL(hm_spec_get_option(9)->type, HM_OPTION_BOOLEAN);
+    CU_ASSERT_EQUAL(hm_spec_get_option(10)->type, HM_OPTION_BOOLEAN);
+    CU_ASSERT_STRING_EQUAL(hm_spec_get_option(11)->default_value, "1000");
 }
 
 static void test_spec__store(void)
@@ -119,6 +122,8 @@ static char *key_of(const hm_spec *spec, unsigned kinds)
     return out;
 }
 
+#define DATA_DEFAULT "MAX_GAP=1000\nPRIVACY_ZONES=\nTRIM_ENDS=0\nACTIVITIES_CSV=\n"
+
 /* The keys come from the option table: what an option changes decides which key holds it,
  * and equal meanings give equal keys. */
 static void test_spec__keys_from_the_table(void)
@@ -130,7 +135,7 @@ static void test_spec__keys_from_the_table(void)
     char *ka, *kb;
 
     ka = key_of(a, data);
-    CU_ASSERT_STRING_EQUAL(ka, "MAX_GAP=1000\n"); /* defaults are keyed too */
+    CU_ASSERT_STRING_EQUAL(ka, DATA_DEFAULT); /* defaults are keyed too */
     hm_ctx__free(ctx, ka);
     /* Style, bands, threads and the store's place are in no key. */
     CU_ASSERT_EQUAL(hm_spec_set(b, "RENDER", "count"), HM_OK);
@@ -154,7 +159,7 @@ static void test_spec__keys_from_the_table(void)
     hm_ctx__free(ctx, ka);
     hm_ctx__free(ctx, kb);
     ka = key_of(a, data);
-    CU_ASSERT_STRING_EQUAL(ka, "MAX_GAP=1000\n");
+    CU_ASSERT_STRING_EQUAL(ka, DATA_DEFAULT);
     hm_ctx__free(ctx, ka);
     /* A change of grid or data shows in its key. */
     CU_ASSERT_EQUAL(hm_spec_set(b, "ZOOM", "12"), HM_OK);
@@ -165,7 +170,7 @@ static void test_spec__keys_from_the_table(void)
     hm_ctx__free(ctx, ka);
     hm_ctx__free(ctx, kb);
     kb = key_of(b, data);
-    CU_ASSERT_STRING_EQUAL(kb, "MAX_GAP=500\n");
+    CU_ASSERT_STRING_EQUAL(kb, "MAX_GAP=500\nPRIVACY_ZONES=\nTRIM_ENDS=0\nACTIVITIES_CSV=\n");
     hm_ctx__free(ctx, kb);
     hm_spec_free(a);
     hm_spec_free(b);
@@ -269,6 +274,93 @@ static void test_spec__dates(void)
     hm_spec_free(spec);
 }
 
+/* Relative dates name whole UTC days counted back from today (computed here with time()). */
+static void test_spec__relative_dates(void)
+{
+    hm_spec *spec = spec_new();
+    int64_t today = (int64_t)time(NULL) / 86400, after;
+
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "-365d"), HM_OK);
+    after = (int64_t)time(NULL) / 86400; /* midnight may pass between the two calls */
+    CU_ASSERT(spec->date_from == (today - 365) * 86400.0 ||
+              spec->date_from == (after - 365) * 86400.0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "-2W"), HM_OK);
+    CU_ASSERT(spec->date_from == (today - 14) * 86400.0 || spec->date_from == (after - 14) * 86400.0);
+    /* DATE_TO=-1d: through the end of yesterday. */
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_TO", "-1d"), HM_OK);
+    CU_ASSERT(spec->date_to == today * 86400.0 || spec->date_to == after * 86400.0);
+    /* Months and years are calendar ones: one year back is 365 or 366 days. */
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "-1y"), HM_OK);
+    CU_ASSERT(spec->date_from == (today - 365) * 86400.0 || spec->date_from == (today - 366) * 86400.0 ||
+              spec->date_from == (after - 365) * 86400.0 || spec->date_from == (after - 366) * 86400.0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "-6m"), HM_OK);
+    CU_ASSERT(spec->date_from <= (after - 181) * 86400.0 && spec->date_from >= (today - 184) * 86400.0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "-d"), HM_EINVAL);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "-5x"), HM_EINVAL);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "DATE_FROM", "5d"), HM_EINVAL);
+    hm_spec_free(spec);
+}
+
+static void test_spec__privacy(void)
+{
+    hm_spec *spec = spec_new();
+
+    CU_ASSERT_EQUAL(spec->nzones, 0);
+    CU_ASSERT_EQUAL(spec->trim_ends, 0.0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PRIVACY_ZONES", " 14.5, 46.05, 250 ; -0.1,51.5,1000.5;"),
+                    HM_OK);
+    CU_ASSERT_EQUAL_FATAL(spec->nzones, 2);
+    CU_ASSERT_EQUAL(spec->zones[0].lon, 14.5);
+    CU_ASSERT_EQUAL(spec->zones[0].lat, 46.05);
+    CU_ASSERT_EQUAL(spec->zones[0].radius, 250.0);
+    CU_ASSERT_EQUAL(spec->zones[1].lon, -0.1);
+    CU_ASSERT_EQUAL(spec->zones[1].radius, 1000.5);
+    /* Bad zones are rejected with the zone named, and change nothing. */
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PRIVACY_ZONES", "14.5,46.05"), HM_EINVAL);
+    CU_ASSERT(strstr(hm_ctx_last_error(ctx)->message, "zone '14.5,46.05'") != NULL);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PRIVACY_ZONES", "14.5,46.05,100,5"), HM_EINVAL);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PRIVACY_ZONES", "190,46,100"), HM_EINVAL);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PRIVACY_ZONES", "14,46,0"), HM_EINVAL);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PRIVACY_ZONES", "14,46,x"), HM_EINVAL);
+    CU_ASSERT_EQUAL(spec->nzones, 2);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "PRIVACY_ZONES", ""), HM_OK);
+    CU_ASSERT_EQUAL(spec->nzones, 0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "TRIM_ENDS", "200"), HM_OK);
+    CU_ASSERT_EQUAL(spec->trim_ends, 200.0);
+    CU_ASSERT_EQUAL(hm_spec_set(spec, "TRIM_ENDS", "-1"), HM_EINVAL);
+    hm_spec_free(spec);
+}
+
+/* WHERE and DEDUPE are filters: they change the raster key, not the data key. */
+static void test_spec__where_and_dedupe(void)
+{
+    const unsigned raster = HM_OPTION_KINDS(HM_OPTION_KIND_FILTER);
+    hm_spec *a = spec_new(), *b = spec_new();
+    char *ka, *kb;
+
+    CU_ASSERT_EQUAL(a->dedupe, 1);
+    CU_ASSERT_PTR_NULL(a->where);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "WHERE", "  sport = 'cycling' "), HM_OK);
+    CU_ASSERT_STRING_EQUAL(b->where, "sport = 'cycling'");
+    CU_ASSERT_EQUAL(hm_spec_set(b, "DEDUPE", "no"), HM_OK);
+    CU_ASSERT_EQUAL(b->dedupe, 0);
+    ka = key_of(a, raster);
+    kb = key_of(b, raster);
+    CU_ASSERT(strstr(kb, "WHERE=sport = 'cycling'\n") != NULL);
+    CU_ASSERT(strstr(kb, "DEDUPE=0\n") != NULL);
+    CU_ASSERT(strstr(ka, "DEDUPE=1\n") != NULL);
+    hm_ctx__free(ctx, ka);
+    hm_ctx__free(ctx, kb);
+    ka = key_of(b, HM_OPTION_KINDS(HM_OPTION_KIND_DATA));
+    CU_ASSERT_STRING_EQUAL(ka, DATA_DEFAULT);
+    hm_ctx__free(ctx, ka);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "WHERE", ""), HM_OK);
+    CU_ASSERT_PTR_NULL(b->where);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "DEDUPE", "maybe"), HM_EINVAL);
+    hm_spec_free(a);
+    hm_spec_free(b);
+}
+
 static void test_spec__sports(void)
 {
     hm_spec *spec = spec_new();
@@ -337,9 +429,9 @@ static void test_spec__bad_values(void)
         {"BANDS", "count,hr,count", "BANDS=count,hr,count: band 'count' is listed twice"},
         {"BANDS", "", "BANDS=: expected a comma-separated list of count, log_count"},
         {"BANDS", "count,", "BANDS=count,: expected a comma-separated list"},
-        {"DATE_FROM", "2020-13-01", "DATE_FROM=2020-13-01: expected YYYY-MM-DD or an ISO 8601 time"},
+        {"DATE_FROM", "2020-13-01", "DATE_FROM=2020-13-01: expected YYYY-MM-DD, an ISO 8601 time or -N followed by d, w, m or y"},
         {"DATE_FROM", "2019-02-29", "DATE_FROM=2019-02-29: expected YYYY-MM-DD"},
-        {"DATE_TO", "yesterday", "DATE_TO=yesterday: expected YYYY-MM-DD or an ISO 8601 time"},
+        {"DATE_TO", "yesterday", "DATE_TO=yesterday: expected YYYY-MM-DD, an ISO 8601 time or -N followed by d, w, m or y"},
         {"DATE_TO", "2020-1-1", "DATE_TO=2020-1-1: expected YYYY-MM-DD"},
         {"SPORT", "", "SPORT=: expected a comma-separated list of sport names"},
         {"SPORT", "running,,cycling", "SPORT=running,,cycling: expected a comma-separated list"},
@@ -686,6 +778,9 @@ void hm_test_spec_suite(void)
         {"test_spec__bounds", test_spec__bounds},
         {"test_spec__bands", test_spec__bands},
         {"test_spec__dates", test_spec__dates},
+        {"test_spec__relative_dates", test_spec__relative_dates},
+        {"test_spec__privacy", test_spec__privacy},
+        {"test_spec__where_and_dedupe", test_spec__where_and_dedupe},
         {"test_spec__sports", test_spec__sports},
         {"test_spec__srs", test_spec__srs},
         {"test_spec__bad_values", test_spec__bad_values},

@@ -251,6 +251,8 @@ static void test_gpx__sport_device_and_text_forms(void)
     a = hm_file_get_activity(f, 0);
     CU_ASSERT_STRING_EQUAL(hm_activity_get_sport(a), "mountain biking");
     CU_ASSERT_STRING_EQUAL(hm_activity_get_device(a), "Garmin & Co");
+    /* the track's name, not the file's or a point's */
+    CU_ASSERT_STRING_EQUAL(hm_activity_get_name(a), "Morning");
     CU_ASSERT_EQUAL(hm_activity_get_point_count(a), 2);
     /* no point has a time: <metadata><time> is the best start there is */
     HM_ASSERT_NEAR(hm_activity_get_start_time(a), 978307200.0, 0);
@@ -273,6 +275,8 @@ static void test_gpx__metadata_time_when_points_have_none(void)
     HM_ASSERT_NAN(p[0].time); /* the file's time is the activity's, not the points' */
     HM_ASSERT_NAN(p[1].time);
     HM_ASSERT_NEAR(hm_activity_get_start_time(hm_file_get_activity(f, 0)), 1610056319.0, 0);
+    /* a track without a name of its own takes the file's */
+    CU_ASSERT_STRING_EQUAL(hm_activity_get_name(hm_file_get_activity(f, 0)), "x");
     CU_ASSERT_EQUAL(hm_file_get_warning_count(f), 0);
     hm_file_free(f);
     teardown();
