@@ -205,7 +205,56 @@ static int is_absolute(const char *p)
            (p[2] == '/' || p[2] == '\\');
 }
 
+static int resolve_source(hm_spec *spec, const char *descriptor_path, const char *source);
+
+/* Bytes of a file's head looked at to recognise a descriptor (after decompression). */
+#define HM_DESCRIPTOR_SNIFF 1024
+
+/* 1 when path is a file (not a folder) whose content is a descriptor. */
+static int is_descriptor_file(hm_spec *spec, const char *path)
+{
+    const hm_io_api *io = hm_io__api(spec->ctx);
+    unsigned char head[HM_DESCRIPTOR_SNIFF];
+    size_t got = 0;
+    uint64_t size;
+    hm_stream *in;
+    int is_dir, sniffed = 0;
+
+    if (path[0] && io->stat(path, &is_dir, &size, io->payload) == 0 && !is_dir) {
+        if (hm_stream__new_file(&in, spec->ctx, path, 0) == HM_OK) {
+            sniffed = hm_stream__peek(in, head, sizeof(head), &got) == HM_OK &&
+                      hm_spec_sniff_descriptor(head, got);
+            hm_stream__free(in);
+        }
+        hm_ctx_clear_error(spec->ctx);
+    }
+    return sniffed;
+}
+
+/*
+ * The descriptor's <Source>, relative to the descriptor's folder. It names tracks: a
+ * HEATMAP: name (options belong in <Option>) or another descriptor (itself, a loop, a
+ * chain) is an error naming the cause, not an empty source.
+ */
 static int set_source(hm_spec *spec, const char *descriptor_path, const char *source)
+{
+    int rc = resolve_source(spec, descriptor_path, source);
+
+    if (rc != HM_OK)
+        return rc;
+    if (strncasecmp(source, "HEATMAP:", 8) == 0)
+        return HM_RAISE(spec->ctx, HM_EINVAL, descriptor_path, 0, -1,
+                        "<Source> is a HEATMAP: name; it must be a path (a folder, a track file "
+                        "or a GDAL virtual path), with options in <Option> elements");
+    if (is_descriptor_file(spec, spec->path))
+        return HM_RAISE(spec->ctx, HM_EINVAL, descriptor_path, 0, -1,
+                        "<Source> %s is a descriptor file%s; it must name tracks (a folder, a "
+                        "track file or a GDAL virtual path)",
+                        source, strcmp(spec->path, descriptor_path) == 0 ? " (this one)" : "");
+    return HM_OK;
+}
+
+static int resolve_source(hm_spec *spec, const char *descriptor_path, const char *source)
 {
     const char *slash = strrchr(descriptor_path, '/');
     const char *back = strrchr(descriptor_path, '\\');
@@ -446,33 +495,15 @@ int hm_spec_sniff_descriptor(const void *head, size_t len)
 
 /* ---- what a user typed ----------------------------------------------------- */
 
-/* Bytes of a file's head looked at to recognise a descriptor (after decompression). */
-#define HM_DESCRIPTOR_SNIFF 1024
-
 int hm_spec_parse_source(hm_spec *spec, const char *text)
 {
-    const hm_io_api *io = hm_io__api(spec->ctx);
-    unsigned char head[HM_DESCRIPTOR_SNIFF];
-    size_t got = 0;
-    uint64_t size;
-    hm_stream *in;
-    int is_dir, sniffed = 0;
-
     assert(spec && text);
     if (strncasecmp(text, "HEATMAP:", 8) == 0)
         return hm_spec_parse_connection(spec, text);
     /* A file whose content is a descriptor is one; anything else (a folder, an activity
      * file, a path that does not exist yet) is the source itself, and opening the
      * raster reports what is wrong with it. */
-    if (text[0] && io->stat(text, &is_dir, &size, io->payload) == 0 && !is_dir) {
-        if (hm_stream__new_file(&in, spec->ctx, text, 0) == HM_OK) {
-            sniffed = hm_stream__peek(in, head, sizeof(head), &got) == HM_OK &&
-                      hm_spec_sniff_descriptor(head, got);
-            hm_stream__free(in);
-        }
-        hm_ctx_clear_error(spec->ctx);
-    }
-    if (sniffed)
+    if (is_descriptor_file(spec, text))
         return hm_spec_read_descriptor(spec, text);
     return hm_spec_set_path(spec, text);
 }

@@ -977,10 +977,17 @@ static int raster_of(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_spe
 
 int hm_raster_open(hm_raster **out, hm_ctx *ctx, const hm_spec *spec)
 {
+    hm_strbuf idle = HM_STRBUF_INIT(ctx);
     hm_source *src;
     int rc;
 
     *out = NULL;
+    hm_spec__idle_style(spec, &idle);
+    if (idle.s && idle.s[0])
+        hm_ctx__log(ctx, HM_LOG_WARNING, "%s: %s without RENDER: no effect (the bands are "
+                    "Float32 values; RENDER=<band> makes a picture)", spec->path ? spec->path : "",
+                    idle.s);
+    hm_strbuf_free(&idle);
     if ((rc = hm_source_open(&src, ctx, spec)) != HM_OK)
         return rc;
     if ((rc = raster_of(out, ctx, src->store, spec, spec->path)) != HM_OK) {

@@ -584,12 +584,13 @@ static int set_sport(hm_spec *spec, const option_def *def, const char *value)
     return HM_OK;
 }
 
-/* 0 when PROJ builds a CRS from text; else -1 with PROJ's reason in why. */
+/* 0 when PROJ builds a CRS a grid can be made in from text; else -1 with PROJ's reason in
+ * why, or -2 for a CRS PROJ knows that is not planar (why says what it is). */
 static int check_crs(const char *text, char *why, size_t cap)
 {
     PJ_CONTEXT *pctx = proj_context_create();
     PJ *pj;
-    int ok;
+    int ok, planar = 1;
 
     why[0] = '\0';
     if (!pctx) {
@@ -602,10 +603,27 @@ static int check_crs(const char *text, char *why, size_t cap)
     if (!pj) {
         int err = proj_context_errno(pctx);
         snprintf(why, cap, "%s", err ? proj_context_errno_string(pctx, err) : "");
+    } else if (ok) {
+        /* A grid is a plane: a projected or a 2D geographic CRS (a bound or compound CRS is
+         * looked at through its horizontal part). Geocentric, 3D or vertical CRSs are not. */
+        PJ *h = proj_get_type(pj) == PJ_TYPE_BOUND_CRS ? proj_get_source_crs(pctx, pj)
+                : proj_get_type(pj) == PJ_TYPE_COMPOUND_CRS ? proj_crs_get_sub_crs(pctx, pj, 0)
+                                                            : NULL;
+        PJ_TYPE t = proj_get_type(h ? h : pj);
+        if (t != PJ_TYPE_PROJECTED_CRS && t != PJ_TYPE_GEOGRAPHIC_2D_CRS) {
+            planar = 0;
+            snprintf(why, cap, "not a planar CRS (%s): expected a projected or 2D geographic CRS",
+                     t == PJ_TYPE_GEOCENTRIC_CRS       ? "geocentric"
+                     : t == PJ_TYPE_GEOGRAPHIC_3D_CRS  ? "3D geographic"
+                     : t == PJ_TYPE_VERTICAL_CRS       ? "vertical"
+                     : t == PJ_TYPE_ENGINEERING_CRS    ? "engineering"
+                                                       : "of another kind");
+        }
+        proj_destroy(h);
     }
     proj_destroy(pj);
     proj_context_destroy(pctx);
-    return ok ? 0 : -1;
+    return !ok ? -1 : !planar ? -2 : 0;
 }
 
 static int set_srs(hm_spec *spec, const option_def *def, const char *value)
@@ -614,14 +632,18 @@ static int set_srs(hm_spec *spec, const option_def *def, const char *value)
     const char *s = trim(value, &len);
     char why[128], detail[200];
     char *copy;
+    int rc = 0;
 
     copy = hm_ctx__strndup(spec->ctx, s, len);
     if (!copy)
         return HM_RAISE_NOMEM(spec->ctx);
-    if (len == 0 || check_crs(copy, why, sizeof(why)) != 0) {
+    if (len == 0 || (rc = check_crs(copy, why, sizeof(why))) != 0) {
         hm_ctx__free(spec->ctx, copy);
-        snprintf(detail, sizeof(detail), "%s%s%s%s", def->expect, why[0] ? " (" : "", why,
-                 why[0] ? ")" : "");
+        if (rc == -2) /* PROJ knows it, but it is not one a grid can be made in */
+            snprintf(detail, sizeof(detail), "%s", why);
+        else
+            snprintf(detail, sizeof(detail), "%s%s%s%s", def->expect, why[0] ? " (" : "", why,
+                     why[0] ? ")" : "");
         return reject(spec, def, value, detail);
     }
     hm_ctx__free(spec->ctx, spec->srs);
@@ -1005,6 +1027,18 @@ void hm_spec__key(const hm_spec *spec, unsigned kinds, hm_strbuf *out)
         options[i].canon(spec, out);
         hm_strbuf_put(out, "\n", 1);
     }
+}
+
+void hm_spec__idle_style(const hm_spec *spec, hm_strbuf *out)
+{
+    size_t i, n = 0;
+
+    if (spec->render)
+        return;
+    for (i = 0; i < OPTION_COUNT; i++)
+        if (options[i].kind == HM_OPTION_KIND_STYLE && spec->texts[i] &&
+            strcmp(options[i].info.name, "RENDER") != 0)
+            hm_strbuf_printf(out, "%s%s", n++ ? ", " : "", options[i].info.name);
 }
 
 size_t hm_spec_get_option_count(void)

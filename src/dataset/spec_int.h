@@ -94,4 +94,8 @@ const char *hm_spec__get_text(const hm_spec *spec, size_t i);
  */
 void hm_spec__key(const hm_spec *spec, unsigned kinds, hm_strbuf *out);
 
+/* The style options set although RENDER is not ("GLOW, PALETTE"), which then do nothing;
+ * nothing appended when RENDER is set or none is. */
+void hm_spec__idle_style(const hm_spec *spec, hm_strbuf *out);
+
 #endif /* HM_DATASET_SPEC_INT_H */

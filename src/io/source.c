@@ -10,6 +10,7 @@
  * A file that fails is kept as an entry with its error: one corrupt file
  * never fails the collection.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,10 +180,12 @@ void hm_listing__free(hm_listing *l)
 
 void hm_listing__entry_error(const hm_listing_entry *e, const char *path, hm_error *out)
 {
+    size_t n = strlen(e->rel);
+
     out->code = e->status;
-    out->message = e->status == HM_EUNSUPPORTED
-                       ? "not a regular file (a FIFO, device or socket): not read"
-                       : "cannot read file information";
+    out->message = e->status == HM_EUNSUPPORTED ? "not a regular file (a FIFO, device or socket): not read"
+                   : n && e->rel[n - 1] == '/' ? "cannot list folder (permission denied): its files are not read"
+                                               : "cannot read file information";
     out->path = path;
     out->line = 0;
     out->offset = -1;
@@ -289,14 +292,18 @@ int hm_listing__build(hm_listing *out, hm_ctx *ctx, const char *path)
         out->entries[0].status = st.regular ? HM_OK : HM_EUNSUPPORTED;
         return HM_OK;
     }
+    errno = 0;
     names = io->list(path, io->payload);
     if (!names)
-        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot list folder");
+        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot list folder%s",
+                        errno == EACCES || errno == EPERM ? ": permission denied" : "");
     for (i = 0; names[i] && rc == HM_OK; i++) {
+        size_t nlen = strlen(names[i]);
+        int unlistable = nlen && names[i][nlen - 1] == '/';
         hm_listing_entry *e;
         char *full;
 
-        if (hm_format_from_name(names[i]) == HM_FORMAT_UNKNOWN)
+        if (!unlistable && hm_format_from_name(names[i]) == HM_FORMAT_UNKNOWN)
             continue;
         if ((rc = hm_ctx__grow(ctx, (void **)&out->entries, &cap, out->n + 1,
                                sizeof(*out->entries))) != HM_OK)
@@ -308,6 +315,10 @@ int hm_listing__build(hm_listing *out, hm_ctx *ctx, const char *path)
             break;
         }
         out->n++;
+        if (unlistable) { /* size and mtime 0: the same next time, until it can be listed */
+            e->status = HM_EIO;
+            continue;
+        }
         if (!(full = hm_listing__path(out, out->n - 1, ctx))) {
             rc = HM_RAISE_NOMEM(ctx);
             break;

@@ -18,8 +18,9 @@ typedef struct hm_listing_entry {
     char *rel;        /* path relative to the root, '/' separated; "" when the root is the file */
     uint64_t size;    /* bytes; 0 when stat failed */
     int64_t mtime_ns; /* ns since epoch; -1 unknown */
-    int status;       /* HM_OK; HM_EIO when it cannot be stat'ed; HM_EUNSUPPORTED when it is
-                         not a regular file (a FIFO, a device: never opened) */
+    int status;       /* HM_OK; HM_EIO when it cannot be stat'ed (or, for a rel ending in '/',
+                         a folder that cannot be listed); HM_EUNSUPPORTED when it is not a
+                         regular file (a FIFO, a device: never opened) */
 } hm_listing_entry;
 
 typedef struct hm_listing {

@@ -11,6 +11,7 @@
  * decompressed size limit, which turns a gzip bomb into a clear error.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -284,9 +285,13 @@ int hm_stream__new_file(hm_stream **out, hm_ctx *ctx, const char *path, uint64_t
     if (limit)
         s->limit = limit;
     s->io = io;
+    errno = 0;
     s->fh = io->open(path, io->payload);
     if (!s->fh) {
+        int err = errno;
         hm_stream__free(s);
+        if (err)
+            return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot open file: %s", strerror(err));
         return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot open file");
     }
     s->raw = hm_ctx__malloc(ctx, RAW_BUF_SIZE);

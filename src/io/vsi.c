@@ -9,6 +9,7 @@
 #include <cpl_string.h>
 #include <cpl_vsi.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "io/vsi_int.h"
@@ -51,18 +52,72 @@ static int vsi_stat(const char *path, int *is_dir, uint64_t *size, void *payload
     return 0;
 }
 
+/* Folders below the top are followed this deep at most (a symbolic link loop ends here). */
+#define MAX_DEPTH 64
+
+/* A growing NULL-terminated list of names (CSL-compatible: freed with CSLDestroy). */
+typedef struct names {
+    char **v;
+    size_t n, cap;
+} names;
+
+static void add_name(names *l, const char *name)
+{
+    if (l->n + 2 > l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = (char **)CPLRealloc(l->v, l->cap * sizeof(char *));
+    }
+    l->v[l->n++] = CPLStrdup(name);
+    l->v[l->n] = NULL;
+}
+
+/*
+ * Append the names below folder path (relative, prefixed by rel) to l. A folder below the
+ * top that cannot be opened is named with a trailing '/' (see hm_io_api.list), so the caller
+ * can say which one and why instead of leaving its files out in silence.
+ * @return 0, or -1 when path itself cannot be opened for lack of permission.
+ */
+static int list_folder(names *l, const char *path, const char *rel, int depth)
+{
+    const VSIDIREntry *e;
+    VSIDIR *dir;
+
+    errno = 0;
+    dir = VSIOpenDir(path, 0, NULL);
+    if (!dir)
+        return errno == EACCES || errno == EPERM ? -1 : 0; /* else: nothing in it */
+    while ((e = VSIGetNextDirEntry(dir)) != NULL) {
+        char *sub = CPLStrdup(CPLFormFilename(path, e->pszName, NULL));
+        char *subrel = CPLStrdup(rel[0] ? CPLFormFilename(rel, e->pszName, NULL) : e->pszName);
+        int is_dir = e->bModeKnown ? VSI_ISDIR(e->nMode) : 0;
+        VSIStatBufL st;
+
+        if (!e->bModeKnown && VSIStatL(sub, &st) == 0)
+            is_dir = VSI_ISDIR(st.st_mode);
+        if (!is_dir)
+            add_name(l, subrel);
+        else if (depth < MAX_DEPTH && list_folder(l, sub, subrel, depth + 1) != 0)
+            add_name(l, CPLSPrintf("%s/", subrel));
+        CPLFree(sub);
+        CPLFree(subrel);
+    }
+    VSICloseDir(dir);
+    return 0;
+}
+
 static char **vsi_list(const char *path, void *payload)
 {
-    char **list;
+    names l = {NULL, 0, 0};
+    VSIStatBufL st;
+
     (void)payload;
-    list = VSIReadDirRecursive(path);
-    if (!list) {
-        /* An empty folder lists as NULL too: give back an empty list then. */
-        VSIStatBufL st;
-        if (VSIStatL(path, &st) == 0 && VSI_ISDIR(st.st_mode))
-            return (char **)CPLCalloc(1, sizeof(char *));
+    if (VSIStatL(path, &st) != 0 || !VSI_ISDIR(st.st_mode))
+        return NULL;
+    if (list_folder(&l, path, "", 0) != 0) {
+        CSLDestroy(l.v);
+        return NULL;
     }
-    return list;
+    return l.v ? l.v : (char **)CPLCalloc(1, sizeof(char *));
 }
 
 static void vsi_free_list(char **list, void *payload)

@@ -20,7 +20,8 @@ typedef struct hm_io_api {
     /* 0 when path exists (sets *is_dir, *size), -1 otherwise. */
     int (*stat)(const char *path, int *is_dir, uint64_t *size, void *payload);
     /* All entries below a folder, recursively, as paths relative to it with '/'
-     * separators; NULL-terminated, released with free_list. NULL on failure. */
+     * separators; a folder below it that cannot be listed (no permission) is named with a
+     * trailing '/'. NULL-terminated, released with free_list. NULL on failure. */
     char **(*list)(const char *path, void *payload);
     void (*free_list)(char **list, void *payload);
     void *payload;

@@ -148,6 +148,41 @@ static int drop_duplicates(hm_raster *r)
 }
 
 /*
+ * The error when nothing is drawn. The message names the source itself, so the path field
+ * stays empty (an error is printed "path: msg"); when every file was skipped, the first
+ * one's reason is given too (for a single file, that is the whole story).
+ */
+static int nothing_to_draw(hm_raster *r, const hm_raster_request *req)
+{
+    const hm_store *s = r->store;
+    const hm_store_file *f = NULL;
+    size_t i;
+
+    for (i = 0; i < s->meta->nfiles && !f; i++)
+        if (s->files[i].error_code != HM_OK)
+            f = &s->files[i];
+    if (f && r->stats.skipped_files == r->stats.files) {
+        const char *rel = hm_store__str(s, f->path);
+        char where[48] = "";
+        if (f->error_line > 0)
+            snprintf(where, sizeof(where), "line %lld: ", (long long)f->error_line);
+        else if (f->error_offset >= 0)
+            snprintf(where, sizeof(where), "byte %lld: ", (long long)f->error_offset);
+        if (r->stats.files == 1)
+            return HM_RAISE(r->ctx, HM_EINVAL, NULL, 0, -1, "no usable tracks in %s: %s%s%s%s",
+                            req->path, rel, rel[0] ? ": " : "", where,
+                            hm_store__str(s, f->error_message));
+        return HM_RAISE(r->ctx, HM_EINVAL, NULL, 0, -1,
+                        "no usable tracks in %s (%zu files, all skipped; the first, %s: %s%s)",
+                        req->path, r->stats.files, rel, where, hm_store__str(s, f->error_message));
+    }
+    return HM_RAISE(r->ctx, HM_EINVAL, NULL, 0, -1,
+                    "no usable tracks in %s (%zu files, %zu skipped%s)", req->path,
+                    r->stats.files, r->stats.skipped_files,
+                    r->stats.files > r->stats.skipped_files ? ", none selected or drawable" : "");
+}
+
+/*
  * The selection (drawable activities the filter keeps, duplicates left out), the figures of
  * what it draws, and the extent of the selection in units.
  */
@@ -206,11 +241,7 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
         r->selected = NULL;
     }
     if (r->stats.activities == 0)
-        /* The message names the folder itself, so the path field stays empty (an error is
-         * printed "path: msg"). */
-        return HM_RAISE(r->ctx, HM_EINVAL, NULL, 0, -1,
-                        "no usable tracks in %s (%zu files, %zu skipped)", req->path,
-                        r->stats.files, r->stats.skipped_files);
+        return nothing_to_draw(r, req);
     return HM_OK;
 }
 
@@ -573,3 +604,4 @@ int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *r, hm_ctx 
     *count = n;
     return HM_OK;
 }
+

@@ -254,7 +254,7 @@ static void test_raster__filters(void)
                     HM_EINVAL);
     CU_ASSERT_PTR_NULL(r);
     CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message,
-                           "no usable tracks in mem (1 files, 0 skipped)");
+                           "no usable tracks in mem (1 files, 0 skipped, none selected or drawable)");
     hm_file_free(f);
     hm_ctx_free(ctx);
 }
@@ -650,7 +650,8 @@ static void test_raster__open_errors(void)
     CU_ASSERT_EQUAL(hm_raster_open(&r, ctx, &spec), HM_EINVAL);
     e = hm_ctx_last_error(ctx);
     CU_ASSERT_FATAL(e != NULL);
-    snprintf(msg, sizeof(msg), "no usable tracks in %s (2 files, 1 skipped)", tmpdir);
+    snprintf(msg, sizeof(msg), "no usable tracks in %s (2 files, 1 skipped, none selected or drawable)",
+             tmpdir);
     CU_ASSERT_STRING_EQUAL(e->message, msg);
     CU_ASSERT_STRING_EQUAL(e->path, ""); /* the message names it */
     remove_dir(names);
