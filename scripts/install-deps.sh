@@ -16,6 +16,8 @@ if [ "${1:-}" = "--test" ]; then
     # engine for the `heatmap tiles` viewer page (test_heatmap_tiles.py). Qt runs
     # headless with QT_QPA_PLATFORM=offscreen, so no X server is needed.
     python3-qgis cgi-mapserver mapserver-bin python3-pyqt5.qtwebkit
+    # libFuzzer (clang's runtime) for the fuzzers scripts/test.sh runs.
+    clang
   )
 fi
 

@@ -223,6 +223,15 @@ int main(int argc, char **argv)
     size_t size = 0, i, runs = 0;
     int k;
 
+    if (argc == 3 && strcmp(argv[1], "--write-seed") == 0) {
+        /* The seed as a file: the first input of a libFuzzer corpus (scripts/test.sh). */
+        FILE *fp = fopen(argv[2], "wb");
+        int ok = fp && seed_store(&seed, &size) == 0 && fwrite(seed, 1, size, fp) == size;
+        if (fp)
+            ok = (fclose(fp) == 0) && ok;
+        free(seed);
+        return ok ? 0 : 1;
+    }
     for (k = 1; k < argc; k++) {
         FILE *fp = fopen(argv[k], "rb");
         unsigned char b[1 << 16];
