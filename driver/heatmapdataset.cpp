@@ -274,7 +274,7 @@ bool HEATMAPDataset::InitializeFromRaster()
 /*                             metadata                                 */
 /************************************************************************/
 
-static std::string HEATMAPFormatTime(double dfTime)
+std::string HEATMAPFormatTime(double dfTime)
 {
     struct tm sTm;
     CPLUnixTimeToYMDHMS(static_cast<GIntBig>(std::floor(dfTime)), &sTm);
@@ -283,8 +283,9 @@ static std::string HEATMAPFormatTime(double dfTime)
 }
 
 // Figures about the sources in the default domain, what the open did to the
-// track store in the HEATMAP_STORE domain, and one item per skipped file
-// ("path" = "line N: reason") in the HEATMAP_ERRORS domain.
+// track store in the HEATMAP_STORE domain, one item per skipped file
+// ("path" = "line N: reason") in the HEATMAP_ERRORS domain, and one per
+// duplicate left out in the HEATMAP_DUPLICATES domain.
 void HEATMAPDataset::SetSourceMetadata()
 {
     hm_raster_stats sStats;
@@ -334,6 +335,38 @@ void HEATMAPDataset::SetSourceMetadata()
     }
     if (!aosErrors.empty())
         SetMetadata(aosErrors.List(), "HEATMAP_ERRORS");
+    SetDuplicatesMetadata(psSource);
+}
+
+// "path of the duplicate" = "path of the file counted instead", for every activity that
+// DEDUPE left out (a file holding several left-out activities is named once, with the
+// first).
+void HEATMAPDataset::SetDuplicatesMetadata(const hm_source *psSource)
+{
+    CPLStringList aosDuplicates;
+    const size_t nDuplicates = hm_raster_get_duplicate_count(m_raster);
+    size_t nLastFile = static_cast<size_t>(-1);
+    for (size_t i = 0; i < nDuplicates; ++i)
+    {
+        size_t nDup = 0;
+        size_t nKept = 0;
+        hm_raster_get_duplicate(m_raster, i, &nDup, &nKept);
+        hm_source_activity sDup;
+        hm_source_get_activity(psSource, nDup, &sDup);
+        // Duplicates come in activity order, hence a file's all together.
+        if (sDup.file == nLastFile)
+            continue;
+        nLastFile = sDup.file;
+        hm_source_activity sKept;
+        hm_source_get_activity(psSource, nKept, &sKept);
+        hm_source_file sDupFile;
+        hm_source_file sKeptFile;
+        hm_source_get_file(psSource, sDup.file, &sDupFile);
+        hm_source_get_file(psSource, sKept.file, &sKeptFile);
+        aosDuplicates.AddNameValue(sDupFile.path, sKeptFile.path);
+    }
+    if (!aosDuplicates.empty())
+        SetMetadata(aosDuplicates.List(), "HEATMAP_DUPLICATES");
 }
 
 char **HEATMAPDataset::GetMetadataDomainList()
@@ -341,7 +374,8 @@ char **HEATMAPDataset::GetMetadataDomainList()
     if (m_nLevel != 0)
         return GDALDataset::GetMetadataDomainList();
     return BuildMetadataDomainList(GDALDataset::GetMetadataDomainList(), FALSE,
-                                   "HEATMAP_ERRORS", "HEATMAP_STORE", nullptr);
+                                   "HEATMAP_ERRORS", "HEATMAP_DUPLICATES", "HEATMAP_STORE",
+                                   nullptr);
 }
 
 CPLErr HEATMAPDataset::GetGeoTransform(double *padfTransform)

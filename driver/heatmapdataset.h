@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "gdal_priv.h"
@@ -62,6 +63,8 @@ class HEATMAPDataset final : public GDALDataset
     CPLErr ReadStyledBlock(int nBand, int nBlockXOff, int nBlockYOff, void *pImage);
     int GetCoverageStatus(int nXOff, int nYOff, int nXSize, int nYSize,
                           int nMaskFlagStop, double *pdfDataPct);
+    const char *GetLocationInfo(const char *pszName, std::string &osXML);
+    void SetDuplicatesMetadata(const hm_source *psSource);
 
     CPL_DISALLOW_COPY_ASSIGN(HEATMAPDataset)
 
@@ -80,7 +83,8 @@ class HEATMAPRasterBand final : public GDALRasterBand
 {
     friend class HEATMAPDataset;
 
-    hm_band m_eBand;  //!< which engine band this is
+    hm_band m_eBand;                     //!< which engine band this is
+    std::string m_osLastLocationInfo{};  //!< the last LocationInfo answer, returned borrowed
 
     CPL_DISALLOW_COPY_ASSIGN(HEATMAPRasterBand)
 
@@ -96,6 +100,8 @@ class HEATMAPRasterBand final : public GDALRasterBand
     const char *GetUnitType() override;
     int GetOverviewCount() override;
     GDALRasterBand *GetOverview(int iOverview) override;
+    char **GetMetadataDomainList() override;
+    const char *GetMetadataItem(const char *pszName, const char *pszDomain = "") override;
 };
 
 class HEATMAPStyledRasterBand final : public GDALRasterBand
@@ -104,6 +110,7 @@ class HEATMAPStyledRasterBand final : public GDALRasterBand
 
     GDALColorInterp m_eInterp;                        //!< red, green, blue, alpha or palette index
     std::unique_ptr<GDALColorTable> m_poColorTable{};  //!< the style's colours (palette mode)
+    std::string m_osLastLocationInfo{};  //!< the last LocationInfo answer, returned borrowed
 
     CPL_DISALLOW_COPY_ASSIGN(HEATMAPStyledRasterBand)
 
@@ -120,9 +127,14 @@ class HEATMAPStyledRasterBand final : public GDALRasterBand
     double GetNoDataValue(int *pbSuccess = nullptr) override;
     int GetOverviewCount() override;
     GDALRasterBand *GetOverview(int iOverview) override;
+    char **GetMetadataDomainList() override;
+    const char *GetMetadataItem(const char *pszName, const char *pszDomain = "") override;
 };
 
 //! Raise the context's last error (after a call that returned rc) as a CPLError.
 void HEATMAPReportError(hm_ctx *ctx, int rc);
+
+//! Unix seconds as ISO 8601 UTC text, whole seconds ("2023-05-01T07:00:00Z").
+std::string HEATMAPFormatTime(double dfTime);
 
 #endif // HEATMAPDATASET_H

@@ -7,6 +7,7 @@
 // from the engine (name, unit, nodata); block reads and coverage queries go
 // to the dataset, which renders all bands of a block at once. Overviews are
 // the native levels of the dataset unless external .ovr overviews exist.
+// Every band answers LocationInfo (the activities at a pixel of its level).
 
 #include "heatmapdataset.h"
 
@@ -145,4 +146,40 @@ GDALRasterBand *HEATMAPStyledRasterBand::GetOverview(int iOverview)
         return GDALRasterBand::GetOverview(iOverview);
     HEATMAPDataset *poOvr = static_cast<HEATMAPDataset *>(poDS)->GetNativeOverview(iOverview);
     return poOvr ? poOvr->GetRasterBand(nBand) : nullptr;
+}
+
+/************************************************************************/
+/*                             LocationInfo                             */
+/************************************************************************/
+
+// Both kinds of band answer "which activities pass through this pixel" for their own
+// level (driver/heatmaplocationinfo.cpp), as VRT bands answer "which files".
+
+char **HEATMAPRasterBand::GetMetadataDomainList()
+{
+    return BuildMetadataDomainList(GDALRasterBand::GetMetadataDomainList(), FALSE,
+                                   "LocationInfo", nullptr);
+}
+
+const char *HEATMAPRasterBand::GetMetadataItem(const char *pszName, const char *pszDomain)
+{
+    if (pszDomain != nullptr && EQUAL(pszDomain, "LocationInfo"))
+        return static_cast<HEATMAPDataset *>(poDS)->GetLocationInfo(pszName,
+                                                                    m_osLastLocationInfo);
+    return GDALRasterBand::GetMetadataItem(pszName, pszDomain);
+}
+
+char **HEATMAPStyledRasterBand::GetMetadataDomainList()
+{
+    return BuildMetadataDomainList(GDALRasterBand::GetMetadataDomainList(), FALSE,
+                                   "LocationInfo", nullptr);
+}
+
+const char *HEATMAPStyledRasterBand::GetMetadataItem(const char *pszName,
+                                                     const char *pszDomain)
+{
+    if (pszDomain != nullptr && EQUAL(pszDomain, "LocationInfo"))
+        return static_cast<HEATMAPDataset *>(poDS)->GetLocationInfo(pszName,
+                                                                    m_osLastLocationInfo);
+    return GDALRasterBand::GetMetadataItem(pszName, pszDomain);
 }

@@ -34,6 +34,7 @@ int main(int argc, char **argv)
     hm_test_grid_suite();
     hm_test_render_suite();
     hm_test_raster_suite();
+    hm_test_query_suite();
     hm_test_memo_suite();
     hm_test_palette_suite();
     hm_test_normalize_suite();

@@ -27,6 +27,7 @@ void hm_test_index_suite(void);
 void hm_test_grid_suite(void);
 void hm_test_render_suite(void);
 void hm_test_raster_suite(void);
+void hm_test_query_suite(void);
 void hm_test_memo_suite(void);
 void hm_test_palette_suite(void);
 void hm_test_normalize_suite(void);

@@ -206,6 +206,33 @@ int hm_raster_query_block(const hm_raster *raster, int level, int block_x, int b
 int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *raster, hm_ctx *ctx,
                            int level);
 
+/**
+ * List the activities drawn in one pixel: exactly those the count band counts there (the
+ * same level of detail, selection and rasterisation as hm_raster_render_block(), so the
+ * list has as many entries as the pixel's count), whatever the bands shown. Activities
+ * are numbered as hm_source_get_activity() numbers them (heatmap/source.h).
+ * @param out receives *count activity numbers, increasing; free with hm_ctx_free_mem()
+ *        (never NULL on success, even when *count is 0).
+ * @param level 0 .. level_count - 1; (x, y) a pixel of that level's grid (its own pixels,
+ *        not level 0's), within hm_raster_get_level_size().
+ * @param ctx the calling thread's context.
+ * @return HM_OK, HM_EINVAL (no such level or pixel), HM_ENOMEM.
+ */
+int hm_raster_query_pixel(size_t **out, size_t *count, const hm_raster *raster, hm_ctx *ctx,
+                          int level, int x, int y);
+
+/**
+ * Number of activities the DEDUPE option left out of the raster as duplicates of drawn
+ * ones (0 with DEDUPE=NO).
+ */
+size_t hm_raster_get_duplicate_count(const hm_raster *raster);
+
+/**
+ * Duplicate i (i < hm_raster_get_duplicate_count()): the activity left out and the one drawn
+ * instead, numbered as hm_source_get_activity() numbers them. In increasing order of dup.
+ */
+void hm_raster_get_duplicate(const hm_raster *raster, size_t i, size_t *dup, size_t *kept);
+
 #ifdef __cplusplus
 }
 #endif

@@ -605,3 +605,18 @@ int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *r, hm_ctx 
     return HM_OK;
 }
 
+/* ---- duplicates ------------------------------------------------------------- */
+
+size_t hm_raster_get_duplicate_count(const hm_raster *r)
+{
+    return hm_raster__get_duplicate_count(r);
+}
+
+void hm_raster_get_duplicate(const hm_raster *r, size_t i, size_t *dup, size_t *kept)
+{
+    uint32_t d, k;
+
+    hm_raster__get_duplicate(r, i, &d, &k);
+    *dup = d;
+    *kept = k;
+}

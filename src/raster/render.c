@@ -19,9 +19,12 @@
  * current activity's sequence number, the pixels it touched are listed, and
  * per-pixel accumulators collect its segments (duration, length, HR) until
  * the activity ends, when they are folded into the window totals (count,
- * pace and HR sums, newest start). Scratch is one allocation per call; only
- * the stamp and count arrays need clearing (512 KiB for a block), the rest
- * is initialised on first touch.
+ * pace and HR sums, newest start). A caller may listen at that moment
+ * (hm_render__window_acts): it hears the activity and the pixels it
+ * touched, the very pixels whose count it is added to, which is how a
+ * pixel's activities are listed by the count band's own test. Scratch is one
+ * allocation per call; only the stamp and count arrays need clearing
+ * (512 KiB for a block), the rest is initialised on first touch.
  */
 #include <assert.h>
 #include <math.h>
@@ -145,6 +148,19 @@ static void fold(render *r, double start_days)
     r->seq++;
 }
 
+/* Activity `act` has drawn all it draws in the window: tell the caller (when one listens and
+ * the activity touched the window), then fold it into the totals. */
+static int end_activity(render *r, const hm_render_view *v, uint32_t act, hm_render_act_fn fn,
+                        void *payload)
+{
+    int rc = HM_OK;
+
+    if (fn && r->ntouched)
+        rc = fn(act, r->touched, r->ntouched, payload);
+    fold(r, v->act_days[act]);
+    return rc;
+}
+
 static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND_MAX])
 {
     static const float empty[HM_BAND_MAX] = {0.0f, 0.0f, NAN, NAN, NAN};
@@ -189,10 +205,11 @@ static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND
 /*
  * Render the w x h window at (x0, y0) of `level` into bands (w * h floats, row major),
  * drawing only pixels before (x1, y1); the others, and all pixels of an empty window,
- * are empty pixels.
+ * are empty pixels. fn (may be NULL) hears each activity drawn there.
  */
 static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
-                         int h, int64_t x1, int64_t y1, float *const bands[HM_BAND_MAX])
+                         int h, int64_t x1, int64_t y1, float *const bands[HM_BAND_MAX],
+                         hm_render_act_fn fn, void *payload)
 {
     const hm_level *lv = &v->index->levels[v->level];
     size_t npix = (size_t)w * (size_t)h; /* at most HM_RENDER_MAX_WINDOW^2: no overflow */
@@ -248,8 +265,8 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
             if (!hm_index__selected(v->selected, pc->act))
                 continue;
             if (pc->act != act) {
-                if (act != UINT32_MAX)
-                    fold(&r, v->act_days[act]);
+                if (act != UINT32_MAX && (rc = end_activity(&r, v, act, fn, payload)) != HM_OK)
+                    break;
                 act = pc->act;
             }
             px = (double)(dx + pt[0]) * scale;
@@ -264,9 +281,10 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
                 py = qy;
             }
         }
-        if (act != UINT32_MAX)
-            fold(&r, v->act_days[act]);
-        write_bands(&r, npix, bands);
+        if (rc == HM_OK && act != UINT32_MAX)
+            rc = end_activity(&r, v, act, fn, payload);
+        if (rc == HM_OK)
+            write_bands(&r, npix, bands);
     }
     hm_ctx__free(ctx, ids);
     hm_ctx__free(ctx, mem);
@@ -284,8 +302,9 @@ void hm_render__units_box(const hm_render_view *v, double x0, double y0, double 
     out[3] = (double)v->oy + y1 * u;
 }
 
-int hm_render__window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
-                      int h, float *const bands[HM_BAND_MAX])
+int hm_render__window_acts(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
+                           int h, float *const bands[HM_BAND_MAX], hm_render_act_fn fn,
+                           void *payload)
 {
     assert(v->level >= 0 && v->level < v->index->nlevels);
     assert(w >= 1 && w <= HM_RENDER_MAX_WINDOW && h >= 1 && h <= HM_RENDER_MAX_WINDOW);
@@ -293,8 +312,14 @@ int hm_render__window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t 
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "window of %d x %d pixels", w, h);
     /* No data that far out; this also keeps x0 + w and the query box exact. */
     if (fabs((double)x0) > FAR_OUT || fabs((double)y0) > FAR_OUT)
-        return render_window(ctx, v, 0, 0, w, h, 0, 0, bands);
-    return render_window(ctx, v, x0, y0, w, h, x0 + w, y0 + h, bands);
+        return render_window(ctx, v, 0, 0, w, h, 0, 0, bands, fn, payload);
+    return render_window(ctx, v, x0, y0, w, h, x0 + w, y0 + h, bands, fn, payload);
+}
+
+int hm_render__window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
+                      int h, float *const bands[HM_BAND_MAX])
+{
+    return hm_render__window_acts(ctx, v, x0, y0, w, h, bands, NULL, NULL);
 }
 
 int hm_render__block(hm_ctx *ctx, const hm_render_view *v, int level_w, int level_h, int block_x,
@@ -304,5 +329,5 @@ int hm_render__block(hm_ctx *ctx, const hm_render_view *v, int level_w, int leve
 
     assert(v->level >= 0 && v->level < v->index->nlevels);
     return render_window(ctx, v, x0, y0, B, B, x0 + B < level_w ? x0 + B : level_w,
-                         y0 + B < level_h ? y0 + B : level_h, bands);
+                         y0 + B < level_h ? y0 + B : level_h, bands, NULL, NULL);
 }

@@ -48,6 +48,26 @@ int hm_render__window(hm_ctx *ctx, const hm_render_view *view, int64_t x0, int64
                       int h, float *const bands[HM_BAND_MAX]);
 
 /*
+ * Hears an activity that draws in a window, once, when all its segments there are drawn
+ * and before it is added to the window's totals: its activity number and the window
+ * pixels it touched (y * w + x, each once, in the order first touched), exactly the pixels
+ * whose count it adds 1 to. Borrowed for the call. Returns HM_OK to go on, or an error
+ * code (raised on the render's context) that ends the render with that code.
+ */
+typedef int (*hm_render_act_fn)(uint32_t act, const uint32_t *pixels, size_t npixels,
+                                void *payload);
+
+/*
+ * hm_render__window(), telling fn about every activity drawn in the window (see
+ * hm_render_act_fn), in increasing activity order. Every entry of bands may be NULL when
+ * only the activities are wanted.
+ * @return HM_OK, HM_EINVAL, HM_ENOMEM, or the code fn returned.
+ */
+int hm_render__window_acts(hm_ctx *ctx, const hm_render_view *view, int64_t x0, int64_t y0,
+                           int w, int h, float *const bands[HM_BAND_MAX], hm_render_act_fn fn,
+                           void *payload);
+
+/*
  * Render block (block_x, block_y) of the grid level (HM_GRID_BLOCK pixels
  * square): the window at (block_x, block_y) * HM_GRID_BLOCK, except that
  * pixels at or beyond (level_w, level_h) are filled as empty pixels.

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+//
+// LocationInfo: which activities pass through a pixel, asked the way GDAL
+// asks the VRT driver which files make a pixel: a band's metadata item
+// "Pixel_<x>_<y>" (or "GeoPixel_<x>_<y>", georeferenced) of the
+// "LocationInfo" domain is an XML document, which gdallocationinfo prints
+// (whole, in its -xml report, or only the <File> elements with -lifonly):
+//
+//   <LocationInfo><File>/tracks/a.gpx</File>...
+//     <Activity index="0" file="/tracks/a.gpx" name="Morning Ride"
+//               start="2023-05-01T07:00:00Z" sport="cycling" sub_sport="gravel"/>...
+//   </LocationInfo>
+//
+// One <File> per file (in path order), one <Activity> per activity, the
+// ones the count band counts at that pixel of this dataset's level (the
+// engine's hm_raster_query_pixel() decides; nothing is computed here). The
+// document is well-formed whatever bytes the names hold (see
+// HEATMAPAppendXMLText()).
+
+#include "heatmapdataset.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <new>
+
+#include "cpl_string.h"
+
+/************************************************************************/
+/*                              XML text                                */
+/************************************************************************/
+
+// Length of the valid UTF-8 sequence at p (1 to 4; RFC 3629: no overlong form, no
+// surrogate, nothing above U+10FFFF, nothing cut short), or 0 when the bytes there are not
+// one.
+static size_t HEATMAPUTF8Length(const unsigned char *p)
+{
+    unsigned char nLo = 0x80;
+    unsigned char nHi = 0xbf;
+    size_t n = 0;
+
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        n = 2;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        n = 3;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        n = 4;
+    else
+        return 0;
+    if (p[0] == 0xe0)
+        nLo = 0xa0;
+    else if (p[0] == 0xed)
+        nHi = 0x9f;
+    else if (p[0] == 0xf0)
+        nLo = 0x90;
+    else if (p[0] == 0xf4)
+        nHi = 0x8f;
+    if (p[1] < nLo || p[1] > nHi)
+        return 0;
+    for (size_t i = 2; i < n; ++i)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+// Append text as XML character data or attribute value (either quote), well-formed
+// whatever its bytes: file names need not be UTF-8, and XML 1.0 cannot carry every
+// character. A byte outside valid UTF-8 is read as Latin-1 (the usual legacy encoding of
+// such names, which stays readable); C0 controls, U+FFFE and U+FFFF, which XML cannot
+// hold even escaped, become U+FFFD; tab, newline and carriage return are escaped, so a
+// parser's normalisation of white space keeps them.
+static void HEATMAPAppendXMLText(std::string &osOut, const char *pszText)
+{
+    const unsigned char *p = reinterpret_cast<const unsigned char *>(pszText);
+    static const char szReplacement[] = "\xef\xbf\xbd";  // U+FFFD
+
+    while (*p)
+    {
+        const unsigned char c = *p;
+        const size_t n = HEATMAPUTF8Length(p);
+        if (n == 0)
+        {
+            osOut += static_cast<char>(0xc0 | (c >> 6));
+            osOut += static_cast<char>(0x80 | (c & 0x3f));
+            ++p;
+            continue;
+        }
+        switch (c)
+        {
+            case '&':
+                osOut += "&amp;";
+                break;
+            case '<':
+                osOut += "&lt;";
+                break;
+            case '>':
+                osOut += "&gt;";
+                break;
+            case '"':
+                osOut += "&quot;";
+                break;
+            case '\'':
+                osOut += "&apos;";
+                break;
+            case '\t':
+                osOut += "&#9;";
+                break;
+            case '\n':
+                osOut += "&#10;";
+                break;
+            case '\r':
+                osOut += "&#13;";
+                break;
+            default:
+                if (c < 0x20 || (n == 3 && c == 0xef && p[1] == 0xbf && p[2] >= 0xbe))
+                    osOut += szReplacement;
+                else
+                    osOut.append(reinterpret_cast<const char *>(p), n);
+                break;
+        }
+        p += n;
+    }
+}
+
+static void HEATMAPAppendAttribute(std::string &osOut, const char *pszName,
+                                   const char *pszValue)
+{
+    osOut += ' ';
+    osOut += pszName;
+    osOut += "=\"";
+    HEATMAPAppendXMLText(osOut, pszValue);
+    osOut += '"';
+}
+
+/************************************************************************/
+/*                            the document                              */
+/************************************************************************/
+
+// The pixel a LocationInfo item names, in this dataset's pixels; false when the name is
+// not one or the pixel is outside the dataset.
+static bool HEATMAPParsePixel(const char *pszName, const double adfGeoTransform[6], int nXSize,
+                              int nYSize, int *pnPixel, int *pnLine)
+{
+    double dfPixel = 0.0;
+    double dfLine = 0.0;
+    if (STARTS_WITH_CI(pszName, "Pixel_"))
+    {
+        const char *pszX = pszName + strlen("Pixel_");
+        char *pszEnd = nullptr;
+        errno = 0;
+        const long nX = strtol(pszX, &pszEnd, 10);
+        if (pszEnd == pszX || *pszEnd != '_')
+            return false;
+        const char *pszY = pszEnd + 1;
+        const long nY = strtol(pszY, &pszEnd, 10);
+        if (pszEnd == pszY || errno != 0)
+            return false;
+        dfPixel = static_cast<double>(nX);
+        dfLine = static_cast<double>(nY);
+    }
+    else if (STARTS_WITH_CI(pszName, "GeoPixel_"))
+    {
+        const char *pszX = pszName + strlen("GeoPixel_");
+        const char *pszUnderscore = strchr(pszX, '_');
+        if (pszUnderscore == nullptr)
+            return false;
+        const double dfGeoX = CPLAtof(pszX);
+        const double dfGeoY = CPLAtof(pszUnderscore + 1);
+        double adfInv[6];
+        if (!GDALInvGeoTransform(const_cast<double *>(adfGeoTransform), adfInv))
+            return false;
+        dfPixel = std::floor(adfInv[0] + adfInv[1] * dfGeoX + adfInv[2] * dfGeoY);
+        dfLine = std::floor(adfInv[3] + adfInv[4] * dfGeoX + adfInv[5] * dfGeoY);
+    }
+    else
+    {
+        return false;
+    }
+    // Compared as doubles: NaN and huge values fail before any conversion to int.
+    if (!(dfPixel >= 0.0 && dfPixel < nXSize && dfLine >= 0.0 && dfLine < nYSize))
+        return false;
+    *pnPixel = static_cast<int>(dfPixel);
+    *pnLine = static_cast<int>(dfLine);
+    return true;
+}
+
+// The document for activities panActs[0 .. nActs) (increasing, hence file after file).
+static void HEATMAPBuildLocationInfo(std::string &osXML, const hm_source *psSource,
+                                     const size_t *panActs, size_t nActs)
+{
+    osXML = "<LocationInfo>";
+    if (psSource != nullptr)
+    {
+        size_t nLastFile = static_cast<size_t>(-1);
+        for (size_t i = 0; i < nActs; ++i)
+        {
+            hm_source_activity sAct;
+            hm_source_get_activity(psSource, panActs[i], &sAct);
+            if (sAct.file == nLastFile)
+                continue;
+            nLastFile = sAct.file;
+            hm_source_file sFile;
+            hm_source_get_file(psSource, sAct.file, &sFile);
+            osXML += "<File>";
+            HEATMAPAppendXMLText(osXML, sFile.path);
+            osXML += "</File>";
+        }
+    }
+    for (size_t i = 0; i < nActs; ++i)
+    {
+        osXML += "<Activity";
+        HEATMAPAppendAttribute(osXML, "index", CPLSPrintf("%zu", panActs[i]));
+        // A raster made without a source (engine tests) knows only the numbers.
+        if (psSource != nullptr)
+        {
+            hm_source_activity sAct;
+            hm_source_get_activity(psSource, panActs[i], &sAct);
+            hm_source_file sFile;
+            hm_source_get_file(psSource, sAct.file, &sFile);
+            HEATMAPAppendAttribute(osXML, "file", sFile.path);
+            HEATMAPAppendAttribute(osXML, "name", sAct.name);
+            if (std::isfinite(sAct.start_time))
+                HEATMAPAppendAttribute(osXML, "start",
+                                       HEATMAPFormatTime(sAct.start_time).c_str());
+            if (sAct.sport[0])
+                HEATMAPAppendAttribute(osXML, "sport", sAct.sport);
+            if (sAct.sub_sport[0])
+                HEATMAPAppendAttribute(osXML, "sub_sport", sAct.sub_sport);
+        }
+        osXML += "/>";
+    }
+    osXML += "</LocationInfo>";
+}
+
+// The LocationInfo item pszName of any band of this dataset, kept in osXML (the band's, so
+// that the pointer returned lives until that band is asked again); nullptr when the name
+// is not a pixel of the dataset, or on error (raised).
+const char *HEATMAPDataset::GetLocationInfo(const char *pszName, std::string &osXML)
+{
+    int nPixel = 0;
+    int nLine = 0;
+    if (pszName == nullptr ||
+        !HEATMAPParsePixel(pszName, m_adfGeoTransform, nRasterXSize, nRasterYSize, &nPixel,
+                           &nLine))
+        return nullptr;
+
+    size_t *panActs = nullptr;
+    size_t nActs = 0;
+    const int rc =
+        hm_raster_query_pixel(&panActs, &nActs, m_raster, m_ctx, m_nLevel, nPixel, nLine);
+    if (rc != HM_OK)
+    {
+        HEATMAPReportError(m_ctx, rc);
+        return nullptr;
+    }
+    CPLDebug("HEATMAP", "LocationInfo level %d pixel (%d, %d): %zu activities", m_nLevel,
+             nPixel, nLine, nActs);
+    const char *pszRet = nullptr;
+    try
+    {
+        HEATMAPBuildLocationInfo(osXML, hm_raster_get_source(m_raster), panActs, nActs);
+        pszRet = osXML.c_str();
+    }
+    catch (const std::bad_alloc &)
+    {
+        CPLError(CE_Failure, CPLE_OutOfMemory, "HEATMAP: out of memory listing %zu activities",
+                 nActs);
+    }
+    hm_ctx_free_mem(m_ctx, panActs);
+    return pszRet;
+}
