@@ -283,9 +283,11 @@ std::string HEATMAPFormatTime(double dfTime)
 }
 
 // Figures about the sources in the default domain, what the open did to the
-// track store in the HEATMAP_STORE domain, one item per skipped file
-// ("path" = "line N: reason") in the HEATMAP_ERRORS domain, and one per
-// duplicate left out in the HEATMAP_DUPLICATES domain.
+// track store in the HEATMAP_STORE domain, the skipped files with their
+// reasons in the HEATMAP_ERRORS domain and the duplicates left out in the
+// HEATMAP_DUPLICATES domain. A file name may hold '=', ':' or a line break, so
+// it is never a key: numbered items carry it as a value, as GDAL's
+// SUBDATASETS domain does (FILE_1_PATH=..., FILE_1_ERROR=...).
 void HEATMAPDataset::SetSourceMetadata()
 {
     hm_raster_stats sStats;
@@ -324,13 +326,16 @@ void HEATMAPDataset::SetSourceMetadata()
 
     CPLStringList aosErrors;
     const size_t nFiles = hm_source_get_file_count(psSource);
+    size_t nSkipped = 0;
     for (size_t i = 0; i < nFiles; ++i)
     {
         hm_source_file sFile;
         hm_source_get_file(psSource, i, &sFile);
         if (sFile.error.code == HM_OK)
             continue;
-        aosErrors.AddNameValue(sFile.path,
+        ++nSkipped;
+        aosErrors.SetNameValue(CPLSPrintf("FILE_%zu_PATH", nSkipped), sFile.path);
+        aosErrors.SetNameValue(CPLSPrintf("FILE_%zu_ERROR", nSkipped),
                                HEATMAPFormatError(&sFile.error, HM_ERROR_FORMAT_NO_PATH).c_str());
     }
     if (!aosErrors.empty())
@@ -338,9 +343,9 @@ void HEATMAPDataset::SetSourceMetadata()
     SetDuplicatesMetadata(psSource);
 }
 
-// "path of the duplicate" = "path of the file counted instead", for every activity that
-// DEDUPE left out (a file holding several left-out activities is named once, with the
-// first).
+// FILE_<n>_PATH = the duplicate's file, FILE_<n>_COUNTED_AS = the file counted instead, for
+// every activity that DEDUPE left out (a file holding several left-out activities is named
+// once, with the first).
 void HEATMAPDataset::SetDuplicatesMetadata(const hm_source *psSource)
 {
     CPLStringList aosDuplicates;
@@ -363,7 +368,9 @@ void HEATMAPDataset::SetDuplicatesMetadata(const hm_source *psSource)
         hm_source_file sKeptFile;
         hm_source_get_file(psSource, sDup.file, &sDupFile);
         hm_source_get_file(psSource, sKept.file, &sKeptFile);
-        aosDuplicates.AddNameValue(sDupFile.path, sKeptFile.path);
+        const size_t n = static_cast<size_t>(aosDuplicates.size()) / 2 + 1;
+        aosDuplicates.SetNameValue(CPLSPrintf("FILE_%zu_PATH", n), sDupFile.path);
+        aosDuplicates.SetNameValue(CPLSPrintf("FILE_%zu_COUNTED_AS", n), sKeptFile.path);
     }
     if (!aosDuplicates.empty())
         SetMetadata(aosDuplicates.List(), "HEATMAP_DUPLICATES");

@@ -26,7 +26,7 @@ import pytest
 from osgeo import gdal, osr
 
 import hmgen
-from hmtest import info_json
+from hmtest import by_path, info_json
 
 pytestmark = pytest.mark.require_driver("HEATMAP")
 
@@ -553,7 +553,7 @@ def test_heatmap_gdalinfo(tmp_path, grid):
     md = info["metadata"][""]
     assert md["HEATMAP_FILES"] == "4" and md["HEATMAP_SKIPPED_FILES"] == "2"
     assert md["HEATMAP_ACTIVITIES"] == "2"
-    errors = info["metadata"]["HEATMAP_ERRORS"]
+    errors = by_path(info["metadata"]["HEATMAP_ERRORS"], "ERROR")
     assert sorted(os.path.basename(k) for k in errors) == ["broken.gpx", "empty.fit"]
     assert re.match(r"line 3: ", errors[str(folder / "broken.gpx")])
     # The text output names the domain when asked.
@@ -565,11 +565,14 @@ def test_heatmap_metadata_errors_domain(tmp_path, grid):
     folder = make_corpus_with_errors(tmp_path, grid)
     ds = gdal.Open(grid.name(folder))
     assert "HEATMAP_ERRORS" in ds.GetMetadataDomainList()
-    errors = ds.GetMetadata("HEATMAP_ERRORS")
+    errors = by_path(ds.GetMetadata("HEATMAP_ERRORS"), "ERROR")
     assert set(errors) == {str(folder / "broken.gpx"), str(folder / "empty.fit")}
-    broken = ds.GetMetadataItem(str(folder / "broken.gpx"), "HEATMAP_ERRORS")
+    broken = errors[str(folder / "broken.gpx")]
     assert re.match(r"line 3: [^\d]", broken) and "line 3" not in broken[8:]
-    assert re.match(r"byte 0: \S", ds.GetMetadataItem(str(folder / "empty.fit"), "HEATMAP_ERRORS"))
+    assert re.match(r"byte 0: \S", errors[str(folder / "empty.fit")])
+    # In path order, numbered from 1.
+    assert ds.GetMetadataItem("FILE_1_PATH", "HEATMAP_ERRORS") == str(folder / "broken.gpx")
+    assert ds.GetMetadataItem("FILE_2_ERROR", "HEATMAP_ERRORS") == errors[str(folder / "empty.fit")]
     assert int(ds.GetMetadataItem("HEATMAP_SKIPPED_FILES")) == len(errors)
 
 
@@ -849,7 +852,7 @@ def test_heatmap_bad_input_corpus(tmp_path, tracks, heatmap_bin):
     with quiet_errors():
         ds_mixed = gdal.Open(f"HEATMAP:{mixed}{world}")
     ds_good = gdal.Open(f"HEATMAP:{good}{world}")
-    errors = ds_mixed.GetMetadata("HEATMAP_ERRORS")
+    errors = by_path(ds_mixed.GetMetadata("HEATMAP_ERRORS"), "ERROR")
     md, md_good = ds_mixed.GetMetadata(), ds_good.GetMetadata()
     assert int(md["HEATMAP_FILES"]) == int(md_good["HEATMAP_FILES"]) + len(bad_names)
     assert int(md["HEATMAP_SKIPPED_FILES"]) == len(errors) > 0

@@ -459,6 +459,11 @@ def test_privacy_zone_cuts_a_segment_that_crosses_it(tmp_path):
     cross_col = int((a - GRID.geotransform()[0]) / GRID.res)
     got = level_count(folder, extra, 0)
     assert got[250, cross_col] == 1 and got[250, cross_col + 1] == 0
+    # The location query says the same: nothing inside, the activity outside.
+    ds = gdal.Open(GRID.name(folder, ":BANDS=count:MAX_GAP=100000" + extra))
+    band = ds.GetRasterBand(1)  # (GDAL < 3.8 Python: the dataset must outlive its band)
+    assert "<Activity" not in band.GetMetadataItem("Pixel_255_250", "LocationInfo")
+    assert "<Activity" in band.GetMetadataItem("Pixel_20_250", "LocationInfo")
 
 
 def test_privacy_zone_in_styled_output(tmp_path):

@@ -13,6 +13,7 @@ import pytest
 from osgeo import gdal
 
 import hmgen
+from hmtest import by_path
 
 pytestmark = pytest.mark.require_driver("HEATMAP")
 
@@ -40,7 +41,7 @@ def test_fifos_named_like_tracks_are_skipped_not_opened(tmp_path, heatmap_bin):
     assert p.returncode == 0, p.stderr
     assert p.stdout.count("not a regular file") == 2
     ds = gdal.Open(f"HEATMAP:{folder}")
-    errors = ds.GetMetadata("HEATMAP_ERRORS")
+    errors = by_path(ds.GetMetadata("HEATMAP_ERRORS"), "ERROR")
     assert len(errors) == 2 and all("not a regular file" in v for v in errors.values())
 
 
@@ -165,3 +166,17 @@ def test_style_options_without_render_warn(tmp_path):
     finally:
         gdal.PopErrorHandler()
     assert not any("without RENDER" in m for m in messages)
+
+
+def test_error_metadata_survives_any_file_name(tmp_path):
+    """File names are values, never keys: '=', ':' and line breaks come back whole."""
+    folder = tmp_path / "f"
+    folder.mkdir()
+    one_track(folder / "ok.gpx")
+    names = ["a=b.gpx", "key=value=x.fit", "two\nlines.gpx", "c:d.tcx"]
+    for name in names:
+        (folder / name).write_bytes(b"not a track")
+    ds = gdal.Open(f"HEATMAP:{folder}")
+    errors = by_path(ds.GetMetadata("HEATMAP_ERRORS"), "ERROR")
+    assert set(errors) == {str(folder / n) for n in names}
+    assert all(v for v in errors.values())

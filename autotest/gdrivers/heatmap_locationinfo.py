@@ -25,6 +25,7 @@ import pytest
 from osgeo import gdal
 
 import hmgen
+from hmtest import by_path
 
 pytestmark = pytest.mark.require_driver("HEATMAP")
 
@@ -366,18 +367,18 @@ def test_heatmap_duplicates_domain(tmp_path, grid):
     assert "HEATMAP_DUPLICATES" in ds.GetMetadataDomainList()
     count = ds.GetRasterBand(1).ReadAsArray()
     assert count[20, 50] == 1 and count[20, 100] == 2
-    dups = ds.GetMetadata("HEATMAP_DUPLICATES")
+    dups = by_path(ds.GetMetadata("HEATMAP_DUPLICATES"), "COUNTED_AS")
     assert len(dups) == 1
     (dup, kept), = dups.items()
     assert {dup, kept} == {a, b}
-    assert ds.GetMetadataItem(dup, "HEATMAP_DUPLICATES") == kept
+    assert ds.GetMetadataItem("FILE_1_PATH", "HEATMAP_DUPLICATES") == dup
     assert ds.GetMetadataItem("HEATMAP_ACTIVITIES") == "2"
     # The pixel lists the activity counted, not its duplicate.
     assert location_info(ds.GetRasterBand(1), 50, 20)[0] == [kept]
     assert sorted(location_info(ds.GetRasterBand(1), 100, 20)[0]) == sorted([kept, str(folder / "other.gpx")])
     # gdalinfo shows the domain.
     p = subprocess.run(["gdalinfo", "-mdd", "HEATMAP_DUPLICATES", grid.name(folder)], capture_output=True, text=True)
-    assert p.returncode == 0 and f"{dup}={kept}" in p.stdout
+    assert p.returncode == 0 and f"FILE_1_PATH={dup}" in p.stdout and f"FILE_1_COUNTED_AS={kept}" in p.stdout
 
     ds = gdal.Open(grid.name(folder, ":DEDUPE=NO"))
     assert ds.GetRasterBand(1).ReadAsArray()[20, 50] == 2

@@ -29,3 +29,15 @@ def manifest_points(tracks):
         if re.fullmatch(r"\d+", cells[8]):
             points[rel] = int(cells[8])
     return points
+
+
+def by_path(md, field):
+    """{FILE_<n>_PATH: FILE_<n>_<field>} of a HEATMAP_ERRORS (ERROR) or HEATMAP_DUPLICATES
+    (COUNTED_AS) metadata dict: file names are values there, never keys."""
+    out = {}
+    for key, path in md.items():
+        m = re.fullmatch(r"FILE_(\d+)_PATH", key)
+        if m:
+            out[path] = md[f"FILE_{m.group(1)}_{field}"]
+    assert len(md) == 2 * len(out), md
+    return out
