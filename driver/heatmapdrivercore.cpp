@@ -37,6 +37,8 @@ static const char *HEATMAPOptionType(hm_option_type eType)
             return "float";
         case HM_OPTION_BOOLEAN:
             return "boolean";
+        case HM_OPTION_STRING_SELECT:
+            return "string-select";
         case HM_OPTION_STRING:
             break;
     }
@@ -72,7 +74,25 @@ static std::string HEATMAPBuildOpenOptionList()
             osList += HEATMAPEscapeXML(psInfo->default_value);
             osList += "\"";
         }
-        osList += "/>";
+        if (psInfo->min)
+            osList += std::string(" min=\"") + psInfo->min + "\"";
+        if (psInfo->max)
+            osList += std::string(" max=\"") + psInfo->max + "\"";
+        if (!psInfo->choices)
+        {
+            osList += "/>";
+            continue;
+        }
+        // string-select: GDAL validates the value, QGIS offers the choices.
+        osList += ">";
+        const CPLStringList aosChoices(CSLTokenizeString2(psInfo->choices, ",", 0));
+        for (int j = 0; j < aosChoices.size(); ++j)
+        {
+            osList += "<Value>";
+            osList += HEATMAPEscapeXML(aosChoices[j]);
+            osList += "</Value>";
+        }
+        osList += "</Option>";
     }
     osList += "</OpenOptionList>";
     return osList;

@@ -132,6 +132,13 @@ def test_heatmap_driver_metadata():
     assert opts["INCLUDE_VIRTUAL"].get("default") == "NO"
     assert opts["MAX_GAP"].get("default") == "1000"
     assert opts["BANDS"].get("default") == "count,log_count,pace,hr,recency"
+    # Enumerations and bounds as GDAL validates them and QGIS offers them.
+    assert opts["RENDER"].get("type") == "string-select"
+    assert [v.text for v in opts["RENDER"].findall("Value")] == ["count", "log_count", "pace", "hr", "recency"]
+    assert [v.text for v in opts["NORMALIZE"].findall("Value")] == ["linear", "log", "equalize"]
+    assert [v.text for v in opts["RENDER_MODE"].findall("Value")] == ["RGBA", "PALETTE"]
+    assert (opts["ZOOM"].get("min"), opts["ZOOM"].get("max")) == ("0", "22")
+    assert (opts["GLOW"].get("min"), opts["GLOW"].get("max")) == ("0", "32")
 
 
 def test_heatmap_plugin_exports_only_register():

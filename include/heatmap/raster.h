@@ -49,7 +49,8 @@ typedef enum hm_option_type {
     HM_OPTION_INT,
     HM_OPTION_FLOAT,
     HM_OPTION_BOOLEAN,
-    HM_OPTION_STRING
+    HM_OPTION_STRING,
+    HM_OPTION_STRING_SELECT /**< one of hm_option_info.choices (case-insensitive) */
 } hm_option_type;
 
 /** Description of one option key. */
@@ -58,6 +59,9 @@ typedef struct hm_option_info {
     hm_option_type type;     /**< value type */
     const char *description; /**< one sentence */
     const char *default_value; /**< as text, or NULL when the default is computed */
+    const char *choices;     /**< HM_OPTION_STRING_SELECT: the values, comma-separated; else NULL */
+    const char *min;         /**< smallest value of a number (inclusive), as text, or NULL */
+    const char *max;         /**< largest value of a number (inclusive), as text, or NULL */
 } hm_option_info;
 
 /** Number of documented option keys. */

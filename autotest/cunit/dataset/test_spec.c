@@ -88,6 +88,35 @@ static void test_spec__option_table(void)
             CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, o->default_value), HM_OK);
             hm_spec_free(spec);
         }
+        /* Every declared choice is accepted, and so are the bounds; beyond them nothing is. */
+        CU_ASSERT_EQUAL(o->type == HM_OPTION_STRING_SELECT, o->choices != NULL);
+        if (o->choices) {
+            char buf[256], *tok, *save = NULL;
+            snprintf(buf, sizeof(buf), "%s", o->choices);
+            for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                spec = spec_new();
+                CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, tok), HM_OK);
+                hm_spec_free(spec);
+            }
+            spec = spec_new();
+            CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, "no-such-choice"), HM_EINVAL);
+            hm_spec_free(spec);
+        }
+        if (o->min || o->max) {
+            char beyond[32];
+            spec = spec_new();
+            if (o->min) {
+                CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, o->min), HM_OK);
+                snprintf(beyond, sizeof(beyond), "%g", atof(o->min) - 1);
+                CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, beyond), HM_EINVAL);
+            }
+            if (o->max) {
+                CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, o->max), HM_OK);
+                snprintf(beyond, sizeof(beyond), "%g", atof(o->max) + 1);
+                CU_ASSERT_EQUAL(hm_spec_set(spec, o->name, beyond), HM_EINVAL);
+            }
+            hm_spec_free(spec);
+        }
     }
     CU_ASSERT_EQUAL(hm_spec_get_option(0)->type, HM_OPTION_INT);
     CU_ASSERT_EQUAL(hm_spec_get_option(3)->type, HM_OPTION_FLOAT);
