@@ -177,43 +177,6 @@ static void print_text_line(const hm_source *src, size_t file, const file_info *
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (1 to 4), or 0 when the bytes there are not one:
- * a stray continuation byte, an overlong form, an encoded surrogate (U+D800..DFFF), a code
- * point above U+10FFFF or a sequence cut short (the NUL ends it). The second byte's range
- * depends on the first byte (RFC 3629 section 4); later bytes are plain continuations.
- */
-static size_t utf8_length(const unsigned char *s)
-{
-    unsigned char lo = 0x80, hi = 0xbf;
-    size_t n, i;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    if (s[0] == 0xe0)
-        lo = 0xa0; /* below: overlong */
-    else if (s[0] == 0xed)
-        hi = 0x9f; /* above: surrogates */
-    else if (s[0] == 0xf0)
-        lo = 0x90; /* below: overlong */
-    else if (s[0] == 0xf4)
-        hi = 0x8f; /* above: beyond U+10FFFF */
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    return n;
-}
-
-/*
  * Print s as a JSON string that is valid whatever its bytes. File names need not be UTF-8,
  * so a byte that does not belong to a valid sequence becomes \udcXX (XX the byte), Python's
  * "surrogateescape": os.fsencode() of the decoded string gives back the original name.
@@ -221,13 +184,13 @@ static size_t utf8_length(const unsigned char *s)
 static void json_string(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n;
+    size_t left = strlen(s), n;
 
     putchar('"');
-    for (; *p; p += n) {
+    for (; left; p += n, left -= n) {
         unsigned char c = *p;
 
-        n = utf8_length(p);
+        n = hm_utf8_length((const char *)p, left);
         if (n == 0) {
             printf("\\udc%02x", c);
             n = 1;

@@ -30,41 +30,6 @@
 /*                              XML text                                */
 /************************************************************************/
 
-// Length of the valid UTF-8 sequence at p (1 to 4; RFC 3629: no overlong form, no
-// surrogate, nothing above U+10FFFF, nothing cut short), or 0 when the bytes there are not
-// one.
-static size_t HEATMAPUTF8Length(const unsigned char *p)
-{
-    unsigned char nLo = 0x80;
-    unsigned char nHi = 0xbf;
-    size_t n = 0;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        n = 2;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        n = 3;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    if (p[0] == 0xe0)
-        nLo = 0xa0;
-    else if (p[0] == 0xed)
-        nHi = 0x9f;
-    else if (p[0] == 0xf0)
-        nLo = 0x90;
-    else if (p[0] == 0xf4)
-        nHi = 0x8f;
-    if (p[1] < nLo || p[1] > nHi)
-        return 0;
-    for (size_t i = 2; i < n; ++i)
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    return n;
-}
-
 // Append text as XML character data or attribute value (either quote), well-formed
 // whatever its bytes: file names need not be UTF-8, and XML 1.0 cannot carry every
 // character. A byte outside valid UTF-8 is read as Latin-1 (the usual legacy encoding of
@@ -79,7 +44,8 @@ static void HEATMAPAppendXMLText(std::string &osOut, const char *pszText)
     while (*p)
     {
         const unsigned char c = *p;
-        const size_t n = HEATMAPUTF8Length(p);
+        // The NUL ends any sequence, so 4 bytes of room can never read past it.
+        const size_t n = hm_utf8_length(reinterpret_cast<const char *>(p), 4);
         if (n == 0)
         {
             osOut += static_cast<char>(0xc0 | (c >> 6));

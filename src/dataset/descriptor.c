@@ -93,44 +93,14 @@ static void desc_doctype(void *ud, const xmlChar *name, const xmlChar *ext_id,
 /* 0 when buf is UTF-8 without NUL bytes; else -1 and the line of the first bad byte. */
 static int check_utf8(const unsigned char *p, size_t len, long *line)
 {
-    size_t i = 0;
+    size_t i = 0, n;
 
     *line = 1;
-    while (i < len) {
-        unsigned char c = p[i];
-        size_t n, k;
-        unsigned long cp;
-
-        if (c == '\n')
+    for (; i < len; i += n) {
+        if (p[i] == '\n')
             (*line)++;
-        if (c != 0 && c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
+        if (p[i] == 0 || (n = hm_utf8_length((const char *)p + i, len - i)) == 0)
             return -1;
-        }
-        if (len - i <= n)
-            return -1;
-        for (k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        /* overlong forms, surrogates and code points beyond U+10FFFF */
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return -1;
-        i += n + 1;
     }
     return 0;
 }
