@@ -13,7 +13,6 @@
 
 int hm_cmd_info(int argc, char **argv);
 int hm_cmd_index(int argc, char **argv);
-int hm_cmd_generate(int argc, char **argv);
 int hm_cmd_render(int argc, char **argv);
 int hm_cmd_tiles(int argc, char **argv);
 int hm_cmd_descriptor(int argc, char **argv);

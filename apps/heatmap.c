@@ -17,7 +17,6 @@ typedef struct command {
 static const command commands[] = {
     {"info", hm_cmd_info, "list the activity files in a folder with their contents"},
     {"index", hm_cmd_index, "build or update the track store of a folder"},
-    {"generate", hm_cmd_generate, "write deterministic sample tracks (GPX, TCX, FIT)"},
     {"render", hm_cmd_render, "draw a styled heatmap into one PNG"},
     {"tiles", hm_cmd_tiles, "write an XYZ tile pyramid of PNGs with a viewer page"},
     {"descriptor", hm_cmd_descriptor, "write a descriptor file that GDAL tools can open"},

@@ -3,10 +3,11 @@
 
 Sets GDAL_DRIVER_PATH to the build folder (HEATMAP_BUILD_DIR, default ../build)
 before GDAL loads, turns GDAL exceptions on, and provides the require_driver
-marker, a tmp_vsimem fixture, the path of the `heatmap` tool and of the shared
-real-data corpus, and a chdir to each test's own folder. Track stores go to a
-folder of this session (HEATMAP_STORE_DIR), never to the user's cache; the
-store tests (gdrivers/heatmap_store.py) set their own places.
+marker, a tmp_vsimem fixture, the paths of the `heatmap` tool, of the sample
+generator `heatmap-generate` and of the shared real-data corpus, and a chdir
+to each test's own folder. Track stores go to a folder of this session
+(HEATMAP_STORE_DIR), never to the user's cache; the store tests
+(gdrivers/heatmap_store.py) set their own places.
 """
 import atexit
 import os
@@ -62,12 +63,23 @@ def tmp_vsimem(request):
     gdal.RmdirRecursive(path)
 
 
-@pytest.fixture(scope="session")
-def heatmap_bin():
-    path = BUILD_DIR / "heatmap"
+def built(name):
+    """The path of a program in the build folder; the test fails when it was not built."""
+    path = BUILD_DIR / name
     if not path.exists():
         pytest.fail(f"{path} not built")
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def heatmap_bin():
+    return built("heatmap")
+
+
+@pytest.fixture(scope="session")
+def generate_bin():
+    """The sample generator, a development tool built beside `heatmap` (tools/generate)."""
+    return built("heatmap-generate")
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Raster benchmark: generate a folder of activities with `heatmap generate`,
+# Raster benchmark: generate a folder of activities with `heatmap-generate`,
 # then run hm_bench_raster on it: open time (cold, and a second open in the
 # same process, which the cache serves), block render time (median, p99,
 # max) at level 0 and at every overview level over random data-covered
@@ -36,13 +36,13 @@ case "$DATA/" in
 esac
 
 [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target heatmap_cli hm_bench_raster gdal_HEATMAP -j2 >/dev/null
+cmake --build "$BUILD" --target hm_generate hm_bench_raster gdal_HEATMAP -j2 >/dev/null
 
 stamp="seed=$SEED activities=$ACTIVITIES regions=$REGIONS"
 if [[ ! -f "$DATA/MANIFEST.csv" || "$(cat "$DATA/.stamp" 2>/dev/null)" != "$stamp" ]]; then
     rm -rf "$DATA"
     echo "generating $ACTIVITIES activities in $DATA"
-    "$BUILD/heatmap" generate "$DATA" --seed "$SEED" --activities "$ACTIVITIES" \
+    "$BUILD/heatmap-generate" "$DATA" --seed "$SEED" --activities "$ACTIVITIES" \
         --regions "$REGIONS" >/dev/null
     echo "$stamp" >"$DATA/.stamp"
 fi

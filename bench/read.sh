@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Read benchmark: generate one folder per format with `heatmap generate`
+# Read benchmark: generate one folder per format with `heatmap-generate`
 # (the same tracks in each, so the formats compare like for like), then read
 # each folder with hm_bench_read on 1 and on 2 threads and print a summary.
 # A mixed folder cannot give per-format rates, hence one folder per format.
@@ -32,10 +32,10 @@ case "$DATA/" in
 "$ROOT"/*) echo "read.sh: DATA must not be inside the source tree: $DATA" >&2; exit 2 ;;
 esac
 
-if [[ ! -x "$BUILD/heatmap" || ! -x "$BUILD/hm_bench_read" ]]; then
+if [[ ! -x "$BUILD/heatmap-generate" || ! -x "$BUILD/hm_bench_read" ]]; then
     [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build "$BUILD" --target heatmap_cli hm_bench_read -j2 >/dev/null
+cmake --build "$BUILD" --target hm_generate hm_bench_read -j2 >/dev/null
 
 gzip_opt=()
 [[ "$GZIP" == 1 ]] && gzip_opt=(--gzip)
@@ -46,7 +46,7 @@ for fmt in $FORMATS; do
     if [[ ! -f "$dir/MANIFEST.csv" || "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]]; then
         rm -rf "$dir"
         echo "generating $ACTIVITIES $fmt activities in $dir"
-        "$BUILD/heatmap" generate "$dir" --seed "$SEED" --activities "$ACTIVITIES" \
+        "$BUILD/heatmap-generate" "$dir" --seed "$SEED" --activities "$ACTIVITIES" \
             --formats "$fmt" ${gzip_opt[@]+"${gzip_opt[@]}"} >/dev/null
         echo "$stamp" >"$dir/.stamp"
     fi

@@ -5,7 +5,7 @@
 # HEATMAP_STORE_DIR, built or updated by `heatmap index`) costs and buys,
 # each process started fresh as a user or a web server starts it.
 #
-# For each corpus size in ACTIVITIES (GPX files from `heatmap generate`):
+# For each corpus size in ACTIVITIES (GPX files from `heatmap-generate`):
 #   - cold build: `heatmap index DATA` into an empty store folder (RUNS runs),
 #     wall time and peak RSS; and one cold `gdalinfo HEATMAP:DATA` (what a
 #     user meets on the first open);
@@ -64,9 +64,10 @@ for n in $ACTIVITIES; do
 done
 
 [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target heatmap_cli gdal_HEATMAP -j2 >/dev/null
+cmake --build "$BUILD" --target heatmap_cli hm_generate gdal_HEATMAP -j2 >/dev/null
 export GDAL_DRIVER_PATH="$BUILD" GDAL_PAM_ENABLED=NO
 heatmap="$BUILD/heatmap"
+generate_bin="$BUILD/heatmap-generate"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/heatmap-bench-store.XXXXXX")
 extra="" # the file step "update" adds to DATA, removed again on any exit
@@ -126,7 +127,7 @@ generate() {
     if [[ ! -f "$dir/MANIFEST.csv" || "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]]; then
         rm -rf "$dir"
         echo "generating $n activities in $dir"
-        "$heatmap" generate "$dir" --seed "$SEED" --activities "$n" --formats gpx >/dev/null
+        "$generate_bin" "$dir" --seed "$SEED" --activities "$n" --formats gpx >/dev/null
         echo "$stamp" >"$dir/.stamp"
     fi
 }
@@ -309,7 +310,7 @@ for n in $ACTIVITIES; do
     fi
 
     # Update: one new file in DATA (another seed's only activity), indexed, removed again.
-    "$heatmap" generate "$work/extra" --seed $((SEED + 1)) --activities 1 --formats gpx >/dev/null
+    "$generate_bin" "$work/extra" --seed $((SEED + 1)) --activities 1 --formats gpx >/dev/null
     add=()
     del=()
     for i in $(seq "$RUNS"); do

@@ -26,13 +26,13 @@ case "$DATA/" in
 esac
 
 [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target heatmap_cli heatmap -j2 >/dev/null
+cmake --build "$BUILD" --target heatmap_cli hm_generate heatmap -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [[ "$(cat "$DATA/.stamp" 2>/dev/null)" != "$ACTIVITIES" ]]; then
     rm -rf "$DATA"
-    "$BUILD/heatmap" generate "$DATA/tracks" --seed 1 --activities "$ACTIVITIES" --formats gpx >/dev/null
+    "$BUILD/heatmap-generate" "$DATA/tracks" --seed 1 --activities "$ACTIVITIES" --formats gpx >/dev/null
     echo "$ACTIVITIES" >"$DATA/.stamp"
 fi
 HEATMAP_STORE_DIR="$work" "$BUILD/heatmap" index "$DATA/tracks" >/dev/null

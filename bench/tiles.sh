@@ -45,15 +45,16 @@ esac
 zmax=${ZOOMS#*-}
 
 [[ -f "$BUILD/CMakeCache.txt" ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" --target heatmap_cli gdal_HEATMAP -j2 >/dev/null
+cmake --build "$BUILD" --target heatmap_cli hm_generate gdal_HEATMAP -j2 >/dev/null
 export GDAL_DRIVER_PATH="$BUILD"
 heatmap="$BUILD/heatmap"
+generate_bin="$BUILD/heatmap-generate"
 
 stamp="seed=$SEED activities=$ACTIVITIES regions=$REGIONS"
 if [[ ! -f "$DATA/MANIFEST.csv" || "$(cat "$DATA/.stamp" 2>/dev/null)" != "$stamp" ]]; then
     rm -rf "$DATA"
     echo "generating $ACTIVITIES activities in $DATA"
-    "$heatmap" generate "$DATA" --seed "$SEED" --activities "$ACTIVITIES" --regions "$REGIONS" >/dev/null
+    "$generate_bin" "$DATA" --seed "$SEED" --activities "$ACTIVITIES" --regions "$REGIONS" >/dev/null
     echo "$stamp" >"$DATA/.stamp"
 fi
 

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     hm_test_gpx_suite();
     hm_test_tcx_suite();
     hm_test_fit_suite();
+    hm_test_fit_crc_suite();
     hm_test_corpus_suite();
     hm_test_spec_suite();
     hm_test_descriptor_suite();

@@ -15,6 +15,7 @@ void hm_test_stream_suite(void);
 void hm_test_gpx_suite(void);
 void hm_test_tcx_suite(void);
 void hm_test_fit_suite(void);
+void hm_test_fit_crc_suite(void);
 void hm_test_corpus_suite(void);
 void hm_test_spec_suite(void);
 void hm_test_descriptor_suite(void);

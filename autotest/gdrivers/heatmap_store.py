@@ -45,10 +45,10 @@ SECTION = struct.Struct("<IIQQQ")  # hm_store_section
 
 
 @pytest.fixture(scope="module")
-def generated(heatmap_bin, tmp_path_factory):
+def generated(generate_bin, tmp_path_factory):
     """40 generated activities (GPX, TCX, FIT), written once for the module."""
     folder = tmp_path_factory.mktemp("gen") / "tracks"
-    subprocess.run([heatmap_bin, "generate", str(folder), "--seed", "7", "--activities", "40"],
+    subprocess.run([generate_bin, str(folder), "--seed", "7", "--activities", "40"],
                    check=True, capture_output=True)
     (folder / "MANIFEST.csv").unlink()
     return folder
@@ -191,12 +191,12 @@ def test_heatmap_store_identical_on_the_corpus(tracks, store_dir, tmp_path):
 # ---------------------------------------------------------------- incremental
 
 
-def test_heatmap_store_incremental(heatmap_bin, generated, store_dir, tmp_path):
+def test_heatmap_store_incremental(heatmap_bin, generate_bin, generated, store_dir, tmp_path):
     folder = copy_tracks(generated, tmp_path / "tracks")
     names = sorted(p.name for p in folder.iterdir())
     extra = tmp_path / "more"
-    subprocess.run([heatmap_bin, "generate", str(extra), "--seed", "99", "--activities", "2",
-                    "--formats", "gpx"], check=True, capture_output=True)
+    subprocess.run([generate_bin, str(extra), "--seed", "99", "--activities", "2", "--formats", "gpx"],
+                   check=True, capture_output=True)
     new = sorted(extra.glob("*.gpx"))
     files, _, _ = index(heatmap_bin, folder)
     assert (files["added"], files["read"]) == (40, 40)

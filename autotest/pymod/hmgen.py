@@ -237,7 +237,7 @@ def write_tcx(path, fixes, sport="Running"):
         fp.write(doc)
 
 
-def _fit_crc(data, crc=0):
+def fit_crc(data, crc=0):
     """CRC-16/ARC as the FIT protocol specifies it (reflected 0xA001, init 0)."""
     for b in data:
         crc ^= b
@@ -277,10 +277,10 @@ def write_fit(path, fixes, sport=1):
     msgs += definition(2, 18, [(253, 4, 0x86), (2, 4, 0x86), (5, 1, 0x00)])  # session
     msgs += struct.pack("<BIIB", 2, int(fixes[-1].time) - FIT_EPOCH, t0, sport)
     header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(msgs), b".FIT")
-    header += struct.pack("<H", _fit_crc(header))
+    header += struct.pack("<H", fit_crc(header))
     data = header + msgs
     with open(path, "wb") as fp:
-        fp.write(data + struct.pack("<H", _fit_crc(data)))
+        fp.write(data + struct.pack("<H", fit_crc(data)))
 
 
 WRITERS = {"gpx": write_gpx, "tcx": write_tcx, "fit": write_fit}

@@ -251,15 +251,15 @@ def test_heatmap_tiles_filters_and_descriptor_source(heatmap_bin, tmp_path):
     assert written_tiles(out) == hmxyz.tiles_met([ride], 13)
 
 
-def test_heatmap_tiles_generated_regions(heatmap_bin, tmp_path):
-    """`heatmap generate --regions 3`: every zoom has tiles near each town and nothing else."""
+def test_heatmap_tiles_generated_regions(heatmap_bin, generate_bin, tmp_path):
+    """`heatmap-generate --regions 3`: every zoom has tiles near each town and nothing else."""
     data = tmp_path / "gen"
-    run([heatmap_bin, "generate", str(data), "--regions", "3", "--activities", "30"], check_rc=0)
+    run([generate_bin, str(data), "--regions", "3", "--activities", "30"], check_rc=0)
     out = tmp_path / "t"
     rc, _, err = run([heatmap_bin, "tiles", str(data), str(out), "--zoom", "6-13"])
     assert rc == 0, err
     got = written_tiles(out)
-    # The first three towns of `heatmap generate --regions` (apps/cmd_generate.c).
+    # The first three towns of `heatmap-generate --regions` (tools/generate/generate.c).
     towns = [(14.5, 46.05), (-105.2705, 40.015), (18.4241, -33.9249)]
     for z in range(6, 14):
         at_z = [(x, y) for zz, x, y in got if zz == z]

@@ -21,9 +21,8 @@ def test_readme_has_python_examples():
 
 
 @pytest.mark.parametrize("index", range(len(python_blocks())))
-def test_readme_python_example_runs(heatmap_bin, tmp_path, monkeypatch, index):
-    run([heatmap_bin, "generate", str(tmp_path / "sample"), "--seed", "1", "--activities", "12"],
-        check_rc=0)
+def test_readme_python_example_runs(generate_bin, tmp_path, monkeypatch, index):
+    run([generate_bin, str(tmp_path / "sample"), "--seed", "1", "--activities", "12"], check_rc=0)
     monkeypatch.chdir(tmp_path)
     code = python_blocks()[index]
     if "import rasterio" in code:

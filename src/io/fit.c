@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "heatmap/io.h"
+#include "io/fit_crc_int.h"
 #include "io/fit_int.h"
 #include "io/stream_int.h"
 
@@ -52,7 +53,7 @@ typedef struct fit_reader {
     hm_stream *in;          /* borrowed */
     hm_builder *b;          /* owned until finish */
     const char *path;       /* for messages; owned by the stream */
-    uint16_t crc_tab[8][256]; /* CRC-16 tables, filled at start */
+    hm_fit_crc_table crc_tab; /* CRC tables (src/io/fit_crc.c), filled at start */
     /* window */
     unsigned char *win;     /* WIN_SIZE bytes */
     size_t pos;             /* next byte to decode */
@@ -83,45 +84,12 @@ static uint32_t rd32le(const unsigned char *p)
 
 /* ---- CRC ---------------------------------------------------------------- */
 
-/*
- * The FIT CRC is CRC-16/ARC (reflected polynomial 0xA001, initial value 0).
- * It runs over every byte of the input, so it is computed eight bytes at a
- * time ("slicing by 8"): tab[k][b] is the CRC of byte b followed by k zero
- * bytes. The tables are built per parse (a few microseconds) rather than
- * shared, so there is no global state to initialise.
- */
-static void crc_init_table(uint16_t tab[8][256])
-{
-    unsigned i, k;
-
-    for (i = 0; i < 256; i++) {
-        unsigned c = i;
-        for (k = 0; k < 8; k++)
-            c = c & 1 ? (c >> 1) ^ 0xA001u : c >> 1;
-        tab[0][i] = (uint16_t)c;
-    }
-    for (k = 1; k < 8; k++)
-        for (i = 0; i < 256; i++)
-            tab[k][i] = (uint16_t)((tab[k - 1][i] >> 8) ^ tab[0][tab[k - 1][i] & 0xFF]);
-}
-
-static uint16_t crc_update(const uint16_t tab[8][256], uint16_t crc, const unsigned char *p,
-                           size_t n)
-{
-    for (; n >= 8; n -= 8, p += 8)
-        crc = (uint16_t)(tab[7][(p[0] ^ crc) & 0xFF] ^ tab[6][p[1] ^ (crc >> 8)] ^ tab[5][p[2]] ^
-                         tab[4][p[3]] ^ tab[3][p[4]] ^ tab[2][p[5]] ^ tab[1][p[6]] ^
-                         tab[0][p[7]]);
-    while (n--)
-        crc = (uint16_t)((crc >> 8) ^ tab[0][(crc ^ *p++) & 0xFF]);
-    return crc;
-}
-
 /* Add the bytes consumed since the last flush to the part's CRC. */
 static void crc_flush(fit_reader *r)
 {
     if (r->pos > r->crc_pos)
-        r->crc = crc_update(r->crc_tab, r->crc, r->win + r->crc_pos, r->pos - r->crc_pos);
+        r->crc =
+            hm_fit__crc_update(&r->crc_tab, r->crc, r->win + r->crc_pos, r->pos - r->crc_pos);
     r->crc_pos = r->pos;
 }
 
@@ -416,7 +384,7 @@ static int read_part(fit_reader *r, int first)
         return HM_OK;
     }
     if (hsize == 14) {
-        uint16_t stored = rd16le(p + 12), computed = crc_update(r->crc_tab, 0, p, 12);
+        uint16_t stored = rd16le(p + 12), computed = hm_fit__crc_update(&r->crc_tab, 0, p, 12);
         if (stored != 0 && stored != computed) {
             if (first)
                 return HM_RAISE(r->ctx, HM_EPARSE, r->path, 0, (int64_t)start + 12,
@@ -509,7 +477,7 @@ int hm_fit__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
     r->in = in;
     r->path = hm_stream__path(in);
     hm_fit__activity_init(&r->act, ctx, NULL);
-    crc_init_table(r->crc_tab);
+    hm_fit__crc_init(&r->crc_tab);
     r->win = hm_ctx__malloc(ctx, WIN_SIZE);
     if (!r->win) {
         rc = HM_RAISE_NOMEM(ctx);

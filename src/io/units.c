@@ -213,11 +213,24 @@ int hm_units__parse_iso8601(const char *s, size_t len, double *out)
     return 0;
 }
 
+void hm_units__civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
+{
+    /* Howard Hinnant's civil_from_days, the inverse of days_from_civil. */
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = (int64_t)yoe + era * 400 + (*month <= 2);
+}
+
 void hm_units__format_iso8601(double t, char *buf, size_t size)
 {
-    int64_t secs, days, z, era;
-    unsigned doe, yoe, doy, mp, d, m, sod;
-    int64_t y;
+    int64_t secs, days, y;
+    unsigned m, d, sod;
 
     if (isnan(t)) {
         if (size)
@@ -227,17 +240,7 @@ void hm_units__format_iso8601(double t, char *buf, size_t size)
     secs = (int64_t)floor(t + 0.5);
     days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
     sod = (unsigned)(secs - days * 86400);
-    /* civil_from_days (Hinnant) */
-    z = days + 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = (int64_t)yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    hm_units__civil_from_days(days, &y, &m, &d);
     snprintf(buf, size, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m, d, sod / 3600,
              sod / 60 % 60, sod % 60);
 }

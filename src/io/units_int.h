@@ -30,6 +30,9 @@ int hm_units__parse_double(const char *s, size_t len, double *out);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t hm_units__days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* Proleptic Gregorian date of a day number (days since 1970-01-01): the inverse of the above. */
+void hm_units__civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day);
+
 /* Format seconds since epoch as "YYYY-MM-DDThh:mm:ssZ" (buf >= 21 bytes); "" for NaN. */
 void hm_units__format_iso8601(double t, char *buf, size_t size);
 

@@ -117,6 +117,35 @@ static void test_units__fit_units(void)
     CU_ASSERT_EQUAL(hm_units__days_from_civil(1989, 12, 31) * 86400, 631065600);
 }
 
+static void test_units__civil_from_days(void)
+{
+    static const struct {
+        int64_t days;
+        int64_t y;
+        unsigned m, d;
+    } cases[] = {{0, 1970, 1, 1},       {-1, 1969, 12, 31},    {19358, 2023, 1, 1},
+                 {19782, 2024, 2, 29},  {-719468, 0, 3, 1},    {-7305, 1950, 1, 1},
+                 {2932896, 9999, 12, 31}};
+    int64_t days, y;
+    unsigned m, d;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hm_units__civil_from_days(cases[i].days, &y, &m, &d);
+        CU_ASSERT_EQUAL(y, cases[i].y);
+        CU_ASSERT_EQUAL(m, cases[i].m);
+        CU_ASSERT_EQUAL(d, cases[i].d);
+    }
+    /* The inverse of days_from_civil, day by day over four centuries and more. */
+    for (days = -150000; days <= 150000; days++) {
+        hm_units__civil_from_days(days, &y, &m, &d);
+        if (hm_units__days_from_civil(y, m, d) != days) {
+            CU_FAIL("civil_from_days is not the inverse of days_from_civil");
+            break;
+        }
+    }
+}
+
 void hm_test_units_suite(void)
 {
     static CU_TestInfo tests[] = {
@@ -127,6 +156,7 @@ void hm_test_units_suite(void)
         {"parse_double_rejects", test_units__parse_double_rejects},
         {"parse_double_ignores_locale", test_units__parse_double_ignores_locale},
         {"fit_units", test_units__fit_units},
+        {"civil_from_days", test_units__civil_from_days},
         CU_TEST_INFO_NULL,
     };
     hm_test_add_suite("units", tests);

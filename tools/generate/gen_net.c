@@ -13,8 +13,7 @@
 #include <string.h>
 
 #include "gen_net.h"
-
-#define GEN_EARTH_RADIUS_M 6371008.8 /* the engine's mean radius (IUGG R1) */
+#include "track/geo_int.h" /* HM_EARTH_RADIUS_M: the engine's radius */
 
 /* ---- street network ----------------------------------------------------- */
 
@@ -191,7 +190,7 @@ int hm_gen_network_new(hm_gen_network **out, double lat, double lon, double base
     net->lat0 = lat;
     net->lon0 = lon;
     net->base_ele = base_ele;
-    net->deg_per_m = 180.0 / (HM_GEN_PI * GEN_EARTH_RADIUS_M);
+    net->deg_per_m = 180.0 / (HM_GEN_PI * HM_EARTH_RADIUS_M);
     net->deg_per_m_x = net->deg_per_m / hm_gen_cos(lat * (HM_GEN_PI / 180.0));
     net->nnodes = (size_t)GRID_N * GRID_N;
     net->nodes = calloc(net->nnodes, sizeof(gen_node));

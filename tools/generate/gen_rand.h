@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Deterministic numbers for `heatmap generate`: a seeded xoshiro256** PRNG
+ * Deterministic numbers for `heatmap-generate`: a seeded xoshiro256** PRNG
  * and sin, cos and great-circle distance computed with +, -, *, / and sqrt
  * only. C libraries disagree in the last bit of sin() and friends, and one
  * bit is enough to move a rounded coordinate, so the generator uses these
  * everywhere a value can reach a file; with -ffp-contract=off (set for the
- * CLI in CMakeLists.txt) the same seed gives the same bits everywhere.
+ * tool in CMakeLists.txt) the same seed gives the same bits everywhere.
  */
-#ifndef HM_APPS_GEN_RAND_H
-#define HM_APPS_GEN_RAND_H
+#ifndef HM_TOOLS_GEN_RAND_H
+#define HM_TOOLS_GEN_RAND_H
 
 #include <stdint.h>
 
@@ -38,4 +38,4 @@ double hm_gen_cos(double x);
 /* Great-circle distance, m, with the engine's Earth radius; identical on every platform. */
 double hm_gen_distance_m(double lat1, double lon1, double lat2, double lon2);
 
-#endif /* HM_APPS_GEN_RAND_H */
+#endif /* HM_TOOLS_GEN_RAND_H */

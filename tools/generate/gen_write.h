@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The writers of `heatmap generate`: GPX 1.1 (Garmin TrackPointExtension
+ * The writers of `heatmap-generate`: GPX 1.1 (Garmin TrackPointExtension
  * v1), TCX (TrainingCenterDatabase v2 with ActivityExtension speed) and FIT
  * (binary, little-endian, header and file CRC), each into a memory buffer.
  * Numbers are formatted from integers, never with printf("%f"), so that the
  * locale cannot change a byte. The statistics function reports what a
  * correct reader must find in the written file, after the format's rounding.
  */
-#ifndef HM_APPS_GEN_WRITE_H
-#define HM_APPS_GEN_WRITE_H
+#ifndef HM_TOOLS_GEN_WRITE_H
+#define HM_TOOLS_GEN_WRITE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -38,13 +38,12 @@ void hm_gen_buf_puts(hm_gen_buf *b, const char *s);
 void hm_gen_buf_put_int(hm_gen_buf *b, int64_t v);
 /* v rounded half away from zero to `decimals` (0-9) decimal places, "-" only when non-zero. */
 void hm_gen_buf_put_fixed(hm_gen_buf *b, double v, int decimals);
-/* YYYY-MM-DDThh:mm:ssZ, or with ".000" before the Z when `millis`. */
+/* YYYY-MM-DDThh:mm:ssZ (the engine's ISO 8601 formatter), or with ".000" before the Z when
+   `millis`. */
 void hm_gen_buf_put_time(hm_gen_buf *b, int64_t t, int millis);
 
-/* Calendar date and time of day (UTC) of t, s since epoch. */
+/* Calendar date and time of day (UTC) of t, s since epoch (the engine's calendar). */
 void hm_gen_civil(int64_t t, int *year, int *month, int *day, int *hour, int *minute, int *second);
-/* s since epoch of a UTC date (proleptic Gregorian). */
-int64_t hm_gen_from_civil(int year, int month, int day);
 
 /* What the file says about the activity, beyond its samples. */
 typedef struct hm_gen_meta {
@@ -72,4 +71,4 @@ typedef struct hm_gen_stats {
 
 void hm_gen_stats_compute(hm_gen_stats *out, hm_gen_format format, const hm_gen_activity *a);
 
-#endif /* HM_APPS_GEN_WRITE_H */
+#endif /* HM_TOOLS_GEN_WRITE_H */

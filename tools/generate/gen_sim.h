@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The activities of `heatmap generate`: what the simulation is asked for
+ * The activities of `heatmap-generate`: what the simulation is asked for
  * (a plan) and what it produces (1 Hz samples in recording segments). The
- * generator does not use the engine: it writes the files the engine is
- * tested against, so it shares no code with the readers.
+ * generator writes the files the engine is tested against, so it shares no
+ * parsing with the readers: only the engine's FIT CRC, calendar and Earth
+ * radius, which gpsbabel's read-back test (autotest/utilities/
+ * test_heatmap_generate.py) checks independently.
  */
-#ifndef HM_APPS_GEN_SIM_H
-#define HM_APPS_GEN_SIM_H
+#ifndef HM_TOOLS_GEN_SIM_H
+#define HM_TOOLS_GEN_SIM_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -68,4 +70,4 @@ void hm_gen_activity_free(hm_gen_activity *a);
  */
 int hm_gen_simulate(hm_gen_activity *out, const hm_gen_network *net, const hm_gen_plan *plan);
 
-#endif /* HM_APPS_GEN_SIM_H */
+#endif /* HM_TOOLS_GEN_SIM_H */

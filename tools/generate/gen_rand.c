@@ -8,8 +8,7 @@
 #include <math.h>
 
 #include "gen_rand.h"
-
-#define GEN_EARTH_RADIUS_M 6371008.8 /* the engine's mean radius (IUGG R1) */
+#include "track/geo_int.h" /* HM_EARTH_RADIUS_M: the engine's radius */
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -164,7 +163,7 @@ double hm_gen_distance_m(double lat1, double lon1, double lat2, double lon2)
     double y;
 
     if (a >= 1.0)
-        return HM_GEN_PI * GEN_EARTH_RADIUS_M;
+        return HM_GEN_PI * HM_EARTH_RADIUS_M;
     y = sqrt(a);
-    return 2.0 * GEN_EARTH_RADIUS_M * gen_atan(y / sqrt(1.0 - a)); /* asin(y) */
+    return 2.0 * HM_EARTH_RADIUS_M * gen_atan(y / sqrt(1.0 - a)); /* asin(y) */
 }

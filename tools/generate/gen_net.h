@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The street network of `heatmap generate` and the routes on it: a town
+ * The street network of `heatmap-generate` and the routes on it: a town
  * about 8 km across around a centre, its terrain, and polylines along its
  * streets. Positions are metres east (x) and north (y) of the centre; only
  * hm_gen_network_to_degrees() turns them into latitude and longitude.
  */
-#ifndef HM_APPS_GEN_NET_H
-#define HM_APPS_GEN_NET_H
+#ifndef HM_TOOLS_GEN_NET_H
+#define HM_TOOLS_GEN_NET_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -68,4 +68,4 @@ double hm_gen_route_length(const hm_gen_route *r);
 /* Position at arc length s (m); *cursor is a vertex index at or before s, advanced in place. */
 void hm_gen_route_at(const hm_gen_route *r, double s, size_t *cursor, double *x, double *y);
 
-#endif /* HM_APPS_GEN_NET_H */
+#endif /* HM_TOOLS_GEN_NET_H */

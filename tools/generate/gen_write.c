@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * GPX, TCX and FIT writers for `heatmap generate`. Each writes what a
+ * GPX, TCX and FIT writers for `heatmap-generate`. Each writes what a
  * typical device or service writes (Strava-style GPX, Garmin-style TCX and
  * FIT), so the readers meet realistic layouts: GPX skips points without a
  * position, TCX keeps them without <Position>, FIT gives them their own
  * record definition. Coordinates are rounded once (1e-7 degree in text,
  * semicircles in FIT) and hm_gen_stats_compute() measures the same rounded
- * values, so MANIFEST.csv is exactly what a reader should find.
+ * values, so MANIFEST.csv is exactly what a reader should find. The FIT
+ * CRC, the FIT epoch and the calendar are the engine's (src/io/fit_crc.c,
+ * src/io/units.c); the files still say "heatmap generate" as their creator,
+ * the name the generator had when their bytes were fixed.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gen_write.h"
+#include "io/fit_crc_int.h"
+#include "io/units_int.h"
 
 const char *hm_gen_format_name(hm_gen_format format)
 {
@@ -98,31 +103,13 @@ void hm_gen_buf_put_fixed(hm_gen_buf *b, double v, int decimals)
     }
 }
 
-/* Howard Hinnant's days_from_civil / civil_from_days, exact for any year here. */
-int64_t hm_gen_from_civil(int year, int month, int day)
-{
-    int64_t y = year - (month <= 2);
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-    return (era * 146097 + doe - 719468) * 86400;
-}
-
 void hm_gen_civil(int64_t t, int *year, int *month, int *day, int *hour, int *minute, int *second)
 {
-    int64_t days = (t >= 0 ? t : t - 86399) / 86400, sod = t - days * 86400;
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t days = (t >= 0 ? t : t - 86399) / 86400, sod = t - days * 86400, y;
+    unsigned m, d;
 
-    *year = (int)(yoe + era * 400 + (m <= 2));
+    hm_units__civil_from_days(days, &y, &m, &d);
+    *year = (int)y;
     *month = (int)m;
     *day = (int)d;
     *hour = (int)(sod / 3600);
@@ -132,20 +119,13 @@ void hm_gen_civil(int64_t t, int *year, int *month, int *day, int *hour, int *mi
 
 void hm_gen_buf_put_time(hm_gen_buf *b, int64_t t, int millis)
 {
-    int y, mo, d, h, mi, s;
+    char iso[32];
+    size_t n;
 
-    hm_gen_civil(t, &y, &mo, &d, &h, &mi, &s);
-    put_uint(b, (uint64_t)y, 4);
-    hm_gen_buf_put(b, "-", 1);
-    put_uint(b, (uint64_t)mo, 2);
-    hm_gen_buf_put(b, "-", 1);
-    put_uint(b, (uint64_t)d, 2);
-    hm_gen_buf_put(b, "T", 1);
-    put_uint(b, (uint64_t)h, 2);
-    hm_gen_buf_put(b, ":", 1);
-    put_uint(b, (uint64_t)mi, 2);
-    hm_gen_buf_put(b, ":", 1);
-    put_uint(b, (uint64_t)s, 2);
+    /* The engine's formatter: the generator writes times as the readers' messages show them. */
+    hm_units__format_iso8601((double)t, iso, sizeof(iso));
+    n = strlen(iso);
+    hm_gen_buf_put(b, iso, n - 1); /* without the Z */
     hm_gen_buf_puts(b, millis ? ".000Z" : "Z");
 }
 
@@ -367,7 +347,6 @@ enum { FIT_ENUM = 0x00, FIT_UINT8 = 0x02, FIT_UINT16 = 0x84, FIT_SINT32 = 0x85, 
 /* Local message types of our definitions. */
 enum { L_FILE_ID, L_EVENT, L_RECORD, L_RECORD_NOPOS, L_LAP, L_SESSION, L_ACTIVITY };
 
-#define FIT_EPOCH 631065600 /* 1989-12-31T00:00:00Z in s since 1970 */
 #define FIT_MANUFACTURER_DEVELOPMENT 255
 #define FIT_SUB_SPORT_VIRTUAL_ACTIVITY 58
 
@@ -401,24 +380,7 @@ static void put_u32(hm_gen_buf *b, uint32_t v)
 
 static uint32_t fit_time(int64_t t)
 {
-    return (uint32_t)(t - FIT_EPOCH);
-}
-
-/* The CRC of the FIT SDK (poly 0xA001 processed a nibble at a time). */
-static uint16_t fit_crc(uint16_t crc, const unsigned char *p, size_t n)
-{
-    static const uint16_t table[16] = {0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00,
-                                       0x2800, 0xE401, 0xA001, 0x6C00, 0x7800, 0xB401,
-                                       0x5000, 0x9C01, 0x8801, 0x4400};
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        uint16_t tmp = table[crc & 0xF];
-        crc = (uint16_t)(((crc >> 4) & 0x0FFF) ^ tmp ^ table[p[i] & 0xF]);
-        tmp = table[crc & 0xF];
-        crc = (uint16_t)(((crc >> 4) & 0x0FFF) ^ tmp ^ table[(p[i] >> 4) & 0xF]);
-    }
-    return crc;
+    return (uint32_t)(t - (int64_t)HM_FIT_EPOCH_OFFSET);
 }
 
 static void fit_define(hm_gen_buf *b, int local, unsigned global, const fit_field *f, int n)
@@ -505,6 +467,7 @@ static void write_fit(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
     uint32_t elapsed_ms = (uint32_t)((last->time - first->time) * 1000);
     uint16_t crc;
     unsigned char hdr[12];
+    hm_fit_crc_table crc_tab;
 
     if (enhanced) {
         record[4].num = 78; /* enhanced_altitude */
@@ -605,10 +568,11 @@ static void write_fit(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
         hdr[6] = (unsigned char)(size >> 16);
         hdr[7] = (unsigned char)(size >> 24);
         memcpy(b->data + header_at, hdr, 12);
-        crc = fit_crc(0, hdr, 12);
+        hm_fit__crc_init(&crc_tab);
+        crc = hm_fit__crc_update(&crc_tab, 0, hdr, 12);
         b->data[header_at + 12] = (unsigned char)crc;
         b->data[header_at + 13] = (unsigned char)(crc >> 8);
-        crc = fit_crc(0, b->data + header_at, b->len - header_at);
+        crc = hm_fit__crc_update(&crc_tab, 0, b->data + header_at, b->len - header_at);
         put_u16(b, crc);
     }
 }
@@ -629,7 +593,6 @@ void hm_gen_write(hm_gen_buf *out, hm_gen_format format, const hm_gen_activity *
 
 void hm_gen_stats_compute(hm_gen_stats *out, hm_gen_format format, const hm_gen_activity *a)
 {
-    const double semi = 180.0 / 2147483648.0;
     double plat = 0.0, plon = 0.0;
     int psegment = -1;
     size_t i;
@@ -648,8 +611,8 @@ void hm_gen_stats_compute(hm_gen_stats *out, hm_gen_format format, const hm_gen_
         out->points++;
         out->points_with_pos++;
         if (format == HM_GEN_FIT) {
-            lat = semicircles(s->lat) * semi;
-            lon = semicircles(s->lon) * semi;
+            lat = hm_units__semicircles_to_deg(semicircles(s->lat));
+            lon = hm_units__semicircles_to_deg(semicircles(s->lon));
         } else {
             lat = (double)text_e7(s->lat) / 1e7;
             lon = (double)text_e7(s->lon) / 1e7;

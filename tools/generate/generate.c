@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `heatmap generate OUTDIR`: write a folder of realistic, deterministic
- * sample activities (GPX, TCX, FIT, optionally gzipped) plus MANIFEST.csv,
- * the generator's own account of every file that tests compare readers
- * against. The same options give byte-identical files on every machine:
- * dates come from the seed, never from the clock, and every activity draws
- * from its own random stream, so changing --formats or --gzip changes the
- * files' encoding but not the tracks. This file owns the options and the
- * plan (who does what, when, where); gen_sim.c moves, gen_write.c writes.
+ * `heatmap-generate OUTDIR`: a development tool (built with the tests, never
+ * installed) that writes a folder of realistic, deterministic sample
+ * activities (GPX, TCX, FIT, optionally gzipped, optionally laid out as a
+ * Strava export) plus MANIFEST.csv, the generator's own account of every
+ * file that tests compare readers against. The same options give
+ * byte-identical files on every machine: dates come from the seed, never
+ * from the clock, and every activity draws from its own random stream, so
+ * changing --formats, --gzip or --strava changes the files' encoding and
+ * layout but not the tracks. This file owns the options and the plan (who
+ * does what, when, where); gen_sim.c moves, gen_write.c writes,
+ * gen_strava.c writes a Strava export's table.
  */
 #include <errno.h>
 #include <math.h>
@@ -18,9 +21,15 @@
 #include <sys/types.h>
 #include <zlib.h>
 
-#include "cmd.h"
+#include "core/hash_int.h"
 #include "gen_sim.h"
+#include "gen_strava.h"
 #include "gen_write.h"
+#include "io/units_int.h"
+
+/* Messages start with the program's name; exit status 0 ok, 1 error, 2 usage error. */
+#define PROG "heatmap-generate"
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 #define MAX_ACTIVITIES 100000
 #define SPAN_DAYS 730 /* two years of activities */
@@ -52,6 +61,7 @@ typedef struct options {
     int gzip;                /* --gzip: write NAME.EXT.gz */
     double lat, lon;         /* --center, degrees */
     int regions;             /* --regions */
+    int strava;              /* --strava: activities.csv and activities/<id>.<fmt>.gz */
 } options;
 
 typedef struct plan_entry {
@@ -64,7 +74,7 @@ typedef struct plan_entry {
 
 static void usage(FILE *out)
 {
-    fputs("usage: heatmap generate OUTDIR [options]\n"
+    fputs("usage: " PROG " OUTDIR [options]\n"
           "\n"
           "Write deterministic sample activities (GPX 1.1, TCX, FIT) and OUTDIR/MANIFEST.csv.\n"
           "\n"
@@ -75,6 +85,9 @@ static void usage(FILE *out)
           "  --gzip            write every file gzip-compressed (NAME.gpx.gz, ...)\n"
           "  --center LAT,LON  town the activities start from (default 46.0500,14.5000)\n"
           "  --regions N       spread activities over N far-apart towns, 1-10 (default 1)\n"
+          "  --strava          lay OUTDIR out as a Strava bulk export: activities.csv (with\n"
+          "                    manual activities, commutes, gear) and activities/<id>.<format>.gz\n"
+          "                    (implies --gzip; the same tracks as without it)\n"
           "  --help            show this help\n"
           "\n"
           "MANIFEST.csv columns: file, format, sport (run|ride|walk|hike), virtual (0|1),\n"
@@ -85,9 +98,9 @@ static void usage(FILE *out)
 
 static int usage_error(const char *msg, const char *arg)
 {
-    hm_app_error("%s%s%s", msg, arg ? ": " : "", arg ? arg : "");
-    fputs("usage: heatmap generate OUTDIR [options]  (see --help)\n", stderr);
-    return HM_EXIT_USAGE;
+    fprintf(stderr, PROG ": %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    fputs("usage: " PROG " OUTDIR [options]  (see --help)\n", stderr);
+    return EXIT_USAGE;
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -168,7 +181,7 @@ static int parse_args(int argc, char **argv, options *o)
 
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
-            return HM_EXIT_OK;
+            return EXIT_OK;
         }
         if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "--") == 0) {
             if (strcmp(arg, "--") == 0 && i + 1 < argc)
@@ -190,10 +203,13 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("unknown option", arg);
             strcpy(name, arg);
         }
-        if (strcmp(name, "--gzip") == 0) {
+        if (strcmp(name, "--gzip") == 0 || strcmp(name, "--strava") == 0) {
+            char msg[48];
+            snprintf(msg, sizeof(msg), "%s takes no value", name);
             if (val)
-                return usage_error("--gzip takes no value", arg);
-            o->gzip = 1;
+                return usage_error(msg, arg);
+            o->strava |= strcmp(name, "--strava") == 0;
+            o->gzip = 1; /* a Strava export's files are gzipped too */
             continue;
         }
         if (strcmp(name, "--seed") != 0 && strcmp(name, "--activities") != 0 &&
@@ -253,7 +269,7 @@ static int64_t region_tz(const options *o, int r)
 static int make_plan(plan_entry *plans, const options *o)
 {
     size_t n = o->activities, spd = n / 365 + 1 < 2 ? 2 : n / 365 + 1, nslots, i;
-    int64_t day0 = hm_gen_from_civil(2023, 1, 2);
+    int64_t day0 = hm_units__days_from_civil(2023, 1, 2) * 86400;
     size_t nvirtual = 0;
     uint32_t *slots;
     hm_gen_rng rng;
@@ -355,14 +371,14 @@ static int write_file(const char *path, const unsigned char *data, size_t len)
     int rc;
 
     if (!f) {
-        hm_app_error("%s: %s", path, strerror(errno));
+        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
         return -1;
     }
     rc = fwrite(data, 1, len, f) == len ? 0 : -1;
     if (fclose(f) != 0)
         rc = -1;
     if (rc)
-        hm_app_error("%s: %s", path, strerror(errno ? errno : EIO));
+        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno ? errno : EIO));
     return rc;
 }
 
@@ -422,19 +438,10 @@ typedef struct name_set {
     size_t cap;     /* power of two, > 2 * count */
 } name_set;
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-    return h;
-}
-
 /* 1 if added, 0 if already there, -1 when out of memory. */
 static int name_set_add(name_set *set, const char *name)
 {
-    size_t i = (size_t)fnv1a(name) & (set->cap - 1);
+    size_t i = (size_t)hm_hash64(name, strlen(name), 0) & (set->cap - 1);
 
     while (set->names[i]) {
         if (strcmp(set->names[i], name) == 0)
@@ -455,6 +462,46 @@ static void title(char *buf, size_t size, const plan_entry *p)
         snprintf(buf, size, "Watopia Virtual Ride");
     else
         snprintf(buf, size, "%s %s", when, sports[p->plan.sport]);
+}
+
+/*
+ * The file's name: YYYY-MM-DD-hhmm-<sport>.<format>[.gz] at its UTC start,
+ * "-2", "-3", ... before the extension when another activity took it.
+ * Returns 0, or -1 when out of memory.
+ */
+static int unique_name(name_set *names, char *base, size_t size, const plan_entry *p, int gzip)
+{
+    int y, mo, d, h, mi, s, k, added;
+
+    hm_gen_civil(p->plan.start_time, &y, &mo, &d, &h, &mi, &s);
+    for (k = 1;; k++) {
+        if (k == 1)
+            snprintf(base, size, "%04d-%02d-%02d-%02d%02d-%s.%s%s", y, mo, d, h, mi,
+                     hm_gen_sport_name(p->plan.sport), hm_gen_format_name(p->format),
+                     gzip ? ".gz" : "");
+        else
+            snprintf(base, size, "%04d-%02d-%02d-%02d%02d-%s-%d.%s%s", y, mo, d, h, mi,
+                     hm_gen_sport_name(p->plan.sport), k, hm_gen_format_name(p->format),
+                     gzip ? ".gz" : "");
+        added = name_set_add(names, base);
+        if (added)
+            return added < 0 ? -1 : 0;
+    }
+}
+
+/* The activity's row in a Strava export's table; base gets its file's name. */
+static void strava_row(hm_gen_strava *strava, char *base, size_t size, const options *o,
+                       const plan_entry *p, const char *name, const hm_gen_activity *act)
+{
+    hm_gen_strava_activity a;
+
+    a.sport = p->plan.sport;
+    a.virtual_ride = p->plan.virtual_ride;
+    a.start_time = p->plan.start_time;
+    a.utc_offset = region_tz(o, p->region) * 3600;
+    a.title = name;
+    a.format = hm_gen_format_name(p->format);
+    hm_gen_strava_add(strava, base, size, &a, act);
 }
 
 static void manifest_row(hm_gen_buf *m, const char *file, const plan_entry *p,
@@ -489,11 +536,14 @@ static int generate(const options *o)
     hm_gen_network *nets[NREGIONS + 1] = {NULL};
     plan_entry *plans = NULL;
     hm_gen_buf file = {0}, gz = {0}, manifest = {0};
+    hm_gen_strava strava;
     name_set names = {NULL, 0};
     size_t i, total_points = 0, pathlen = strlen(o->outdir) + 64;
     uint64_t total_bytes = 0;
     char *path = malloc(pathlen);
-    int rc = HM_EXIT_ERROR;
+    int rc = EXIT_ERROR;
+
+    hm_gen_strava_init(&strava, o->seed, o->strava ? o->activities : 0);
 
     names.cap = 64;
     while (names.cap < 2 * o->activities + 2)
@@ -502,8 +552,9 @@ static int generate(const options *o)
     plans = calloc(o->activities ? o->activities : 1, sizeof(*plans));
     if (!path || !names.names || !plans || make_plan(plans, o))
         goto oom;
-    if (make_dirs(o->outdir) != 0) {
-        hm_app_error("%s: %s", o->outdir, strerror(errno));
+    snprintf(path, pathlen, "%s%s", o->outdir, o->strava ? "/activities" : "");
+    if (make_dirs(path) != 0) {
+        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
         goto done;
     }
     hm_gen_buf_puts(&manifest, "file,format,sport,virtual,start_time,points_with_pos,segments,"
@@ -516,7 +567,6 @@ static int generate(const options *o)
         hm_gen_meta meta;
         hm_gen_stats st;
         char base[64], name_buf[48];
-        int y, mo, d, h, mi, s, k, added;
         const hm_gen_buf *out;
 
         if (!nets[ri]) {
@@ -537,6 +587,8 @@ static int generate(const options *o)
         file.len = 0;
         hm_gen_write(&file, p->format, &act, &meta);
         hm_gen_stats_compute(&st, p->format, &act);
+        if (o->strava)
+            strava_row(&strava, base, sizeof(base), o, p, name_buf, &act);
         hm_gen_activity_free(&act);
         if (file.failed)
             goto oom;
@@ -546,29 +598,22 @@ static int generate(const options *o)
                 goto oom;
             out = &gz;
         }
-
-        hm_gen_civil(p->plan.start_time, &y, &mo, &d, &h, &mi, &s);
-        for (k = 1;; k++) {
-            if (k == 1)
-                snprintf(base, sizeof(base), "%04d-%02d-%02d-%02d%02d-%s.%s%s", y, mo, d, h, mi,
-                         hm_gen_sport_name(p->plan.sport), hm_gen_format_name(p->format),
-                         o->gzip ? ".gz" : "");
-            else
-                snprintf(base, sizeof(base), "%04d-%02d-%02d-%02d%02d-%s-%d.%s%s", y, mo, d, h,
-                         mi, hm_gen_sport_name(p->plan.sport), k, hm_gen_format_name(p->format),
-                         o->gzip ? ".gz" : "");
-            added = name_set_add(&names, base);
-            if (added < 0)
-                goto oom;
-            if (added)
-                break;
-        }
+        if (!o->strava && unique_name(&names, base, sizeof(base), p, o->gzip))
+            goto oom;
         snprintf(path, pathlen, "%s/%s", o->outdir, base);
         if (write_file(path, out->data, out->len))
             goto done;
         manifest_row(&manifest, base, p, &st);
         total_points += st.points;
         total_bytes += out->len;
+    }
+    if (o->strava) {
+        hm_gen_strava_finish(&strava);
+        if (strava.csv.failed)
+            goto oom;
+        snprintf(path, pathlen, "%s/activities.csv", o->outdir);
+        if (write_file(path, strava.csv.data, strava.csv.len))
+            goto done;
     }
     if (manifest.failed)
         goto oom;
@@ -577,10 +622,10 @@ static int generate(const options *o)
         goto done;
     printf("wrote %lu activities, %lu points, %llu bytes to %s\n", (unsigned long)o->activities,
            (unsigned long)total_points, (unsigned long long)total_bytes, o->outdir);
-    rc = HM_EXIT_OK;
+    rc = EXIT_OK;
     goto done;
 oom:
-    hm_app_error("out of memory");
+    fputs(PROG ": out of memory\n", stderr);
 done:
     for (i = 0; i <= (size_t)NREGIONS; i++)
         hm_gen_network_free(nets[i]);
@@ -592,10 +637,11 @@ done:
     hm_gen_buf_free(&file);
     hm_gen_buf_free(&gz);
     hm_gen_buf_free(&manifest);
+    hm_gen_strava_free(&strava);
     return rc;
 }
 
-int hm_cmd_generate(int argc, char **argv)
+int main(int argc, char **argv)
 {
     options o;
     int rc = parse_args(argc, argv, &o);
