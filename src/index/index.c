@@ -248,6 +248,24 @@ static int emit_level(hm_chunk_level *cl, hm_ctx *ctx, const hm_runs *r, int exp
     return rc;
 }
 
+/* Give back what growing by doubling left over: a folder's chunks all wait in memory for the
+ * store to be written, and the slack was a third of a cold build's peak (bench/ingest.sh). */
+static void shrink_level(hm_chunk_level *cl, hm_ctx *ctx, size_t asize)
+{
+    void *p;
+
+    if (!cl->npieces)
+        return;
+    if ((p = hm_ctx__reallocarray(ctx, cl->pieces, cl->npieces, sizeof(*cl->pieces))) != NULL)
+        cl->pieces = p;
+    if ((p = hm_ctx__reallocarray(ctx, cl->boxes, cl->npieces, 4 * sizeof(double))) != NULL)
+        cl->boxes = p;
+    if ((p = hm_ctx__reallocarray(ctx, cl->points, cl->npoints, 2 * sizeof(int32_t))) != NULL)
+        cl->points = p;
+    if ((p = hm_ctx__reallocarray(ctx, cl->attrs, cl->npoints, asize)) != NULL)
+        cl->attrs = p;
+}
+
 static int layout_valid(const hm_index_layout *l)
 {
     int k;
@@ -300,6 +318,8 @@ int hm_index__build_chunk(hm_index_chunk *out, hm_ctx *ctx, const hm_runs *runs,
         }
         rc = emit_level(&out->levels[k], ctx, &cur, layout->exp[k], piece_extent(layout, k),
                         k == 0 && layout->exp[0] == 0);
+        if (rc == HM_OK)
+            shrink_level(&out->levels[k], ctx, hm_index__attr_size(k == 0 && layout->exp[0] == 0));
     }
     hm_runs__free(&cur, ctx);
     if (rc != HM_OK)
