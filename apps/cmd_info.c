@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <heatmap.h>
 
@@ -51,21 +50,6 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 when the folder was read (even if some files were\n"
             "skipped), 1 on failure, 2 on a usage error.\n");
-}
-
-static void format_time(double t, char *buf, size_t size)
-{
-    time_t secs;
-    struct tm tm;
-
-    if (isnan(t) || size == 0) {
-        if (size)
-            buf[0] = '\0';
-        return;
-    }
-    secs = (time_t)floor(t + 0.5);
-    if (!gmtime_r(&secs, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        buf[0] = '\0';
 }
 
 static void format_duration(double s, char *buf, size_t size)
@@ -162,7 +146,7 @@ static void print_text_line(const hm_source *src, size_t file, const file_info *
         printf("%s  %s  skipped: %s\n", fi->path, fi->format, msg);
         return;
     }
-    format_time(fi->start, start, sizeof(start));
+    hm_time_format_iso8601(start, sizeof(start), fi->start);
     format_duration(fi->duration, dur, sizeof(dur));
     printf("%s  %s  %s  %s  %zu pts  %c%c%c%c  %.2f km  %s", fi->path, fi->format,
            fi->sport[0] ? fi->sport : "-", start[0] ? start : "-", fi->points,
@@ -227,7 +211,7 @@ static void print_json_file(const hm_source *src, size_t file, const file_info *
     hm_source_get_file(src, file, &f);
     nw = f.warning_count;
 
-    format_time(fi->start, start, sizeof(start));
+    hm_time_format_iso8601(start, sizeof(start), fi->start);
     printf("%s\n    {\"path\": ", first ? "" : ",");
     json_string(fi->path);
     printf(", \"format\": \"%s\", \"sport\": ", fi->format);

@@ -6,7 +6,6 @@
  * lower-case words are the documented CLI spelling of RENDER_MODE), so a
  * bad value is reported in the engine's words: "PALETTE=foo: ...".
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,16 +240,11 @@ int hm_app_spec_build(hm_spec **out, hm_ctx *ctx, const char *verb, const char *
 
 int hm_app_parse_int(const char *s, long lo, long hi, long *out)
 {
-    char *end;
-    long v;
+    int64_t v;
 
-    if (!s || !*s)
+    if (!s || hm_text_parse_int(&v, s, strlen(s), lo, hi) != HM_OK)
         return -1;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
+    *out = (long)v;
     return 0;
 }
 

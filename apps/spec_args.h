@@ -77,7 +77,8 @@ void hm_app_log_to_stderr(hm_ctx *ctx);
 /* Print the context's last error as "heatmap: VERB: path:line: msg". */
 void hm_app_engine_error(hm_ctx *ctx, const char *verb);
 
-/* Parse a whole decimal number in [lo, hi]; 0 on success. */
+/* Parse a whole decimal number in [lo, hi] as options are read (hm_text_parse_int: white
+ * space around it allowed); 0 on success, -1 for NULL or anything else. */
 int hm_app_parse_int(const char *s, long lo, long hi, long *out);
 
 /* Seconds from a monotonic clock. */

@@ -16,13 +16,11 @@
 #include "heatmapdrivercore.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <new>
 #include <string>
 
 #include "cpl_string.h"
-#include "cpl_time.h"
 
 /************************************************************************/
 /*                         errors and logging                           */
@@ -276,10 +274,9 @@ bool HEATMAPDataset::InitializeFromRaster()
 
 std::string HEATMAPFormatTime(double dfTime)
 {
-    struct tm sTm;
-    CPLUnixTimeToYMDHMS(static_cast<GIntBig>(std::floor(dfTime)), &sTm);
-    return CPLSPrintf("%04d-%02d-%02dT%02d:%02d:%02dZ", sTm.tm_year + 1900, sTm.tm_mon + 1,
-                      sTm.tm_mday, sTm.tm_hour, sTm.tm_min, sTm.tm_sec);
+    char szTime[HM_TIME_ISO8601_SIZE];
+    hm_time_format_iso8601(szTime, sizeof(szTime), dfTime);
+    return szTime;
 }
 
 // Figures about the sources in the default domain, what the open did to the
@@ -296,10 +293,12 @@ void HEATMAPDataset::SetSourceMetadata()
     SetMetadataItem("HEATMAP_ACTIVITIES", CPLSPrintf("%zu", sStats.activities));
     SetMetadataItem("HEATMAP_POINTS", CPLSPrintf("%zu", sStats.points));
     SetMetadataItem("HEATMAP_SKIPPED_FILES", CPLSPrintf("%zu", sStats.skipped_files));
-    if (std::isfinite(sStats.time_min))
-        SetMetadataItem("HEATMAP_TIME_MIN", HEATMAPFormatTime(sStats.time_min).c_str());
-    if (std::isfinite(sStats.time_max))
-        SetMetadataItem("HEATMAP_TIME_MAX", HEATMAPFormatTime(sStats.time_max).c_str());
+    const std::string osTimeMin = HEATMAPFormatTime(sStats.time_min);
+    if (!osTimeMin.empty())
+        SetMetadataItem("HEATMAP_TIME_MIN", osTimeMin.c_str());
+    const std::string osTimeMax = HEATMAPFormatTime(sStats.time_max);
+    if (!osTimeMax.empty())
+        SetMetadataItem("HEATMAP_TIME_MAX", osTimeMax.c_str());
     if (m_style != nullptr)
         SetMetadataItem("HEATMAP_RENDER", hm_band_get_name(hm_style_get_band(m_style)));
 

@@ -134,7 +134,8 @@ class HEATMAPStyledRasterBand final : public GDALRasterBand
 //! Raise the context's last error (after a call that returned rc) as a CPLError.
 void HEATMAPReportError(hm_ctx *ctx, int rc);
 
-//! Unix seconds as ISO 8601 UTC text, whole seconds ("2023-05-01T07:00:00Z").
+//! Unix seconds as ISO 8601 UTC text, whole seconds ("2023-05-01T07:00:00Z"), by the engine's
+//! one formatter (hm_time_format_iso8601); "" for NaN or a time outside the years 0000-9999.
 std::string HEATMAPFormatTime(double dfTime);
 
 #endif // HEATMAPDATASET_H

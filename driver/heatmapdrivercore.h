@@ -11,8 +11,11 @@
 
 #include "gdal_priv.h"
 
-//! Prefix of connection strings: HEATMAP:<path>[:KEY=VALUE[:KEY=VALUE...]].
-constexpr const char *HEATMAP_PREFIX = "HEATMAP:";
+#include <heatmap.h>
+
+//! Prefix of connection strings: HEATMAP:<path>[:KEY=VALUE[:KEY=VALUE...]] (the engine's
+//! HM_CONNECTION_PREFIX, the one definition).
+constexpr const char *HEATMAP_PREFIX = HM_CONNECTION_PREFIX;
 
 //! Driver short name.
 constexpr const char *HEATMAP_DRIVER_NAME = "HEATMAP";

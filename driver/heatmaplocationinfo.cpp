@@ -187,9 +187,9 @@ static void HEATMAPBuildLocationInfo(std::string &osXML, const hm_source *psSour
             hm_source_get_file(psSource, sAct.file, &sFile);
             HEATMAPAppendAttribute(osXML, "file", sFile.path);
             HEATMAPAppendAttribute(osXML, "name", sAct.name);
-            if (std::isfinite(sAct.start_time))
-                HEATMAPAppendAttribute(osXML, "start",
-                                       HEATMAPFormatTime(sAct.start_time).c_str());
+            const std::string osStart = HEATMAPFormatTime(sAct.start_time);
+            if (!osStart.empty())
+                HEATMAPAppendAttribute(osXML, "start", osStart.c_str());
             if (sAct.sport[0])
                 HEATMAPAppendAttribute(osXML, "sport", sAct.sport);
             if (sAct.sub_sport[0])

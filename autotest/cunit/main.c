@@ -38,6 +38,8 @@ int main(int argc, char **argv)
     hm_test_query_suite();
     hm_test_memo_suite();
     hm_test_text_suite();
+    hm_test_time_suite();
+    hm_test_strbuf_suite();
     hm_test_palette_suite();
     hm_test_normalize_suite();
     hm_test_glow_suite();

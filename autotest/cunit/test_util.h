@@ -31,6 +31,8 @@ void hm_test_raster_suite(void);
 void hm_test_query_suite(void);
 void hm_test_memo_suite(void);
 void hm_test_text_suite(void);
+void hm_test_time_suite(void);
+void hm_test_strbuf_suite(void);
 void hm_test_palette_suite(void);
 void hm_test_normalize_suite(void);
 void hm_test_glow_suite(void);

@@ -6,7 +6,7 @@
  * result is walked so that any inconsistency in what the reader built is
  * touched. Not built by default; for example:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
- *     autotest/fuzz/fuzz_fit.c src/core/ctx.c src/io/fit*.c src/io/stream.c \
+ *     autotest/fuzz/fuzz_fit.c src/core/{ctx,text,time}.c src/io/fit*.c src/io/stream.c \
  *     src/io/units.c src/io/vsi.c src/track/activity.c src/track/geo.c \
  *     $(gdal-config --cflags --libs) -lz -lm -o fuzz_fit
  *   ./fuzz_fit -max_len=300000 corpus/   (seed: ../shared/testdata/tracks/fit)

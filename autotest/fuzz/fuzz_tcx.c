@@ -5,7 +5,8 @@
  * error code with a message, never crash, leak or print. Not built by
  * default; for example:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
- *     autotest/fuzz/fuzz_tcx.c src/core/ctx.c src/io/{gpx,tcx,xml_util,stream,units,vsi}.c \
+ *     autotest/fuzz/fuzz_tcx.c src/core/{ctx,text,time}.c \
+ *     src/io/{gpx,tcx,xml_util,stream,units,vsi}.c \
  *     src/track/{activity,geo}.c $(xml2-config --cflags --libs) \
  *     $(gdal-config --cflags) $(gdal-config --libs) -lz -lm
  */

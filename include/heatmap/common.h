@@ -72,15 +72,6 @@ typedef struct hm_error {
  */
 size_t hm_error_format(char *out, size_t size, const hm_error *error, int flags);
 
-/**
- * Length of the valid UTF-8 sequence at text (1 to 4), or 0 when the bytes there are not
- * one: a stray continuation byte, an overlong form, an encoded surrogate, a code point
- * above U+10FFFF, or a sequence cut short by the end of the avail bytes (in a NUL-terminated
- * string the NUL cuts it short too, so any avail >= 4 is safe there). File names need not be
- * UTF-8: writers of JSON and XML use this to escape what is not.
- */
-size_t hm_utf8_length(const char *text, size_t avail);
-
 /** Custom allocator. All engine memory goes through it. */
 typedef struct hm_allocator {
     void *(*malloc_fn)(size_t size, void *payload);

@@ -89,6 +89,12 @@ int hm_spec_set_path(hm_spec *spec, const char *path);
 const char *hm_spec_get_path(const hm_spec *spec);
 
 /**
+ * The prefix of connection strings, matched ignoring ASCII case: the one definition the
+ * engine, the apps and the GDAL driver (Identify, GDAL_DMD_CONNECTION_PREFIX) use.
+ */
+#define HM_CONNECTION_PREFIX "HEATMAP:"
+
+/**
  * Parse a connection string "HEATMAP:<path>[:KEY=VALUE[:KEY=VALUE...]]": the
  * path, and each value, ends at the first ':' followed by an option key and
  * '=' ([A-Za-z_][A-Za-z0-9_]*=), so values may hold ',' and ':'

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* hm_strbuf: see strbuf_int.h. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static int reserve(hm_strbuf *b, size_t extra)
     return 0;
 }
 
-void hm_strbuf_put(hm_strbuf *b, const char *s, size_t len)
+void hm_strbuf_put(hm_strbuf *b, const void *s, size_t len)
 {
     if (reserve(b, len) != 0)
         return;
@@ -50,6 +51,27 @@ void hm_strbuf_printf(hm_strbuf *b, const char *fmt, ...)
     vsnprintf(b->s + b->n, (size_t)len + 1, fmt, ap);
     va_end(ap);
     b->n += (size_t)len;
+}
+
+char *hm_strbuf_reserve(hm_strbuf *b, size_t extra)
+{
+    return reserve(b, extra) == 0 ? b->s + b->n : NULL;
+}
+
+void hm_strbuf_added(hm_strbuf *b, size_t n)
+{
+    assert(b->oom || b->n + n < b->cap);
+    if (b->oom)
+        return;
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+void hm_strbuf_clear(hm_strbuf *b)
+{
+    b->n = 0;
+    if (b->s)
+        b->s[0] = '\0';
 }
 
 int hm_strbuf_failed(const hm_strbuf *b)

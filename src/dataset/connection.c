@@ -16,12 +16,9 @@
  */
 #include <assert.h>
 #include <string.h>
-#include <strings.h>
 
+#include "core/text_int.h"
 #include "dataset/spec_int.h"
-
-#define HM_SPEC_PREFIX "HEATMAP:"
-#define HM_SPEC_PREFIX_LEN 8
 
 static int is_key_start(char c)
 {
@@ -90,15 +87,17 @@ int hm_spec_parse_connection(hm_spec *spec, const char *name)
     int rc;
 
     assert(spec && name);
-    if (strlen(name) < HM_SPEC_PREFIX_LEN || strncasecmp(name, HM_SPEC_PREFIX, HM_SPEC_PREFIX_LEN) != 0)
-        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "'%s' does not start with HEATMAP:",
-                        name);
-    p = name + HM_SPEC_PREFIX_LEN;
+    if (!hm_text__starts_with_ci(name, HM_CONNECTION_PREFIX))
+        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1,
+                        "'%s' does not start with " HM_CONNECTION_PREFIX, name);
+    p = name + strlen(HM_CONNECTION_PREFIX);
     if ((rc = read_field(spec, name, &p, &start, &len)) != HM_OK)
         return rc;
     if (len == 0)
         return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1,
-                        "no path in '%s' (expected HEATMAP:<path>[:KEY=VALUE...])", name);
+                        "no path in '%s' (expected " HM_CONNECTION_PREFIX
+                        "<path>[:KEY=VALUE...])",
+                        name);
     path = hm_ctx__strndup(spec->ctx, start, len);
     if (!path)
         return HM_RAISE_NOMEM(spec->ctx);

@@ -34,12 +34,13 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
+#include "core/strbuf_int.h"
+#include "core/text_int.h"
 #include "io/stream_int.h"
 #include "io/vsi_int.h"
 #include "io/xml_util_int.h"
@@ -110,7 +111,7 @@ static int check_utf8(const unsigned char *p, size_t len, long *line)
 static int is_blank(const xmlChar *s)
 {
     for (; s && *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+        if (!hm_xml__is_space(*s))
             return 0;
     return 1;
 }
@@ -121,7 +122,7 @@ static long text_line(const xmlNode *node)
     const xmlChar *s = node->content;
     long line = xmlGetLineNo(node);
 
-    while (s && *s && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+    while (s && *s && hm_xml__is_space(*s))
         s++;
     for (; s && *s; s++)
         if (*s == '\n' && line > 1)
@@ -154,13 +155,7 @@ static int leaf_text(hm_spec *spec, const char *path, const xmlNode *node, char 
     text = xmlNodeGetContent(node);
     s = text ? (const char *)text : "";
     len = strlen(s);
-    while (len && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
-                   s[len - 1] == '\r'))
-        len--;
+    s = hm_text__trim(s, &len);
     *out = hm_ctx__strndup(spec->ctx, s, len);
     xmlFree(text);
     return *out ? HM_OK : HM_RAISE_NOMEM(spec->ctx);
@@ -212,10 +207,11 @@ static int set_source(hm_spec *spec, const char *descriptor_path, const char *so
 
     if (rc != HM_OK)
         return rc;
-    if (strncasecmp(source, "HEATMAP:", 8) == 0)
+    if (hm_text__starts_with_ci(source, HM_CONNECTION_PREFIX))
         return HM_RAISE(spec->ctx, HM_EINVAL, descriptor_path, 0, -1,
-                        "<Source> is a HEATMAP: name; it must be a path (a folder, a track file "
-                        "or a GDAL virtual path), with options in <Option> elements");
+                        "<Source> is a " HM_CONNECTION_PREFIX " name; it must be a path (a "
+                        "folder, a track file or a GDAL virtual path), with options in <Option> "
+                        "elements");
     if (is_descriptor_file(spec, spec->path))
         return HM_RAISE(spec->ctx, HM_EINVAL, descriptor_path, 0, -1,
                         "<Source> %s is a descriptor file%s; it must name tracks (a folder, a "
@@ -382,8 +378,8 @@ int hm_spec_parse_descriptor(hm_spec *spec, const char *descriptor_path, const v
 
 int hm_spec_read_descriptor(hm_spec *spec, const char *descriptor_path)
 {
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0, got;
+    hm_strbuf buf = HM_STRBUF_INIT(spec->ctx);
+    size_t got;
     hm_stream *in;
     int rc;
 
@@ -392,16 +388,20 @@ int hm_spec_read_descriptor(hm_spec *spec, const char *descriptor_path)
     if (rc != HM_OK)
         return rc;
     for (;;) {
-        if ((rc = hm_ctx__grow(spec->ctx, (void **)&buf, &cap, len + 4096, 1)) != HM_OK)
+        char *room = hm_strbuf_reserve(&buf, 4096);
+
+        if (!room) {
+            rc = HM_ENOMEM; /* raised */
             break;
-        if ((rc = hm_stream__read(in, buf + len, cap - len, &got)) != HM_OK || got == 0)
+        }
+        if ((rc = hm_stream__read(in, room, 4096, &got)) != HM_OK || got == 0)
             break;
-        len += got;
+        hm_strbuf_added(&buf, got);
     }
     hm_stream__free(in);
     if (rc == HM_OK)
-        rc = hm_spec_parse_descriptor(spec, descriptor_path, buf, len);
-    hm_ctx__free(spec->ctx, buf);
+        rc = hm_spec_parse_descriptor(spec, descriptor_path, buf.s, buf.n);
+    hm_strbuf_free(&buf);
     return rc;
 }
 
@@ -409,7 +409,7 @@ int hm_spec_read_descriptor(hm_spec *spec, const char *descriptor_path)
 
 static size_t skip_blank(const unsigned char *p, size_t i, size_t len)
 {
-    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+    while (i < len && hm_xml__is_space(p[i]))
         i++;
     return i;
 }
@@ -459,8 +459,7 @@ int hm_spec_sniff_descriptor(const void *head, size_t len)
     if (i + root_len > len || memcmp(p + i, root, root_len) != 0)
         return 0;
     i += root_len;
-    return i < len && (p[i] == '>' || p[i] == '/' || p[i] == ' ' || p[i] == '\t' ||
-           p[i] == '\n' || p[i] == '\r');
+    return i < len && (p[i] == '>' || p[i] == '/' || hm_xml__is_space(p[i]));
 }
 
 /* ---- what a user typed ----------------------------------------------------- */
@@ -468,7 +467,7 @@ int hm_spec_sniff_descriptor(const void *head, size_t len)
 int hm_spec_parse_source(hm_spec *spec, const char *text)
 {
     assert(spec && text);
-    if (strncasecmp(text, "HEATMAP:", 8) == 0)
+    if (hm_text__starts_with_ci(text, HM_CONNECTION_PREFIX))
         return hm_spec_parse_connection(spec, text);
     /* A file whose content is a descriptor is one; anything else (a folder, an activity
      * file, a path that does not exist yet) is the source itself, and opening the
@@ -480,53 +479,21 @@ int hm_spec_parse_source(hm_spec *spec, const char *text)
 
 /* ---- writing ------------------------------------------------------------- */
 
-typedef struct xbuf {
-    hm_ctx *ctx; /* allocator */
-    char *s;     /* NUL-terminated text */
-    size_t n;    /* length */
-    size_t cap;  /* allocated */
-    int rc;      /* HM_OK, or HM_ENOMEM once an append failed (raised) */
-} xbuf;
-
-static void xb_put(xbuf *b, const char *s, size_t len)
-{
-    if (b->rc != HM_OK)
-        return;
-    if (len > SIZE_MAX - b->n - 1 ||
-        hm_ctx__grow(b->ctx, (void **)&b->s, &b->cap, b->n + len + 1, 1) != HM_OK) {
-        b->rc = HM_ENOMEM;
-        return;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-static void xb_str(xbuf *b, const char *s)
-{
-    xb_put(b, s, strlen(s));
-}
-
 /* Text as XML character data (element content, so quotes stay): markup escaped, and
  * CR kept as a reference (a parser turns a raw CR into LF). */
-static void xb_escaped(xbuf *b, const char *s, size_t len)
+static void put_escaped(hm_strbuf *b, const char *s, size_t len)
 {
     const char *end = s + len;
 
     for (; s < end; s++) {
         switch (*s) {
-        case '&': xb_str(b, "&amp;"); break;
-        case '<': xb_str(b, "&lt;"); break;
-        case '>': xb_str(b, "&gt;"); break;
-        case '\r': xb_str(b, "&#13;"); break;
-        default: xb_put(b, s, 1); break;
+        case '&': hm_strbuf_puts(b, "&amp;"); break;
+        case '<': hm_strbuf_puts(b, "&lt;"); break;
+        case '>': hm_strbuf_puts(b, "&gt;"); break;
+        case '\r': hm_strbuf_puts(b, "&#13;"); break;
+        default: hm_strbuf_put(b, s, 1); break;
         }
     }
-}
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /*
@@ -543,17 +510,17 @@ static const char *unwritable(const char *text, size_t len)
         return "is not UTF-8 text";
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 && !is_ws((char)c))
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
             return "holds a control character";
     }
-    if (len && (is_ws(text[0]) || is_ws(text[len - 1])))
+    if (len && (hm_text__is_space(text[0]) || hm_text__is_space(text[len - 1])))
         return "starts or ends with white space";
     return NULL;
 }
 
 int hm_spec_write_descriptor(char **out, hm_ctx *ctx, const hm_spec *spec)
 {
-    xbuf b = {ctx, NULL, 0, 0, HM_OK};
+    hm_strbuf b = HM_STRBUF_INIT(ctx);
     const char *why;
     size_t i, n = hm_spec_get_option_count();
 
@@ -564,9 +531,9 @@ int hm_spec_write_descriptor(char **out, hm_ctx *ctx, const hm_spec *spec)
     if ((why = unwritable(spec->path, strlen(spec->path))) != NULL)
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1,
                         "the source path %s: it cannot be written to a descriptor", why);
-    xb_str(&b, "<" HM_DESCRIPTOR_ROOT ">\n  <Source>");
-    xb_escaped(&b, spec->path, strlen(spec->path));
-    xb_str(&b, "</Source>\n");
+    hm_strbuf_puts(&b, "<" HM_DESCRIPTOR_ROOT ">\n  <Source>");
+    put_escaped(&b, spec->path, strlen(spec->path));
+    hm_strbuf_puts(&b, "</Source>\n");
     for (i = 0; i < n; i++) {
         const hm_option_info *o = hm_spec_get_option(i);
         const char *v = hm_spec__get_text(spec, i);
@@ -576,32 +543,21 @@ int hm_spec_write_descriptor(char **out, hm_ctx *ctx, const hm_spec *spec)
             continue;
         /* Setters trim values, so the trimmed text means the same. */
         len = strlen(v);
-        while (len && is_ws(v[0])) {
-            v++;
-            len--;
-        }
-        while (len && is_ws(v[len - 1]))
-            len--;
-        if (o->default_value && strlen(o->default_value) == len &&
-            strncasecmp(v, o->default_value, len) == 0)
+        v = hm_text__trim(v, &len);
+        if (o->default_value && hm_text__equal_ci(v, len, o->default_value))
             continue;
         if ((why = unwritable(v, len)) != NULL) {
-            hm_ctx__free(ctx, b.s);
+            hm_strbuf_free(&b);
             return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1,
                             "the value of %s %s: it cannot be written to a descriptor", o->name,
                             why);
         }
-        xb_str(&b, "  <Option name=\"");
-        xb_str(&b, o->name);
-        xb_str(&b, "\">");
-        xb_escaped(&b, v, len);
-        xb_str(&b, "</Option>\n");
+        hm_strbuf_puts(&b, "  <Option name=\"");
+        hm_strbuf_puts(&b, o->name);
+        hm_strbuf_puts(&b, "\">");
+        put_escaped(&b, v, len);
+        hm_strbuf_puts(&b, "</Option>\n");
     }
-    xb_str(&b, "</" HM_DESCRIPTOR_ROOT ">\n");
-    if (b.rc != HM_OK) {
-        hm_ctx__free(ctx, b.s);
-        return HM_RAISE_NOMEM(ctx);
-    }
-    *out = b.s;
-    return HM_OK;
+    hm_strbuf_puts(&b, "</" HM_DESCRIPTOR_ROOT ">\n");
+    return hm_strbuf_detach(&b, out);
 }

@@ -29,11 +29,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "core/hash_int.h"
 #include "core/strbuf_int.h"
+#include "core/text_int.h"
 #include "dataset/cache_int.h"
 #include "dataset/open_int.h"
 #include "io/source_int.h"
@@ -928,7 +928,8 @@ int hm_source_find_duplicates(const hm_source *src, hm_ctx *ctx, size_t **pairs,
 /* The web grid: no SRS, or EPSG:3857 without a RESOLUTION of its own. */
 static int spec_is_web(const hm_spec *spec)
 {
-    return !spec->srs || (strcasecmp(spec->srs, "EPSG:3857") == 0 && !(spec->resolution > 0.0));
+    return !spec->srs || (hm_text__equal_ci(spec->srs, strlen(spec->srs), "EPSG:3857") &&
+                          !(spec->resolution > 0.0));
 }
 
 static void source_free_owner(void *p)

@@ -9,8 +9,9 @@
  * The text of every accepted value is kept too, so that a descriptor can
  * be written back (hm_spec_write_descriptor) exactly as the user said it.
  *
- * Numbers are parsed with hm_units__parse_double (locale-independent),
- * dates with hm_units__parse_iso8601/days_from_civil, and an SRS is checked
+ * Text is read with src/core's helpers: one white space (hm_text__trim),
+ * locale-independent numbers (hm_text__parse_double, hm_text_parse_int),
+ * dates (hm_time__parse_date, hm_time__parse_iso8601); an SRS is checked
  * by building it with PROJ on a private PROJ context (thread-safe, silent).
  * The style keys (RENDER ... GLOW) are checked here value by value (a
  * palette by parsing it); src/style/style.c gives them their meaning and
@@ -24,7 +25,8 @@
 
 #include <proj.h>
 
-#include "io/units_int.h"
+#include "core/text_int.h"
+#include "core/time_int.h"
 #include "dataset/spec_int.h"
 #include "style/glow_int.h"
 #include "style/normalize_int.h"
@@ -54,108 +56,11 @@ struct option_def {
 
 /* ---- small parsers ------------------------------------------------------- */
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static int equal_ci(const char *a, size_t alen, const char *b)
-{
-    size_t i;
-
-    for (i = 0; i < alen; i++)
-        if (b[i] == '\0' || lower(a[i]) != lower(b[i]))
-            return 0;
-    return b[alen] == '\0';
-}
-
-/* Trim white space around s[0..*len): returns the new start, updates *len. */
-static const char *trim(const char *s, size_t *len)
-{
-    while (*len && is_space(s[0])) {
-        s++;
-        (*len)--;
-    }
-    while (*len && is_space(s[*len - 1]))
-        (*len)--;
-    return s;
-}
-
-/* A decimal integer within [lo, hi], surrounding white space allowed. */
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    size_t len = strlen(s);
-    long v = 0;
-    int neg = 0;
-    size_t i = 0;
-
-    s = trim(s, &len);
-    if (len && (s[0] == '+' || s[0] == '-')) {
-        neg = s[0] == '-';
-        i++;
-    }
-    if (i == len)
-        return -1;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        if (v > 100000000L) /* far beyond any range used here; avoids overflow */
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (neg)
-        v = -v;
-    if (v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
+/* A finite decimal number in s[0..len), surrounding white space allowed. */
 static int parse_number(const char *s, size_t len, double *out)
 {
-    if (hm_units__parse_double(s, len, out) != 0 || !isfinite(*out))
+    if (hm_text__parse_double(out, s, len) != HM_OK || !isfinite(*out))
         return -1;
-    return 0;
-}
-
-/* Two ASCII digits at s as a number, or -1. */
-static int two_digits(const char *s)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return -1;
-    return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-static int is_leap(long y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* "YYYY-MM-DD" exactly (after trimming): days since 1970-01-01, or -1 on mismatch. */
-static int parse_date(const char *s, size_t len, int64_t *days)
-{
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int hi, lo, m, d;
-    long y;
-
-    s = trim(s, &len);
-    if (len != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    hi = two_digits(s);
-    lo = two_digits(s + 2);
-    m = two_digits(s + 5);
-    d = two_digits(s + 8);
-    if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1)
-        return -1;
-    y = hi * 100L + lo;
-    if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
-        return -1;
-    *days = hm_units__days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
 }
 
@@ -166,20 +71,16 @@ static int parse_date(const char *s, size_t len, int64_t *days)
 static int for_each_item(const char *value, int (*fn)(const char *item, size_t len, void *p),
                          void *payload)
 {
-    const char *p = value;
+    hm_text_list it;
+    const char *item;
+    size_t len;
+    int rc;
 
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        const char *item = trim(p, &len);
-        int rc = fn(item, len, payload);
-
-        if (rc)
+    hm_text__list_init(&it, value, strlen(value), ',');
+    while (hm_text__list_next(&it, &item, &len))
+        if ((rc = fn(item, len, payload)) != 0)
             return rc;
-        if (!comma)
-            return 0;
-        p = comma + 1;
-    }
+    return 0;
 }
 
 /* ---- setters ------------------------------------------------------------- */
@@ -197,9 +98,9 @@ static int reject(hm_spec *spec, const option_def *def, const char *value, const
 
 static int set_zoom(hm_spec *spec, const option_def *def, const char *value)
 {
-    long v;
+    int64_t v;
 
-    if (parse_int(value, 0, HM_SPEC_MAX_ZOOM, &v) != 0)
+    if (hm_text_parse_int(&v, value, strlen(value), 0, HM_SPEC_MAX_ZOOM) != HM_OK)
         return reject(spec, def, value, NULL);
     spec->zoom = (int)v;
     return HM_OK;
@@ -207,9 +108,9 @@ static int set_zoom(hm_spec *spec, const option_def *def, const char *value)
 
 static int set_threads(hm_spec *spec, const option_def *def, const char *value)
 {
-    long v;
+    int64_t v;
 
-    if (parse_int(value, 0, HM_SPEC_MAX_THREADS, &v) != 0)
+    if (hm_text_parse_int(&v, value, strlen(value), 0, HM_SPEC_MAX_THREADS) != HM_OK)
         return reject(spec, def, value, NULL);
     spec->threads = (int)v;
     return HM_OK;
@@ -240,15 +141,15 @@ static int set_boolean(hm_spec *spec, const option_def *def, const char *value, 
     static const char *const yes[] = {"YES", "TRUE", "ON", "1"};
     static const char *const no[] = {"NO", "FALSE", "OFF", "0"};
     size_t len = strlen(value);
-    const char *s = trim(value, &len);
+    const char *s = hm_text__trim(value, &len);
     size_t i;
 
     for (i = 0; i < 4; i++) {
-        if (equal_ci(s, len, yes[i])) {
+        if (hm_text__equal_ci(s, len, yes[i])) {
             *field = 1;
             return HM_OK;
         }
-        if (equal_ci(s, len, no[i])) {
+        if (hm_text__equal_ci(s, len, no[i])) {
             *field = 0;
             return HM_OK;
         }
@@ -280,52 +181,41 @@ static int set_trim_ends(hm_spec *spec, const option_def *def, const char *value
 static int set_privacy_zones(hm_spec *spec, const option_def *def, const char *value)
 {
     hm_privacy_zone *zones = NULL;
-    size_t n = 0, cap = 0;
-    const char *p = value;
+    size_t n = 0, cap = 0, len;
+    hm_text_list zone_list;
+    const char *item;
     char detail[160];
 
-    for (;;) {
-        const char *semi = strchr(p, ';');
-        size_t len = semi ? (size_t)(semi - p) : strlen(p);
-        const char *item = trim(p, &len);
+    hm_text__list_init(&zone_list, value, strlen(value), ';');
+    while (hm_text__list_next(&zone_list, &item, &len)) {
+        hm_text_list number_list;
+        const char *f;
+        size_t flen;
         double v[3];
         int k = 0;
 
-        if (len) {
-            const char *q = item, *end = item + len;
-            for (;;) { /* up to three comma-separated numbers; k = 4 when there are more */
-                const char *comma = memchr(q, ',', (size_t)(end - q));
-                size_t flen = comma ? (size_t)(comma - q) : (size_t)(end - q);
-                const char *f = trim(q, &flen);
-                if (k == 3 || parse_number(f, flen, &v[k]) != 0) {
-                    k = 4;
-                    break;
-                }
-                k++;
-                if (!comma)
-                    break;
-                q = comma + 1;
-            }
-            if (k != 3 || v[0] < -180.0 || v[0] > 180.0 || v[1] < -90.0 || v[1] > 90.0 ||
-                !(v[2] > 0.0) || v[2] > 1e7) {
-                hm_ctx__free(spec->ctx, zones);
-                snprintf(detail, sizeof(detail),
-                         "zone '%.*s': expected lon,lat,radius_m with -180 <= lon <= 180, "
-                         "-90 <= lat <= 90, 0 < radius_m",
-                         (int)(len > 48 ? 48 : len), item);
-                return reject(spec, def, value, detail);
-            }
-            if (hm_ctx__grow(spec->ctx, (void **)&zones, &cap, n + 1, sizeof(*zones)) != HM_OK) {
-                hm_ctx__free(spec->ctx, zones);
-                return HM_RAISE_NOMEM(spec->ctx);
-            }
-            zones[n].lon = v[0];
-            zones[n].lat = v[1];
-            zones[n++].radius = v[2];
+        if (!len)
+            continue;
+        /* up to three comma-separated numbers; k = 4 when there are more */
+        hm_text__list_init(&number_list, item, len, ',');
+        while (k < 4 && hm_text__list_next(&number_list, &f, &flen))
+            k = k < 3 && parse_number(f, flen, &v[k]) == 0 ? k + 1 : 4;
+        if (k != 3 || v[0] < -180.0 || v[0] > 180.0 || v[1] < -90.0 || v[1] > 90.0 ||
+            !(v[2] > 0.0) || v[2] > 1e7) {
+            hm_ctx__free(spec->ctx, zones);
+            snprintf(detail, sizeof(detail),
+                     "zone '%.*s': expected lon,lat,radius_m with -180 <= lon <= 180, "
+                     "-90 <= lat <= 90, 0 < radius_m",
+                     (int)(len > 48 ? 48 : len), item);
+            return reject(spec, def, value, detail);
         }
-        if (!semi)
-            break;
-        p = semi + 1;
+        if (hm_ctx__grow(spec->ctx, (void **)&zones, &cap, n + 1, sizeof(*zones)) != HM_OK) {
+            hm_ctx__free(spec->ctx, zones);
+            return HM_RAISE_NOMEM(spec->ctx);
+        }
+        zones[n].lon = v[0];
+        zones[n].lat = v[1];
+        zones[n++].radius = v[2];
     }
     hm_ctx__free(spec->ctx, spec->zones);
     spec->zones = zones;
@@ -337,7 +227,7 @@ static int set_privacy_zones(hm_spec *spec, const option_def *def, const char *v
 static int set_text(hm_spec *spec, const char *value, char **field)
 {
     size_t len = strlen(value);
-    const char *s = trim(value, &len);
+    const char *s = hm_text__trim(value, &len);
     char *copy = NULL;
 
     if (len && !(copy = hm_ctx__strndup(spec->ctx, s, len)))
@@ -411,7 +301,7 @@ static int bands_item(const char *item, size_t len, void *p)
     int b;
 
     for (b = 0; b < HM_BAND_MAX; b++)
-        if (equal_ci(item, len, hm_band_get_name((hm_band)b)))
+        if (hm_text__equal_ci(item, len, hm_band_get_name((hm_band)b)))
             break;
     acc->bad = item;
     acc->bad_len = len;
@@ -454,13 +344,13 @@ static int set_bands(hm_spec *spec, const option_def *def, const char *value)
  */
 static int parse_relative_date(const char *s, size_t len, int64_t *days)
 {
-    long n = 0;
+    int64_t n = 0, today;
     size_t i = 1;
     time_t now = time(NULL);
-    struct tm tm;
+    hm_time_civil c;
     char unit;
 
-    s = trim(s, &len);
+    s = hm_text__trim(s, &len);
     if (len < 3 || s[0] != '-')
         return -1;
     for (; i < len - 1; i++) {
@@ -468,21 +358,23 @@ static int parse_relative_date(const char *s, size_t len, int64_t *days)
             return -1;
         n = n * 10 + (s[i] - '0');
     }
-    unit = lower(s[len - 1]);
-    if (!gmtime_r(&now, &tm))
+    unit = hm_text__lower(s[len - 1]);
+    hm_time__civil_from_seconds(&c, (int64_t)now);
+    today = hm_time__days_from_civil(c.year, c.month, c.day);
+    /* A day past the end of a month counts on into the next (March 31 - 1m: March 3). */
+    if (unit == 'd') {
+        *days = today - n;
+    } else if (unit == 'w') {
+        *days = today - 7 * n;
+    } else if (unit == 'm') {
+        int64_t m = c.year * 12 + (int64_t)c.month - 1 - n; /* months since January of year 0 */
+        int64_t y = (m >= 0 ? m : m - 11) / 12;
+        *days = hm_time__days_from_civil(y, (unsigned)(m - 12 * y) + 1, 1) + c.day - 1;
+    } else if (unit == 'y') {
+        *days = hm_time__days_from_civil(c.year - (n > 10000 ? 10000 : n), c.month, 1) + c.day - 1;
+    } else {
         return -1;
-    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-    if (unit == 'd')
-        tm.tm_mday -= (int)n;
-    else if (unit == 'w')
-        tm.tm_mday -= 7 * (int)n;
-    else if (unit == 'm')
-        tm.tm_mon -= (int)n;
-    else if (unit == 'y')
-        tm.tm_year -= (int)(n > 10000 ? 10000 : n);
-    else
-        return -1;
-    *days = (int64_t)timegm(&tm) / 86400;
+    }
     return 0;
 }
 
@@ -493,11 +385,12 @@ static int parse_date_limit(const char *value, int is_to, double *out)
     int64_t days;
     double t;
 
-    if (parse_date(value, len, &days) == 0 || parse_relative_date(value, len, &days) == 0) {
+    if (hm_time__parse_date(&days, value, len) == HM_OK ||
+        parse_relative_date(value, len, &days) == 0) {
         *out = (double)(days + (is_to ? 1 : 0)) * 86400.0;
         return 0;
     }
-    if (hm_units__parse_iso8601(value, len, &t) != 0 || !isfinite(t))
+    if (hm_time__parse_iso8601(&t, value, len) != HM_OK || !isfinite(t))
         return -1;
     /* date_to is stored exclusive: the smallest time after t keeps t itself inside. */
     *out = is_to ? nextafter(t, INFINITY) : t;
@@ -554,7 +447,7 @@ static int sport_item(const char *item, size_t len, void *p)
         return 1;
     }
     for (i = 0; i < acc->n; i++)
-        if (equal_ci(item, len, acc->sports[i]))
+        if (hm_text__equal_ci(item, len, acc->sports[i]))
             return 0; /* a repeated sport changes nothing */
     if (hm_ctx__grow(acc->ctx, (void **)&acc->sports, &acc->cap, acc->n + 1,
                      sizeof(*acc->sports)) != HM_OK ||
@@ -563,7 +456,7 @@ static int sport_item(const char *item, size_t len, void *p)
         return 1;
     }
     for (i = 0; i < len; i++)
-        s[i] = lower(s[i]);
+        s[i] = hm_text__lower(s[i]);
     acc->sports[acc->n++] = s;
     return 0;
 }
@@ -629,7 +522,7 @@ static int check_crs(const char *text, char *why, size_t cap)
 static int set_srs(hm_spec *spec, const option_def *def, const char *value)
 {
     size_t len = strlen(value);
-    const char *s = trim(value, &len);
+    const char *s = hm_text__trim(value, &len);
     char why[128], detail[200];
     char *copy;
     int rc = 0;
@@ -657,11 +550,11 @@ static int set_srs(hm_spec *spec, const option_def *def, const char *value)
 static int find_word(const char *value, const char *const *names, int n)
 {
     size_t len = strlen(value);
-    const char *s = trim(value, &len);
+    const char *s = hm_text__trim(value, &len);
     int i;
 
     for (i = 0; i < n; i++)
-        if (equal_ci(s, len, names[i]))
+        if (hm_text__equal_ci(s, len, names[i]))
             return i;
     return -1;
 }
@@ -693,7 +586,7 @@ static int set_render_mode(hm_spec *spec, const option_def *def, const char *val
 static int set_palette(hm_spec *spec, const option_def *def, const char *value)
 {
     size_t len = strlen(value);
-    const char *s = trim(value, &len);
+    const char *s = hm_text__trim(value, &len);
     hm_rgba colors[256];
     char why[256];
     char *copy;
@@ -768,12 +661,12 @@ static int set_glow(hm_spec *spec, const option_def *def, const char *value)
 static int set_store(hm_spec *spec, const option_def *def, const char *value)
 {
     size_t len = strlen(value);
-    const char *s = trim(value, &len);
+    const char *s = hm_text__trim(value, &len);
     char *copy;
 
     if (len == 0)
         return reject(spec, def, value, NULL);
-    if (equal_ci(s, len, "NO")) {
+    if (hm_text__equal_ci(s, len, "NO")) {
         hm_ctx__free(spec->ctx, spec->store);
         spec->store = NULL;
         spec->store_mode = HM_STORE_MODE_NONE;
@@ -1124,7 +1017,7 @@ static const option_def *find_option(const char *key, size_t len)
     size_t i;
 
     for (i = 0; i < OPTION_COUNT; i++)
-        if (equal_ci(key, len, options[i].info.name))
+        if (hm_text__equal_ci(key, len, options[i].info.name))
             return &options[i];
     return NULL;
 }

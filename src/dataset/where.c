@@ -21,12 +21,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
 #include "core/strbuf_int.h"
+#include "core/text_int.h"
+#include "core/time_int.h"
 #include "dataset/where_int.h"
 #include "store/activity_int.h"
 
@@ -115,13 +115,11 @@ static void bind_activity(sqlite3_stmt *st, const hm_store *s, const hm_csv_keys
     bind_text_or_null(st, 1 + F_SUB_SPORT, hm_store__str(s, a->sub_sport));
     bind_text_or_null(st, 1 + F_SOURCE_SPORT, hm_store__str(s, a->source_sport));
     sqlite3_bind_int(st, 1 + F_VIRTUAL, (a->flags & HM_ACT_VIRTUAL) != 0);
-    if (isfinite(a->start_time) && fabs(a->start_time) < 1e11) {
-        time_t t = (time_t)floor(a->start_time);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(buf[0], sizeof(buf[0]), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (hm_time_format_iso8601(buf[0], sizeof(buf[0]), a->start_time) > 0) {
+        hm_time_civil start;
+        hm_time__civil_from_seconds(&start, (int64_t)floor(a->start_time));
         sqlite3_bind_text(st, 1 + F_START, buf[0], -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 1 + F_YEAR, tm.tm_year + 1900);
+        sqlite3_bind_int(st, 1 + F_YEAR, (int)start.year);
     } else {
         sqlite3_bind_null(st, 1 + F_START);
         sqlite3_bind_null(st, 1 + F_YEAR);
@@ -157,9 +155,9 @@ static void unique_name(const hm_store *s, uint32_t c, char (*names)[NAME_MAX_LE
         else
             snprintf(names[c], NAME_MAX_LEN, k == 1 ? "column_%u" : "column_%u_%d", c + 1, k);
         for (i = 0; i < F_COUNT && !taken; i++)
-            taken = strcasecmp(names[c], fields[i].name) == 0;
+            taken = hm_text__equal_ci(names[c], strlen(names[c]), fields[i].name);
         for (i = 0; i < c && !taken; i++)
-            taken = strcasecmp(names[c], names[i]) == 0;
+            taken = hm_text__equal_ci(names[c], strlen(names[c]), names[i]);
         if (!taken)
             return;
     }

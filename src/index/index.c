@@ -170,6 +170,20 @@ static hm_packed_attr pack(const hm_seg_attr *a)
     return p;
 }
 
+/* Slack worth giving back, bytes: below this an array keeps its growth room. */
+#define SHRINK_MIN_SLACK (4u << 10)
+
+/* Array p of cap elements of size, used: shrunk to used when the slack is worth it. */
+static void *shrink(hm_ctx *ctx, void *p, size_t cap, size_t used, size_t size)
+{
+    void *q;
+
+    if (!used || (cap - used) * size < SHRINK_MIN_SLACK)
+        return p;
+    q = hm_ctx__reallocarray(ctx, p, used, size);
+    return q ? q : p; /* a failed shrink only keeps the slack */
+}
+
 /*
  * Cut the runs (in pixels of a level whose pixel is 2^exp units) into
  * pieces no wider than `extent` units and store them in units.
@@ -245,25 +259,13 @@ static int emit_level(hm_chunk_level *cl, hm_ctx *ctx, const hm_runs *r, int exp
             start = j;
         }
     }
+    /* A folder's chunks all wait in memory for the store to be written: the slack of growing
+     * by doubling was a fifth of a cold build's peak (bench/ingest.sh). */
+    cl->pieces = shrink(ctx, cl->pieces, cap, cl->npieces, sizeof(*cl->pieces));
+    cl->boxes = shrink(ctx, cl->boxes, capb, cl->npieces, 4 * sizeof(double));
+    cl->points = shrink(ctx, cl->points, capp, cl->npoints, 2 * sizeof(int32_t));
+    cl->attrs = shrink(ctx, cl->attrs, capa, cl->npoints, asize);
     return rc;
-}
-
-/* Give back what growing by doubling left over: a folder's chunks all wait in memory for the
- * store to be written, and the slack was a third of a cold build's peak (bench/ingest.sh). */
-static void shrink_level(hm_chunk_level *cl, hm_ctx *ctx, size_t asize)
-{
-    void *p;
-
-    if (!cl->npieces)
-        return;
-    if ((p = hm_ctx__reallocarray(ctx, cl->pieces, cl->npieces, sizeof(*cl->pieces))) != NULL)
-        cl->pieces = p;
-    if ((p = hm_ctx__reallocarray(ctx, cl->boxes, cl->npieces, 4 * sizeof(double))) != NULL)
-        cl->boxes = p;
-    if ((p = hm_ctx__reallocarray(ctx, cl->points, cl->npoints, 2 * sizeof(int32_t))) != NULL)
-        cl->points = p;
-    if ((p = hm_ctx__reallocarray(ctx, cl->attrs, cl->npoints, asize)) != NULL)
-        cl->attrs = p;
 }
 
 static int layout_valid(const hm_index_layout *l)
@@ -318,8 +320,6 @@ int hm_index__build_chunk(hm_index_chunk *out, hm_ctx *ctx, const hm_runs *runs,
         }
         rc = emit_level(&out->levels[k], ctx, &cur, layout->exp[k], piece_extent(layout, k),
                         k == 0 && layout->exp[0] == 0);
-        if (rc == HM_OK)
-            shrink_level(&out->levels[k], ctx, hm_index__attr_size(k == 0 && layout->exp[0] == 0));
     }
     hm_runs__free(&cur, ctx);
     if (rc != HM_OK)

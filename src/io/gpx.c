@@ -27,9 +27,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text_int.h"
 #include "heatmap/io.h"
 #include "io/stream_int.h"
-#include "io/units_int.h"
 #include "io/xml_util_int.h"
 #include "track/builder_int.h"
 
@@ -122,7 +122,7 @@ static int coord(int nattrs, const unsigned char **attrs, const char *name, doub
     size_t len;
     const char *v = hm_xml__attr(nattrs, attrs, name, &len);
 
-    return v && hm_units__parse_double(v, len, out) == 0 && *out >= -limit && *out <= limit;
+    return v && hm_text__parse_double(out, v, len) == HM_OK && *out >= -limit && *out <= limit;
 }
 
 /* 1 when the point is an OpenTracks pause (lat 100) or resume (lat 200) marker. */

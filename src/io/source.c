@@ -14,10 +14,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/text_int.h"
 #include "heatmap/io.h"
 #include "io/source_int.h"
 #include "io/stream_int.h"
@@ -42,7 +42,7 @@ struct hm_collection {
 static int ends_with_ci(const char *s, size_t len, const char *suffix)
 {
     size_t n = strlen(suffix);
-    return len >= n && strncasecmp(s + len - n, suffix, n) == 0;
+    return len >= n && hm_text__equal_ci(s + len - n, n, suffix);
 }
 
 hm_format hm_format_from_name(const char *path)

@@ -33,12 +33,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
-#include "io/units_int.h"
+#include "core/text_int.h"
+#include "core/time_int.h"
 #include "io/xml_util_int.h"
 
 /* Bytes handed to xmlParseChunk at a time; also the decoding buffer size. */
@@ -327,7 +327,7 @@ static xmlParserCtxtPtr parser_new(hm_xml *x)
 
 /* ---- input: encoding and feeding ----------------------------------------- */
 
-static int is_ws(unsigned char c)
+int hm_xml__is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -346,19 +346,19 @@ static void declared_encoding(const unsigned char *p, size_t n, char *name, size
     name[0] = '\0';
     if (n > DECL_MAX)
         n = DECL_MAX;
-    if (n < 6 || memcmp(p, "<?xml", 5) != 0 || !is_ws(p[5]))
+    if (n < 6 || memcmp(p, "<?xml", 5) != 0 || !hm_xml__is_space(p[5]))
         return;
     for (end = p + 5; end + 1 < p + n && !(end[0] == '?' && end[1] == '>'); end++)
         ;
     for (q = p + 5; q + 8 <= end; q++) {
-        if (memcmp(q, "encoding", 8) != 0 || !is_ws(q[-1]))
+        if (memcmp(q, "encoding", 8) != 0 || !hm_xml__is_space(q[-1]))
             continue;
         q += 8;
-        while (q < end && is_ws(*q))
+        while (q < end && hm_xml__is_space(*q))
             q++;
         if (q >= end || *q++ != '=')
             return;
-        while (q < end && is_ws(*q))
+        while (q < end && hm_xml__is_space(*q))
             q++;
         if (q >= end || (*q != '"' && *q != '\''))
             return;
@@ -382,12 +382,14 @@ static void declared_encoding(const unsigned char *p, size_t n, char *name, size
 /* 1 when an encoding declared on ASCII-compatible bytes means no conversion. */
 static int is_utf8_compatible(const char *name)
 {
-    return !name[0] || !strcasecmp(name, "UTF-8") || !strcasecmp(name, "UTF8") ||
-           !strcasecmp(name, "US-ASCII") || !strcasecmp(name, "ASCII") ||
+    size_t n = strlen(name);
+
+    return !n || hm_text__equal_ci(name, n, "UTF-8") || hm_text__equal_ci(name, n, "UTF8") ||
+           hm_text__equal_ci(name, n, "US-ASCII") || hm_text__equal_ci(name, n, "ASCII") ||
            /* a wide encoding declared on 8-bit bytes is a wrong label, as libxml2 says */
-           !strncasecmp(name, "UTF-16", 6) || !strncasecmp(name, "UTF-32", 6) ||
-           !strncasecmp(name, "UTF16", 5) || !strncasecmp(name, "UCS-", 4) ||
-           !strncasecmp(name, "ISO-10646", 9);
+           hm_text__starts_with_ci(name, "UTF-16") || hm_text__starts_with_ci(name, "UTF-32") ||
+           hm_text__starts_with_ci(name, "UTF16") || hm_text__starts_with_ci(name, "UCS-") ||
+           hm_text__starts_with_ci(name, "ISO-10646");
 }
 
 typedef struct feeder {
@@ -475,7 +477,7 @@ static int start_input(feeder *f, const unsigned char **p, size_t *n)
         int bom = len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
         if (bom)
             s += 3, len -= 3;
-        while (ws < len && is_ws(s[ws]))
+        while (ws < len && hm_xml__is_space(s[ws]))
             x->line_offset += s[ws++] == '\n';
         s += ws, len -= ws;
         if (ws && len >= 5 && memcmp(s, "<?xml", 5) == 0)
@@ -641,9 +643,9 @@ const char *hm_xml__text(const hm_xml *x, size_t *len)
     const char *s = x->text;
     size_t n = x->text_len;
 
-    while (n && is_ws((unsigned char)*s))
+    while (n && hm_xml__is_space((unsigned char)*s))
         s++, n--;
-    while (n && is_ws((unsigned char)s[n - 1]))
+    while (n && hm_xml__is_space((unsigned char)s[n - 1]))
         n--;
     *len = n;
     return n ? s : NULL;
@@ -656,7 +658,7 @@ int hm_xml__text_double(hm_xml *x, double *out)
 
     if (!s)
         return 0;
-    if (!x->text_cut && hm_units__parse_double(s, len, out) == 0)
+    if (!x->text_cut && hm_text__parse_double(out, s, len) == HM_OK)
         return 1;
     if (x->bad_numbers++ == 0)
         x->bad_number_line = hm_xml__line(x);
@@ -670,7 +672,7 @@ int hm_xml__text_time(hm_xml *x, double *out)
 
     if (!s)
         return 0;
-    if (!x->text_cut && hm_units__parse_iso8601(s, len, out) == 0)
+    if (!x->text_cut && hm_time__parse_iso8601(out, s, len) == HM_OK)
         return 1;
     if (x->bad_times++ == 0)
         x->bad_time_line = hm_xml__line(x);

@@ -81,6 +81,13 @@ struct hm_xml {
     int seen_root;                 /* 1 once an element started */
 };
 
+/*
+ * 1 for white space in XML's grammar (production [3] S: space, tab, CR, LF), for what
+ * reads XML bytes before or beside libxml2 (declarations, descriptors' heads, text
+ * between elements). Not text white space: values are trimmed with hm_text__trim.
+ */
+int hm_xml__is_space(unsigned char c);
+
 /* Initialise libxml2 once per process (thread-safe). Never paired with
  * xmlCleanupParser(): a plugin cannot know who else uses libxml2. */
 void hm_xml__init(void);

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "core/ctx_int.h"
-#include "io/units_int.h"
+#include "core/text_int.h"
 #include "style/palette_int.h"
 
 #define HM_PALETTE_MAX_STOPS 64
@@ -44,32 +44,11 @@ typedef struct stop {
     double rgba[4];  /* channels 0..255 */
 } stop;
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static const char *trim(const char *s, size_t *len)
-{
-    while (*len && is_space(s[0])) {
-        s++;
-        (*len)--;
-    }
-    while (*len && is_space(s[*len - 1]))
-        (*len)--;
-    return s;
-}
-
 static int hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    c = lower(c);
+    c = hm_text__lower(c);
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
     return -1;
@@ -103,14 +82,10 @@ static int parse_colour(const char *s, size_t len, double rgba[4])
 
 const char *hm_palette__named(const char *name)
 {
-    size_t i, j, len = strlen(name);
+    size_t i, len = strlen(name);
 
     for (i = 0; i < NAMED_COUNT; i++) {
-        const char *n = named[i].name;
-
-        for (j = 0; j < len && n[j] && lower(name[j]) == n[j]; j++)
-            ;
-        if (j == len && n[j] == '\0')
+        if (hm_text__equal_ci(name, len, named[i].name))
             return named[i].gradient;
     }
     return NULL;
@@ -139,11 +114,11 @@ static int parse_stop(stop *out, size_t n, const char *s, size_t len, const stop
         return -1;
     }
     plen = (size_t)(colon - s);
-    ps = trim(s, &plen);
+    ps = hm_text__trim(s, &plen);
     clen = len - (size_t)(colon + 1 - s);
-    cs = trim(colon + 1, &clen);
+    cs = hm_text__trim(colon + 1, &clen);
     k = stop_prefix(why, size, n, s, len);
-    if (plen == 0 || hm_units__parse_double(ps, plen, &out->pos) != 0 || !isfinite(out->pos)) {
+    if (plen == 0 || hm_text__parse_double(&out->pos, ps, plen) != HM_OK || !isfinite(out->pos)) {
         snprintf(why + k, size - (size_t)k, ": position '%.*s' is not a number",
                  (int)(plen > HM_PALETTE_QUOTE_MAX ? HM_PALETTE_QUOTE_MAX : plen), ps);
         return -1;
@@ -204,9 +179,10 @@ static hm_rgba colour_at(const stop *stops, size_t n, double p)
 int hm_palette__parse(hm_rgba out[256], const char *text, char *why, size_t why_size)
 {
     stop stops[HM_PALETTE_MAX_STOPS];
-    const char *p, *gradient;
-    size_t len = strlen(text), n = 0, i;
-    const char *s = trim(text, &len);
+    hm_text_list stop_list;
+    const char *gradient, *st;
+    size_t len = strlen(text), n = 0, i, slen;
+    const char *s = hm_text__trim(text, &len);
 
     if (len == 0) {
         snprintf(why, why_size,
@@ -232,11 +208,8 @@ int hm_palette__parse(hm_rgba out[256], const char *text, char *why, size_t why_
         }
         return hm_palette__parse(out, gradient, why, why_size);
     }
-    for (p = s;;) {
-        const char *semi = memchr(p, ';', (size_t)(s + len - p));
-        size_t slen = semi ? (size_t)(semi - p) : (size_t)(s + len - p);
-        const char *st = trim(p, &slen);
-
+    hm_text__list_init(&stop_list, s, len, ';');
+    while (hm_text__list_next(&stop_list, &st, &slen)) {
         if (n == HM_PALETTE_MAX_STOPS) {
             snprintf(why, why_size, "more than %d stops", HM_PALETTE_MAX_STOPS);
             return -1;
@@ -248,9 +221,6 @@ int hm_palette__parse(hm_rgba out[256], const char *text, char *why, size_t why_
         if (parse_stop(&stops[n], n + 1, st, slen, n ? &stops[n - 1] : NULL, why, why_size) != 0)
             return -1;
         n++;
-        if (!semi)
-            break;
-        p = semi + 1;
     }
     out[0] = colour_at(stops, n, 0.0);
     for (i = 1; i < 256; i++)

@@ -7,11 +7,11 @@
  * the objects are never modified again, which is what makes them safe to
  * share between threads.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text_int.h"
 #include "track/builder_int.h"
 #include "track/geo_int.h"
 
@@ -354,18 +354,13 @@ static int set_text(hm_builder *b, char **dst, const char *text, size_t len, int
     char *s;
     size_t i;
 
-    while (len && isspace((unsigned char)*text)) {
-        text++;
-        len--;
-    }
-    while (len && isspace((unsigned char)text[len - 1]))
-        len--;
+    text = hm_text__trim(text, &len);
     s = hm_ctx__strndup(b->ctx, text, len);
     if (!s)
         return HM_RAISE_NOMEM(b->ctx);
     if (lower)
         for (i = 0; i < len; i++)
-            s[i] = (char)tolower((unsigned char)s[i]);
+            s[i] = hm_text__lower(s[i]);
     hm_ctx__free(b->ctx, *dst);
     *dst = s;
     return HM_OK;

@@ -20,8 +20,8 @@
  */
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
+#include "core/text_int.h"
 #include "track/geo_int.h"
 #include "track/project_int.h"
 #include "track/track_int.h"
@@ -90,7 +90,7 @@ int hm_clean__accept_meta(const char *sport, int is_virtual, double start,
         return 0;
     if (o->sports && o->nsports) {
         for (i = 0; i < o->nsports; i++)
-            if (strcasecmp(sport, o->sports[i]) == 0)
+            if (hm_text__equal_ci(sport, strlen(sport), o->sports[i]))
                 return 1;
         return 0;
     }

@@ -19,6 +19,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "core/text_int.h"
 #include "track/sport_int.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -482,11 +483,8 @@ static const sub_word_row sub_words[] = {
 /* A separator that matching ignores. */
 static int is_sep(char c)
 {
-    return c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\r' || c == '\n';
+    return hm_text__is_space(c) || c == '-' || c == '_';
 }
-
-/* ASCII lower case, whatever the locale; other bytes (UTF-8 "ß") compare as they are. */
-static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
 
 /* 1 when a[0..alen) and b (NUL-terminated) are equal after normalisation. */
 static int norm_eq_n(const char *a, size_t alen, const char *b)
@@ -500,7 +498,8 @@ static int norm_eq_n(const char *a, size_t alen, const char *b)
             b++;
         if (i == alen || !*b)
             return i == alen && !*b;
-        if (lower(a[i]) != lower(*b))
+        /* ASCII case only: other bytes (UTF-8 "ß") compare as they are */
+        if (hm_text__lower(a[i]) != hm_text__lower(*b))
             return 0;
         i++;
         b++;

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/time_int.h"
 #include "gen_strava.h"
-#include "io/units_int.h"
 
 #define STRAVA_STREAM  0x5354524156ULL /* "STRAV": the table's random stream */
 #define ID_BASE        8350000000LL    /* about Strava's ids at the start of 2023 */
@@ -54,59 +54,63 @@ typedef struct row {
     double kcal_per_km;      /* kcal/km */
 } row;
 
-void hm_gen_strava_init(hm_gen_strava *s, uint64_t seed, size_t activities)
+void hm_gen_strava_init(hm_gen_strava *s, hm_ctx *ctx, uint64_t seed, size_t activities)
 {
+    hm_strbuf csv = HM_STRBUF_INIT(ctx);
+
     memset(s, 0, sizeof(*s));
+    s->csv = csv;
     hm_gen_rng_init(&s->rng, seed, STRAVA_STREAM);
     if (activities >= 1)
         s->manual_at[s->nmanual++] = activities / 3;
     if (activities >= 20)
         s->manual_at[s->nmanual++] = 2 * activities / 3;
-    hm_gen_buf_puts(&s->csv, header);
+    hm_strbuf_puts(&s->csv, header);
 }
 
-void hm_gen_strava_free(hm_gen_strava *s) { hm_gen_buf_free(&s->csv); }
+void hm_gen_strava_free(hm_gen_strava *s) { hm_strbuf_free(&s->csv); }
 
 /* One cell and its separator: quoted (quotes doubled) when it holds , " or a line break. */
-static void put_cell(hm_gen_buf *b, const char *text, int last)
+static void put_cell(hm_strbuf *b, const char *text, int last)
 {
     const char *p;
 
     if (strpbrk(text, ",\"\r\n")) {
-        hm_gen_buf_puts(b, "\"");
+        hm_strbuf_puts(b, "\"");
         for (p = text; *p; p++) {
             if (*p == '"')
-                hm_gen_buf_puts(b, "\""); /* a quote is written twice */
-            hm_gen_buf_put(b, p, 1);
+                hm_strbuf_puts(b, "\""); /* a quote is written twice */
+            hm_strbuf_put(b, p, 1);
         }
-        hm_gen_buf_puts(b, "\"");
+        hm_strbuf_puts(b, "\"");
     } else {
-        hm_gen_buf_puts(b, text);
+        hm_strbuf_puts(b, text);
     }
-    hm_gen_buf_puts(b, last ? "\n" : ",");
+    hm_strbuf_puts(b, last ? "\n" : ",");
 }
 
-static void put_fixed_cell(hm_gen_buf *b, double v, int decimals)
+static void put_fixed_cell(hm_strbuf *b, double v, int decimals)
 {
-    hm_gen_buf_put_fixed(b, v, decimals);
-    hm_gen_buf_puts(b, ",");
+    hm_gen_put_fixed(b, v, decimals);
+    hm_strbuf_puts(b, ",");
 }
 
 /* "Jan 2, 2023, 7:12:00 AM": Strava's English date, in UTC. */
-static void put_date_cell(hm_gen_buf *b, int64_t t)
+static void put_date_cell(hm_strbuf *b, int64_t t)
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    int y, mo, d, h, mi, sec;
+    hm_time_civil c;
     char text[48];
 
-    hm_gen_civil(t, &y, &mo, &d, &h, &mi, &sec);
-    snprintf(text, sizeof(text), "%s %d, %d, %d:%02d:%02d %s", months[mo - 1], d, y,
-             h % 12 == 0 ? 12 : h % 12, mi, sec, h < 12 ? "AM" : "PM");
+    hm_time__civil_from_seconds(&c, t);
+    snprintf(text, sizeof(text), "%s %u, %d, %u:%02u:%02u %s", months[c.month - 1], c.day,
+             (int)c.year, c.hour % 12 == 0 ? 12 : c.hour % 12, c.minute, c.second,
+             c.hour < 12 ? "AM" : "PM");
     put_cell(b, text, 0);
 }
 
-static void put_row(hm_gen_buf *b, const row *r)
+static void put_row(hm_strbuf *b, const row *r)
 {
     char id[24];
 
@@ -116,14 +120,14 @@ static void put_row(hm_gen_buf *b, const row *r)
     put_cell(b, r->name, 0);
     put_cell(b, r->type, 0);
     put_cell(b, r->description, 0);
-    hm_gen_buf_put_int(b, r->elapsed);
-    hm_gen_buf_puts(b, ",");
+    hm_gen_put_int(b, r->elapsed);
+    hm_strbuf_puts(b, ",");
     put_fixed_cell(b, r->distance / 1000.0, 2);
     if (r->have_track) {
         put_fixed_cell(b, r->max_hr, 1);
         put_fixed_cell(b, r->effort, 1);
     } else {
-        hm_gen_buf_puts(b, ",,");
+        hm_strbuf_puts(b, ",,");
     }
     put_cell(b, r->commute ? "true" : "false", 0);
     put_cell(b, "", 0); /* Activity Private Note */
@@ -133,7 +137,7 @@ static void put_row(hm_gen_buf *b, const row *r)
     if (r->bike_kg > 0)
         put_fixed_cell(b, r->bike_kg, 1);
     else
-        hm_gen_buf_puts(b, ",");
+        hm_strbuf_puts(b, ",");
     put_fixed_cell(b, (double)r->elapsed, 1);
     put_fixed_cell(b, (double)r->moving, 1);
     put_fixed_cell(b, r->distance, 6);
@@ -149,9 +153,9 @@ static void put_row(hm_gen_buf *b, const row *r)
         put_fixed_cell(b, r->max_hr, 1);
         put_fixed_cell(b, r->avg_hr, 1);
     } else { /* a manual activity has a distance and a time, nothing else */
-        hm_gen_buf_puts(b, ",");
+        hm_strbuf_puts(b, ",");
         put_fixed_cell(b, r->moving > 0 ? r->distance / (double)r->moving : 0.0, 3);
-        hm_gen_buf_puts(b, ",,,,,,,,");
+        hm_strbuf_puts(b, ",,,,,,,,");
     }
     put_fixed_cell(b, r->distance / 1000.0 * r->kcal_per_km, 1);
     put_cell(b, r->commute ? "1.0" : "0.0", 1);
@@ -203,7 +207,7 @@ static void measure(row *r, const hm_gen_activity *a)
 /* Ids grow with the start time and with every row. */
 static uint64_t next_id(hm_gen_strava *s, int64_t start)
 {
-    int64_t day0 = hm_units__days_from_civil(2023, 1, 2) * 86400;
+    int64_t day0 = hm_time__days_from_civil(2023, 1, 2) * 86400;
     uint64_t id = (uint64_t)(ID_BASE + (start - day0) * IDS_PER_SECOND) +
                   hm_gen_rng_below(&s->rng, IDS_PER_SECOND);
 
@@ -216,7 +220,7 @@ static uint64_t next_id(hm_gen_strava *s, int64_t start)
 /* The shoes of the day: a new pair in 2024. */
 static const char *shoes(int64_t start)
 {
-    return start < hm_units__days_from_civil(2024, 1, 1) * 86400 ? "Pegasus 39" : "Pegasus 40";
+    return start < hm_time__days_from_civil(2024, 1, 1) * 86400 ? "Pegasus 39" : "Pegasus 40";
 }
 
 /* Manual activity k (0 or 1), dated between the previous row and `before`: 17:30 UTC if it can. */

@@ -26,7 +26,7 @@ typedef struct hm_gen_strava {
     size_t added;        /* recorded activities added so far */
     int64_t prev_start;  /* s since epoch, start of the previous row; 0 before the first */
     uint64_t last_id;    /* the previous row's id: ids grow with every row */
-    hm_gen_buf csv;      /* activities.csv so far */
+    hm_strbuf csv;       /* activities.csv so far */
 } hm_gen_strava;
 
 /* One recorded activity as the table describes it. */
@@ -39,15 +39,15 @@ typedef struct hm_gen_strava_activity {
     const char *format; /* "gpx", "tcx", "fit": the file's extension */
 } hm_gen_strava_activity;
 
-/* Start a table of `activities` recorded activities (and 1 or 2 manual ones). */
-void hm_gen_strava_init(hm_gen_strava *s, uint64_t seed, size_t activities);
+/* Start a table of `activities` recorded activities (and 1 or 2 manual ones); ctx allocates. */
+void hm_gen_strava_init(hm_gen_strava *s, hm_ctx *ctx, uint64_t seed, size_t activities);
 void hm_gen_strava_free(hm_gen_strava *s);
 
 /*
  * Add the row of a recorded activity, after any manual row due before it.
  * @param file_out receives "activities/<id>.<format>.gz", where its file goes.
  * @param a the samples, for the figures (distance, times, speeds, elevation, heart rate).
- * Check s->csv.failed at the end.
+ * Check hm_strbuf_failed(&s->csv) at the end.
  */
 void hm_gen_strava_add(hm_gen_strava *s, char *file_out, size_t size,
                        const hm_gen_strava_activity *act, const hm_gen_activity *a);

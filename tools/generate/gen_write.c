@@ -7,14 +7,16 @@
  * record definition. Coordinates are rounded once (1e-7 degree in text,
  * semicircles in FIT) and hm_gen_stats_compute() measures the same rounded
  * values, so MANIFEST.csv is exactly what a reader should find. The FIT
- * CRC, the FIT epoch and the calendar are the engine's (src/io/fit_crc.c,
- * src/io/units.c); the files still say "heatmap generate" as their creator,
- * the name the generator had when their bytes were fixed.
+ * CRC, the FIT epoch, the calendar, the ISO 8601 format and the buffer are
+ * the engine's (src/io/fit_crc.c, src/io/units.c, src/core/time.c,
+ * src/core/strbuf.c); the files still say "heatmap generate" as their
+ * creator, the name the generator had when their bytes were fixed.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/time_int.h"
 #include "gen_write.h"
 #include "io/fit_crc_int.h"
 #include "io/units_int.h"
@@ -26,46 +28,9 @@ const char *hm_gen_format_name(hm_gen_format format)
     return names[format];
 }
 
-/* ---- buffer and number formatting -------------------------------------- */
+/* ---- number formatting ------------------------------------------------- */
 
-void hm_gen_buf_free(hm_gen_buf *b)
-{
-    free(b->data);
-    memset(b, 0, sizeof(*b));
-}
-
-void hm_gen_buf_put(hm_gen_buf *b, const void *p, size_t n)
-{
-    if (b->failed)
-        return;
-    if (n > b->cap - b->len) {
-        size_t ncap = b->cap ? b->cap : 65536;
-        unsigned char *d;
-        while (n > ncap - b->len) {
-            if (ncap > ((size_t)-1) / 2) {
-                b->failed = 1;
-                return;
-            }
-            ncap *= 2;
-        }
-        d = realloc(b->data, ncap);
-        if (!d) {
-            b->failed = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = ncap;
-    }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-}
-
-void hm_gen_buf_puts(hm_gen_buf *b, const char *s)
-{
-    hm_gen_buf_put(b, s, strlen(s));
-}
-
-static void put_uint(hm_gen_buf *b, uint64_t v, int min_digits)
+static void put_uint(hm_strbuf *b, uint64_t v, int min_digits)
 {
     char tmp[24];
     int n = 0;
@@ -74,20 +39,20 @@ static void put_uint(hm_gen_buf *b, uint64_t v, int min_digits)
         tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v || n < min_digits);
-    hm_gen_buf_put(b, tmp + sizeof(tmp) - n, (size_t)n);
+    hm_strbuf_put(b, tmp + sizeof(tmp) - n, (size_t)n);
 }
 
-void hm_gen_buf_put_int(hm_gen_buf *b, int64_t v)
+void hm_gen_put_int(hm_strbuf *b, int64_t v)
 {
     if (v < 0) {
-        hm_gen_buf_put(b, "-", 1);
+        hm_strbuf_put(b, "-", 1);
         put_uint(b, (uint64_t)0 - (uint64_t)v, 1);
     } else {
         put_uint(b, (uint64_t)v, 1);
     }
 }
 
-void hm_gen_buf_put_fixed(hm_gen_buf *b, double v, int decimals)
+void hm_gen_put_fixed(hm_strbuf *b, double v, int decimals)
 {
     static const int64_t scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
                                     100000000, 1000000000};
@@ -95,38 +60,23 @@ void hm_gen_buf_put_fixed(hm_gen_buf *b, double v, int decimals)
     uint64_t mag = q < 0 ? (uint64_t)0 - (uint64_t)q : (uint64_t)q;
 
     if (q < 0)
-        hm_gen_buf_put(b, "-", 1);
+        hm_strbuf_put(b, "-", 1);
     put_uint(b, mag / (uint64_t)scale[decimals], 1);
     if (decimals > 0) {
-        hm_gen_buf_put(b, ".", 1);
+        hm_strbuf_put(b, ".", 1);
         put_uint(b, mag % (uint64_t)scale[decimals], decimals);
     }
 }
 
-void hm_gen_civil(int64_t t, int *year, int *month, int *day, int *hour, int *minute, int *second)
+void hm_gen_put_time(hm_strbuf *b, int64_t t, int millis)
 {
-    int64_t days = (t >= 0 ? t : t - 86399) / 86400, sod = t - days * 86400, y;
-    unsigned m, d;
-
-    hm_units__civil_from_days(days, &y, &m, &d);
-    *year = (int)y;
-    *month = (int)m;
-    *day = (int)d;
-    *hour = (int)(sod / 3600);
-    *minute = (int)(sod / 60 % 60);
-    *second = (int)(sod % 60);
-}
-
-void hm_gen_buf_put_time(hm_gen_buf *b, int64_t t, int millis)
-{
-    char iso[32];
+    char iso[HM_TIME_ISO8601_SIZE];
     size_t n;
 
-    /* The engine's formatter: the generator writes times as the readers' messages show them. */
-    hm_units__format_iso8601((double)t, iso, sizeof(iso));
-    n = strlen(iso);
-    hm_gen_buf_put(b, iso, n - 1); /* without the Z */
-    hm_gen_buf_puts(b, millis ? ".000Z" : "Z");
+    /* The engine's formatter: the generator writes times as the engine prints them. */
+    n = hm_time_format_iso8601(iso, sizeof(iso), (double)t);
+    hm_strbuf_put(b, iso, n ? n - 1 : 0); /* without the Z */
+    hm_strbuf_puts(b, millis ? ".000Z" : "Z");
 }
 
 /* ---- coordinate rounding, shared by the writers and the statistics ------ */
@@ -154,12 +104,12 @@ static const char *gpx_type(const hm_gen_meta *meta)
     return types[meta->sport];
 }
 
-static void write_gpx(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta *meta)
+static void write_gpx(hm_strbuf *b, const hm_gen_activity *a, const hm_gen_meta *meta)
 {
     size_t i;
     int segment = -1;
 
-    hm_gen_buf_puts(b,
+    hm_strbuf_puts(b,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<gpx creator=\"heatmap generate\" version=\"1.1\""
         " xmlns=\"http://www.topografix.com/GPX/1/1\""
@@ -170,73 +120,73 @@ static void write_gpx(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
         " http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
         " http://www.garmin.com/xmlschemas/TrackPointExtensionv1.xsd\">\n"
         " <metadata>\n  <time>");
-    hm_gen_buf_put_time(b, a->samples[0].time, 0);
-    hm_gen_buf_puts(b, "</time>\n </metadata>\n <trk>\n  <name>");
-    hm_gen_buf_puts(b, meta->name);
-    hm_gen_buf_puts(b, "</name>\n  <type>");
-    hm_gen_buf_puts(b, gpx_type(meta));
-    hm_gen_buf_puts(b, "</type>\n");
+    hm_gen_put_time(b, a->samples[0].time, 0);
+    hm_strbuf_puts(b, "</time>\n </metadata>\n <trk>\n  <name>");
+    hm_strbuf_puts(b, meta->name);
+    hm_strbuf_puts(b, "</name>\n  <type>");
+    hm_strbuf_puts(b, gpx_type(meta));
+    hm_strbuf_puts(b, "</type>\n");
     for (i = 0; i < a->count; i++) {
         const hm_gen_sample *s = &a->samples[i];
         if (!s->has_pos)
             continue; /* GPX has no point without a position */
         if (s->segment != segment) {
             if (segment >= 0)
-                hm_gen_buf_puts(b, "  </trkseg>\n");
-            hm_gen_buf_puts(b, "  <trkseg>\n");
+                hm_strbuf_puts(b, "  </trkseg>\n");
+            hm_strbuf_puts(b, "  <trkseg>\n");
             segment = s->segment;
         }
-        hm_gen_buf_puts(b, "   <trkpt lat=\"");
-        hm_gen_buf_put_fixed(b, s->lat, 7);
-        hm_gen_buf_puts(b, "\" lon=\"");
-        hm_gen_buf_put_fixed(b, s->lon, 7);
-        hm_gen_buf_puts(b, "\">\n    <ele>");
-        hm_gen_buf_put_fixed(b, s->ele, 1);
-        hm_gen_buf_puts(b, "</ele>\n    <time>");
-        hm_gen_buf_put_time(b, s->time, 0);
-        hm_gen_buf_puts(b, "</time>\n    <extensions>\n     <gpxtpx:TrackPointExtension>\n"
+        hm_strbuf_puts(b, "   <trkpt lat=\"");
+        hm_gen_put_fixed(b, s->lat, 7);
+        hm_strbuf_puts(b, "\" lon=\"");
+        hm_gen_put_fixed(b, s->lon, 7);
+        hm_strbuf_puts(b, "\">\n    <ele>");
+        hm_gen_put_fixed(b, s->ele, 1);
+        hm_strbuf_puts(b, "</ele>\n    <time>");
+        hm_gen_put_time(b, s->time, 0);
+        hm_strbuf_puts(b, "</time>\n    <extensions>\n     <gpxtpx:TrackPointExtension>\n"
                            "      <gpxtpx:hr>");
-        hm_gen_buf_put_int(b, s->hr);
-        hm_gen_buf_puts(b, "</gpxtpx:hr>\n      <gpxtpx:cad>");
-        hm_gen_buf_put_int(b, s->cadence);
-        hm_gen_buf_puts(b, "</gpxtpx:cad>\n     </gpxtpx:TrackPointExtension>\n"
+        hm_gen_put_int(b, s->hr);
+        hm_strbuf_puts(b, "</gpxtpx:hr>\n      <gpxtpx:cad>");
+        hm_gen_put_int(b, s->cadence);
+        hm_strbuf_puts(b, "</gpxtpx:cad>\n     </gpxtpx:TrackPointExtension>\n"
                            "    </extensions>\n   </trkpt>\n");
     }
     if (segment >= 0)
-        hm_gen_buf_puts(b, "  </trkseg>\n");
-    hm_gen_buf_puts(b, " </trk>\n</gpx>\n");
+        hm_strbuf_puts(b, "  </trkseg>\n");
+    hm_strbuf_puts(b, " </trk>\n</gpx>\n");
 }
 
 /* ---- TCX ---------------------------------------------------------------- */
 
-static void tcx_trackpoint(hm_gen_buf *b, const hm_gen_sample *s)
+static void tcx_trackpoint(hm_strbuf *b, const hm_gen_sample *s)
 {
-    hm_gen_buf_puts(b, "     <Trackpoint>\n      <Time>");
-    hm_gen_buf_put_time(b, s->time, 1);
-    hm_gen_buf_puts(b, "</Time>\n");
+    hm_strbuf_puts(b, "     <Trackpoint>\n      <Time>");
+    hm_gen_put_time(b, s->time, 1);
+    hm_strbuf_puts(b, "</Time>\n");
     if (s->has_pos) {
-        hm_gen_buf_puts(b, "      <Position>\n       <LatitudeDegrees>");
-        hm_gen_buf_put_fixed(b, s->lat, 7);
-        hm_gen_buf_puts(b, "</LatitudeDegrees>\n       <LongitudeDegrees>");
-        hm_gen_buf_put_fixed(b, s->lon, 7);
-        hm_gen_buf_puts(b, "</LongitudeDegrees>\n      </Position>\n");
+        hm_strbuf_puts(b, "      <Position>\n       <LatitudeDegrees>");
+        hm_gen_put_fixed(b, s->lat, 7);
+        hm_strbuf_puts(b, "</LatitudeDegrees>\n       <LongitudeDegrees>");
+        hm_gen_put_fixed(b, s->lon, 7);
+        hm_strbuf_puts(b, "</LongitudeDegrees>\n      </Position>\n");
     }
-    hm_gen_buf_puts(b, "      <AltitudeMeters>");
-    hm_gen_buf_put_fixed(b, s->ele, 1);
-    hm_gen_buf_puts(b, "</AltitudeMeters>\n      <DistanceMeters>");
-    hm_gen_buf_put_fixed(b, s->dist, 2);
-    hm_gen_buf_puts(b, "</DistanceMeters>\n      <HeartRateBpm>\n       <Value>");
-    hm_gen_buf_put_int(b, s->hr);
-    hm_gen_buf_puts(b, "</Value>\n      </HeartRateBpm>\n      <Cadence>");
-    hm_gen_buf_put_int(b, s->cadence);
-    hm_gen_buf_puts(b, "</Cadence>\n      <Extensions>\n       <ns3:TPX>\n        <ns3:Speed>");
-    hm_gen_buf_put_fixed(b, s->speed, 3);
-    hm_gen_buf_puts(b, "</ns3:Speed>\n       </ns3:TPX>\n      </Extensions>\n"
+    hm_strbuf_puts(b, "      <AltitudeMeters>");
+    hm_gen_put_fixed(b, s->ele, 1);
+    hm_strbuf_puts(b, "</AltitudeMeters>\n      <DistanceMeters>");
+    hm_gen_put_fixed(b, s->dist, 2);
+    hm_strbuf_puts(b, "</DistanceMeters>\n      <HeartRateBpm>\n       <Value>");
+    hm_gen_put_int(b, s->hr);
+    hm_strbuf_puts(b, "</Value>\n      </HeartRateBpm>\n      <Cadence>");
+    hm_gen_put_int(b, s->cadence);
+    hm_strbuf_puts(b, "</Cadence>\n      <Extensions>\n       <ns3:TPX>\n        <ns3:Speed>");
+    hm_gen_put_fixed(b, s->speed, 3);
+    hm_strbuf_puts(b, "</ns3:Speed>\n       </ns3:TPX>\n      </Extensions>\n"
                        "     </Trackpoint>\n");
 }
 
 /* Samples [first, last) as one Lap, with one Track per recording segment. */
-static void tcx_lap(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta *meta,
+static void tcx_lap(hm_strbuf *b, const hm_gen_activity *a, const hm_gen_meta *meta,
                     size_t first, size_t last)
 {
     static const int kcal_per_km[] = {70, 25, 55, 70};
@@ -259,47 +209,47 @@ static void tcx_lap(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta *
             cad_n++;
         }
     }
-    hm_gen_buf_puts(b, "   <Lap StartTime=\"");
-    hm_gen_buf_put_time(b, a->samples[first].time, 1);
-    hm_gen_buf_puts(b, "\">\n    <TotalTimeSeconds>");
-    hm_gen_buf_put_fixed(b, (double)timer, 1);
-    hm_gen_buf_puts(b, "</TotalTimeSeconds>\n    <DistanceMeters>");
-    hm_gen_buf_put_fixed(b, distance, 2);
-    hm_gen_buf_puts(b, "</DistanceMeters>\n    <MaximumSpeed>");
-    hm_gen_buf_put_fixed(b, max_speed, 3);
-    hm_gen_buf_puts(b, "</MaximumSpeed>\n    <Calories>");
-    hm_gen_buf_put_int(b, (int64_t)(distance / 1000.0 * kcal_per_km[meta->sport]));
-    hm_gen_buf_puts(b, "</Calories>\n    <AverageHeartRateBpm>\n     <Value>");
-    hm_gen_buf_put_int(b, (hr_sum + (int64_t)(last - first) / 2) / (int64_t)(last - first));
-    hm_gen_buf_puts(b, "</Value>\n    </AverageHeartRateBpm>\n"
+    hm_strbuf_puts(b, "   <Lap StartTime=\"");
+    hm_gen_put_time(b, a->samples[first].time, 1);
+    hm_strbuf_puts(b, "\">\n    <TotalTimeSeconds>");
+    hm_gen_put_fixed(b, (double)timer, 1);
+    hm_strbuf_puts(b, "</TotalTimeSeconds>\n    <DistanceMeters>");
+    hm_gen_put_fixed(b, distance, 2);
+    hm_strbuf_puts(b, "</DistanceMeters>\n    <MaximumSpeed>");
+    hm_gen_put_fixed(b, max_speed, 3);
+    hm_strbuf_puts(b, "</MaximumSpeed>\n    <Calories>");
+    hm_gen_put_int(b, (int64_t)(distance / 1000.0 * kcal_per_km[meta->sport]));
+    hm_strbuf_puts(b, "</Calories>\n    <AverageHeartRateBpm>\n     <Value>");
+    hm_gen_put_int(b, (hr_sum + (int64_t)(last - first) / 2) / (int64_t)(last - first));
+    hm_strbuf_puts(b, "</Value>\n    </AverageHeartRateBpm>\n"
                        "    <MaximumHeartRateBpm>\n     <Value>");
-    hm_gen_buf_put_int(b, hr_max);
-    hm_gen_buf_puts(b, "</Value>\n    </MaximumHeartRateBpm>\n    <Intensity>Active</Intensity>\n");
+    hm_gen_put_int(b, hr_max);
+    hm_strbuf_puts(b, "</Value>\n    </MaximumHeartRateBpm>\n    <Intensity>Active</Intensity>\n");
     if (meta->sport == HM_GEN_RIDE && cad_n > 0) {
-        hm_gen_buf_puts(b, "    <Cadence>");
-        hm_gen_buf_put_int(b, (cad_sum + cad_n / 2) / cad_n);
-        hm_gen_buf_puts(b, "</Cadence>\n");
+        hm_strbuf_puts(b, "    <Cadence>");
+        hm_gen_put_int(b, (cad_sum + cad_n / 2) / cad_n);
+        hm_strbuf_puts(b, "</Cadence>\n");
     }
-    hm_gen_buf_puts(b, "    <TriggerMethod>Manual</TriggerMethod>\n");
+    hm_strbuf_puts(b, "    <TriggerMethod>Manual</TriggerMethod>\n");
     for (i = first; i <= last; i++) {
         if (i == last || (i > track_start && a->samples[i].segment != a->samples[i - 1].segment)) {
             size_t k;
-            hm_gen_buf_puts(b, "    <Track>\n");
+            hm_strbuf_puts(b, "    <Track>\n");
             for (k = track_start; k < i; k++)
                 tcx_trackpoint(b, &a->samples[k]);
-            hm_gen_buf_puts(b, "    </Track>\n");
+            hm_strbuf_puts(b, "    </Track>\n");
             track_start = i;
         }
     }
-    hm_gen_buf_puts(b, "   </Lap>\n");
+    hm_strbuf_puts(b, "   </Lap>\n");
 }
 
-static void write_tcx(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta *meta)
+static void write_tcx(hm_strbuf *b, const hm_gen_activity *a, const hm_gen_meta *meta)
 {
     static const char *const sports[] = {"Running", "Biking", "Other", "Other"};
     size_t i, lap_start = 0;
 
-    hm_gen_buf_puts(b,
+    hm_strbuf_puts(b,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<TrainingCenterDatabase"
         " xmlns=\"http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2\""
@@ -308,10 +258,10 @@ static void write_tcx(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
         " xsi:schemaLocation=\"http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
         " http://www.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd\">\n"
         " <Activities>\n  <Activity Sport=\"");
-    hm_gen_buf_puts(b, sports[meta->sport]);
-    hm_gen_buf_puts(b, "\">\n   <Id>");
-    hm_gen_buf_put_time(b, a->samples[0].time, 1);
-    hm_gen_buf_puts(b, "</Id>\n");
+    hm_strbuf_puts(b, sports[meta->sport]);
+    hm_strbuf_puts(b, "\">\n   <Id>");
+    hm_gen_put_time(b, a->samples[0].time, 1);
+    hm_strbuf_puts(b, "</Id>\n");
     if (meta->variant & 2) {
         for (i = 1; i <= a->count; i++)
             if (i == a->count || a->samples[i].segment != a->samples[i - 1].segment) {
@@ -321,7 +271,7 @@ static void write_tcx(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
     } else {
         tcx_lap(b, a, meta, 0, a->count);
     }
-    hm_gen_buf_puts(b,
+    hm_strbuf_puts(b,
         "   <Creator xsi:type=\"Device_t\">\n    <Name>heatmap generate</Name>\n"
         "    <UnitId>0</UnitId>\n    <ProductID>0</ProductID>\n    <Version>\n"
         "     <VersionMajor>0</VersionMajor>\n     <VersionMinor>1</VersionMinor>\n"
@@ -356,26 +306,26 @@ typedef struct fit_field {
     unsigned char base; /* base type */
 } fit_field;
 
-static void put_u8(hm_gen_buf *b, unsigned v)
+static void put_u8(hm_strbuf *b, unsigned v)
 {
     unsigned char c = (unsigned char)v;
 
-    hm_gen_buf_put(b, &c, 1);
+    hm_strbuf_put(b, &c, 1);
 }
 
-static void put_u16(hm_gen_buf *b, unsigned v)
+static void put_u16(hm_strbuf *b, unsigned v)
 {
     unsigned char c[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
 
-    hm_gen_buf_put(b, c, 2);
+    hm_strbuf_put(b, c, 2);
 }
 
-static void put_u32(hm_gen_buf *b, uint32_t v)
+static void put_u32(hm_strbuf *b, uint32_t v)
 {
     unsigned char c[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
                           (unsigned char)(v >> 24)};
 
-    hm_gen_buf_put(b, c, 4);
+    hm_strbuf_put(b, c, 4);
 }
 
 static uint32_t fit_time(int64_t t)
@@ -383,7 +333,7 @@ static uint32_t fit_time(int64_t t)
     return (uint32_t)(t - (int64_t)HM_FIT_EPOCH_OFFSET);
 }
 
-static void fit_define(hm_gen_buf *b, int local, unsigned global, const fit_field *f, int n)
+static void fit_define(hm_strbuf *b, int local, unsigned global, const fit_field *f, int n)
 {
     int i;
 
@@ -399,7 +349,7 @@ static void fit_define(hm_gen_buf *b, int local, unsigned global, const fit_fiel
     }
 }
 
-static void fit_event(hm_gen_buf *b, int64_t t, unsigned event_type)
+static void fit_event(hm_strbuf *b, int64_t t, unsigned event_type)
 {
     put_u8(b, L_EVENT);
     put_u32(b, fit_time(t));
@@ -409,7 +359,7 @@ static void fit_event(hm_gen_buf *b, int64_t t, unsigned event_type)
     put_u8(b, 0); /* event_group */
 }
 
-static void fit_record(hm_gen_buf *b, const hm_gen_sample *s, int enhanced)
+static void fit_record(hm_strbuf *b, const hm_gen_sample *s, int enhanced)
 {
     uint32_t alt = (uint32_t)llround((s->ele + 500.0) * 5.0);
     uint32_t speed = (uint32_t)llround(s->speed * 1000.0);
@@ -432,7 +382,7 @@ static void fit_record(hm_gen_buf *b, const hm_gen_sample *s, int enhanced)
     put_u8(b, (unsigned)s->cadence);
 }
 
-static void write_fit(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta *meta)
+static void write_fit(hm_strbuf *b, const hm_gen_activity *a, const hm_gen_meta *meta)
 {
     static const unsigned fit_sport[] = {1, 2, 11, 17}; /* running cycling walking hiking */
     static const fit_field file_id[] = {
@@ -461,7 +411,7 @@ static void write_fit(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
     int enhanced = (meta->variant & 1) != 0;
     const hm_gen_sample *first = &a->samples[0], *last = &a->samples[a->count - 1];
     const hm_gen_sample *start_pos = NULL;
-    size_t header_at = b->len, data_at, i;
+    size_t header_at = b->n, data_at, i;
     int64_t timer = 0, hr_sum = 0;
     int hr_max = 0;
     uint32_t elapsed_ms = (uint32_t)((last->time - first->time) * 1000);
@@ -488,8 +438,8 @@ static void write_fit(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
     }
 
     /* 14-byte header; data size and CRCs are patched in at the end. */
-    hm_gen_buf_put(b, "\x0e\x20\x54\x08\0\0\0\0.FIT\0\0", 14); /* protocol 2.0, profile 21.32 */
-    data_at = b->len;
+    hm_strbuf_put(b, "\x0e\x20\x54\x08\0\0\0\0.FIT\0\0", 14); /* protocol 2.0, profile 21.32 */
+    data_at = b->n;
 
     fit_define(b, L_FILE_ID, FIT_MESG_FILE_ID, file_id, 5);
     put_u8(b, L_FILE_ID);
@@ -558,26 +508,27 @@ static void write_fit(hm_gen_buf *b, const hm_gen_activity *a, const hm_gen_meta
     put_u8(b, FIT_EVENT_ACTIVITY);
     put_u8(b, FIT_EVENT_TYPE_STOP);
 
-    if (b->failed)
+    if (hm_strbuf_failed(b))
         return;
     {
-        uint32_t size = (uint32_t)(b->len - data_at);
-        memcpy(hdr, b->data + header_at, 12);
+        unsigned char *bytes = (unsigned char *)b->s;
+        uint32_t size = (uint32_t)(b->n - data_at);
+        memcpy(hdr, bytes + header_at, 12);
         hdr[4] = (unsigned char)size;
         hdr[5] = (unsigned char)(size >> 8);
         hdr[6] = (unsigned char)(size >> 16);
         hdr[7] = (unsigned char)(size >> 24);
-        memcpy(b->data + header_at, hdr, 12);
+        memcpy(bytes + header_at, hdr, 12);
         hm_fit__crc_init(&crc_tab);
         crc = hm_fit__crc_update(&crc_tab, 0, hdr, 12);
-        b->data[header_at + 12] = (unsigned char)crc;
-        b->data[header_at + 13] = (unsigned char)(crc >> 8);
-        crc = hm_fit__crc_update(&crc_tab, 0, b->data + header_at, b->len - header_at);
+        bytes[header_at + 12] = (unsigned char)crc;
+        bytes[header_at + 13] = (unsigned char)(crc >> 8);
+        crc = hm_fit__crc_update(&crc_tab, 0, bytes + header_at, b->n - header_at);
         put_u16(b, crc);
     }
 }
 
-void hm_gen_write(hm_gen_buf *out, hm_gen_format format, const hm_gen_activity *a,
+void hm_gen_write(hm_strbuf *out, hm_gen_format format, const hm_gen_activity *a,
                   const hm_gen_meta *meta)
 {
     if (a->count == 0)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/strbuf_int.h"
 #include "gen_sim.h"
 
 typedef enum hm_gen_format {
@@ -24,26 +25,14 @@ typedef enum hm_gen_format {
 /* "gpx", "tcx", "fit": also the file extension. */
 const char *hm_gen_format_name(hm_gen_format format);
 
-/* A growable byte buffer; after a failed allocation it stays failed and drops writes. */
-typedef struct hm_gen_buf {
-    unsigned char *data; /* len bytes */
-    size_t len;          /* bytes written */
-    size_t cap;          /* bytes allocated */
-    int failed;          /* 1 after an allocation failure */
-} hm_gen_buf;
-
-void hm_gen_buf_free(hm_gen_buf *b);
-void hm_gen_buf_put(hm_gen_buf *b, const void *p, size_t n);
-void hm_gen_buf_puts(hm_gen_buf *b, const char *s);
-void hm_gen_buf_put_int(hm_gen_buf *b, int64_t v);
+/* Number and time formatting for the writers, appended to an hm_strbuf (the engine's one
+   buffer: sticky failure, check hm_strbuf_failed() at the end). */
+void hm_gen_put_int(hm_strbuf *b, int64_t v);
 /* v rounded half away from zero to `decimals` (0-9) decimal places, "-" only when non-zero. */
-void hm_gen_buf_put_fixed(hm_gen_buf *b, double v, int decimals);
+void hm_gen_put_fixed(hm_strbuf *b, double v, int decimals);
 /* YYYY-MM-DDThh:mm:ssZ (the engine's ISO 8601 formatter), or with ".000" before the Z when
    `millis`. */
-void hm_gen_buf_put_time(hm_gen_buf *b, int64_t t, int millis);
-
-/* Calendar date and time of day (UTC) of t, s since epoch (the engine's calendar). */
-void hm_gen_civil(int64_t t, int *year, int *month, int *day, int *hour, int *minute, int *second);
+void hm_gen_put_time(hm_strbuf *b, int64_t t, int millis);
 
 /* What the file says about the activity, beyond its samples. */
 typedef struct hm_gen_meta {
@@ -55,8 +44,8 @@ typedef struct hm_gen_meta {
                            of one Lap holding one Track per segment */
 } hm_gen_meta;
 
-/* Write an activity in a format, appending to `out` (check out->failed). */
-void hm_gen_write(hm_gen_buf *out, hm_gen_format format, const hm_gen_activity *a,
+/* Write an activity in a format, appending to `out` (check hm_strbuf_failed(out)). */
+void hm_gen_write(hm_strbuf *out, hm_gen_format format, const hm_gen_activity *a,
                   const hm_gen_meta *meta);
 
 /* The truth a reader must reproduce from a written file. */

@@ -22,10 +22,11 @@
 #include <zlib.h>
 
 #include "core/hash_int.h"
+#include "core/text_int.h"
+#include "core/time_int.h"
 #include "gen_sim.h"
 #include "gen_strava.h"
 #include "gen_write.h"
-#include "io/units_int.h"
 
 /* Messages start with the program's name; exit status 0 ok, 1 error, 2 usage error. */
 #define PROG "heatmap-generate"
@@ -103,58 +104,38 @@ static int usage_error(const char *msg, const char *arg)
     return EXIT_USAGE;
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_formats(const char *s, options *o)
 {
+    hm_text_list it;
+    const char *item;
+    size_t n;
+
     o->nformats = 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
+    hm_text__list_init(&it, s, strlen(s), ',');
+    while (hm_text__list_next(&it, &item, &n)) {
         hm_gen_format f;
-        if (n == 3 && memcmp(s, "gpx", 3) == 0)
+        if (n == 3 && memcmp(item, "gpx", 3) == 0)
             f = HM_GEN_GPX;
-        else if (n == 3 && memcmp(s, "tcx", 3) == 0)
+        else if (n == 3 && memcmp(item, "tcx", 3) == 0)
             f = HM_GEN_TCX;
-        else if (n == 3 && memcmp(s, "fit", 3) == 0)
+        else if (n == 3 && memcmp(item, "fit", 3) == 0)
             f = HM_GEN_FIT;
         else
             return -1;
         if (o->nformats == 3)
             return -1;
         o->formats[o->nformats++] = f;
-        s += n;
-        if (*s == ',' && *++s == '\0')
-            return -1;
     }
-    return o->nformats ? 0 : -1;
+    return 0;
 }
 
-/* The program never calls setlocale(), so strtod() reads '.' as the decimal point. */
+/* "LAT,LON" in degrees, read as the engine reads numbers (whatever the locale). */
 static int parse_center(const char *s, double *lat, double *lon)
 {
-    char *end;
+    const char *comma = s ? strchr(s, ',') : NULL;
 
-    if (!s)
-        return -1;
-    *lat = strtod(s, &end);
-    if (end == s || *end != ',')
-        return -1;
-    s = end + 1;
-    *lon = strtod(s, &end);
-    if (end == s || *end)
+    if (!comma || hm_text__parse_double(lat, s, (size_t)(comma - s)) != HM_OK ||
+        hm_text__parse_double(lon, comma + 1, strlen(comma + 1)) != HM_OK)
         return -1;
     return *lat >= -80.0 && *lat <= 80.0 && *lon >= -180.0 && *lon <= 180.0 ? 0 : -1;
 }
@@ -222,10 +203,10 @@ static int parse_args(int argc, char **argv, options *o)
             val = argv[++i];
         }
         if (strcmp(name, "--seed") == 0) {
-            if (parse_u64(val, UINT64_MAX, &o->seed))
+            if (hm_text__parse_uint64(&o->seed, val, strlen(val), UINT64_MAX))
                 return usage_error("--seed wants a non-negative integer", val);
         } else if (strcmp(name, "--activities") == 0) {
-            if (parse_u64(val, MAX_ACTIVITIES, &u))
+            if (hm_text__parse_uint64(&u, val, strlen(val), MAX_ACTIVITIES))
                 return usage_error("--activities wants an integer from 0 to 100000", val);
             o->activities = (size_t)u;
         } else if (strcmp(name, "--formats") == 0) {
@@ -235,7 +216,7 @@ static int parse_args(int argc, char **argv, options *o)
             if (parse_center(val, &o->lat, &o->lon))
                 return usage_error("--center wants LAT,LON (|LAT| <= 80)", val);
         } else {
-            if (parse_u64(val, NREGIONS, &u) || u == 0)
+            if (hm_text__parse_uint64(&u, val, strlen(val), NREGIONS) || u == 0)
                 return usage_error("--regions wants an integer from 1 to 10", val);
             o->regions = (int)u;
         }
@@ -269,7 +250,7 @@ static int64_t region_tz(const options *o, int r)
 static int make_plan(plan_entry *plans, const options *o)
 {
     size_t n = o->activities, spd = n / 365 + 1 < 2 ? 2 : n / 365 + 1, nslots, i;
-    int64_t day0 = hm_units__days_from_civil(2023, 1, 2) * 86400;
+    int64_t day0 = hm_time__days_from_civil(2023, 1, 2) * 86400;
     size_t nvirtual = 0;
     uint32_t *slots;
     hm_gen_rng rng;
@@ -365,7 +346,7 @@ static int make_dirs(const char *path)
     return rc;
 }
 
-static int write_file(const char *path, const unsigned char *data, size_t len)
+static int write_file(const char *path, const void *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
     int rc;
@@ -386,50 +367,42 @@ static int write_file(const char *path, const unsigned char *data, size_t len)
  * gzip by hand around raw deflate, so the header is fixed (no name, mtime 0,
  * OS "Unix") instead of depending on the platform zlib was built for.
  */
-static int gzip_buffer(hm_gen_buf *out, const hm_gen_buf *in)
+static int gzip_buffer(hm_strbuf *out, const hm_strbuf *in)
 {
     static const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
     z_stream z;
     uLong bound, crc;
     unsigned char trailer[8];
+    char *room;
     int i;
 
     memset(&z, 0, sizeof(z));
     if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return -1;
-    bound = deflateBound(&z, (uLong)in->len);
-    out->len = 0;
-    hm_gen_buf_put(out, header, sizeof(header));
-    if (!out->failed && bound > out->cap - out->len) {
-        unsigned char *d = realloc(out->data, out->len + bound + 8);
-        if (d) {
-            out->data = d;
-            out->cap = out->len + bound + 8;
-        } else {
-            out->failed = 1;
-        }
-    }
-    if (out->failed) {
+    bound = deflateBound(&z, (uLong)in->n);
+    hm_strbuf_clear(out);
+    hm_strbuf_put(out, header, sizeof(header));
+    if (!(room = hm_strbuf_reserve(out, bound))) {
         deflateEnd(&z);
         return -1;
     }
-    z.next_in = in->data;
-    z.avail_in = (uInt)in->len;
-    z.next_out = out->data + out->len;
-    z.avail_out = (uInt)(out->cap - out->len);
+    z.next_in = (Bytef *)in->s;
+    z.avail_in = (uInt)in->n;
+    z.next_out = (Bytef *)room;
+    z.avail_out = (uInt)bound;
     if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
         deflateEnd(&z);
         return -1;
     }
-    out->len += z.total_out;
+    hm_strbuf_added(out, z.total_out);
     deflateEnd(&z);
-    crc = crc32(crc32(0L, Z_NULL, 0), in->data, (uInt)in->len);
+    crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)in->s, (uInt)in->n);
     for (i = 0; i < 4; i++) {
         trailer[i] = (unsigned char)(crc >> (8 * i));
-        trailer[4 + i] = (unsigned char)((uint32_t)in->len >> (8 * i));
+        trailer[4 + i] = (unsigned char)((uint32_t)in->n >> (8 * i));
     }
-    hm_gen_buf_put(out, trailer, 8);
-    return out->failed ? -1 : 0;
+    hm_strbuf_put(out, trailer, 8);
+    return hm_strbuf_failed(out) ? -1 : 0;
 }
 
 /* A tiny set of file names, so two activities in the same minute get "-2". */
@@ -471,18 +444,16 @@ static void title(char *buf, size_t size, const plan_entry *p)
  */
 static int unique_name(name_set *names, char *base, size_t size, const plan_entry *p, int gzip)
 {
-    int y, mo, d, h, mi, s, k, added;
+    hm_time_civil c;
+    char again[16];
+    int k, added;
 
-    hm_gen_civil(p->plan.start_time, &y, &mo, &d, &h, &mi, &s);
+    hm_time__civil_from_seconds(&c, p->plan.start_time);
     for (k = 1;; k++) {
-        if (k == 1)
-            snprintf(base, size, "%04d-%02d-%02d-%02d%02d-%s.%s%s", y, mo, d, h, mi,
-                     hm_gen_sport_name(p->plan.sport), hm_gen_format_name(p->format),
-                     gzip ? ".gz" : "");
-        else
-            snprintf(base, size, "%04d-%02d-%02d-%02d%02d-%s-%d.%s%s", y, mo, d, h, mi,
-                     hm_gen_sport_name(p->plan.sport), k, hm_gen_format_name(p->format),
-                     gzip ? ".gz" : "");
+        snprintf(again, sizeof(again), k == 1 ? "" : "-%d", k);
+        snprintf(base, size, "%04d-%02u-%02u-%02u%02u-%s%s.%s%s", (int)c.year, c.month, c.day,
+                 c.hour, c.minute, hm_gen_sport_name(p->plan.sport), again,
+                 hm_gen_format_name(p->format), gzip ? ".gz" : "");
         added = name_set_add(names, base);
         if (added)
             return added < 0 ? -1 : 0;
@@ -504,38 +475,26 @@ static void strava_row(hm_gen_strava *strava, char *base, size_t size, const opt
     hm_gen_strava_add(strava, base, size, &a, act);
 }
 
-static void manifest_row(hm_gen_buf *m, const char *file, const plan_entry *p,
+/* One line of MANIFEST.csv (integers through printf: no locale groups or changes them). */
+static void manifest_row(hm_strbuf *m, const char *file, const plan_entry *p,
                          const hm_gen_stats *st)
 {
-    hm_gen_buf_puts(m, file);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_puts(m, hm_gen_format_name(p->format));
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_puts(m, hm_gen_sport_name(p->plan.sport));
-    hm_gen_buf_puts(m, p->plan.virtual_ride ? ",1," : ",0,");
-    hm_gen_buf_put_time(m, p->plan.start_time, 0);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_put_int(m, (int64_t)st->points_with_pos);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_put_int(m, st->segments);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_put_fixed(m, st->distance_m, 2);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_put_int(m, (int64_t)st->points);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_put_int(m, st->elapsed);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_put_fixed(m, st->device_distance, 2);
-    hm_gen_buf_puts(m, ",");
-    hm_gen_buf_puts(m, p->region < 0 ? virtual_region.name : regions[p->region].name);
-    hm_gen_buf_puts(m, "\n");
+    hm_strbuf_printf(m, "%s,%s,%s,%d,", file, hm_gen_format_name(p->format),
+                     hm_gen_sport_name(p->plan.sport), p->plan.virtual_ride ? 1 : 0);
+    hm_gen_put_time(m, p->plan.start_time, 0);
+    hm_strbuf_printf(m, ",%zu,%d,", st->points_with_pos, st->segments);
+    hm_gen_put_fixed(m, st->distance_m, 2);
+    hm_strbuf_printf(m, ",%zu,%lld,", st->points, (long long)st->elapsed);
+    hm_gen_put_fixed(m, st->device_distance, 2);
+    hm_strbuf_printf(m, ",%s\n", p->region < 0 ? virtual_region.name : regions[p->region].name);
 }
 
 static int generate(const options *o)
 {
     hm_gen_network *nets[NREGIONS + 1] = {NULL};
     plan_entry *plans = NULL;
-    hm_gen_buf file = {0}, gz = {0}, manifest = {0};
+    hm_ctx *ctx = NULL;
+    hm_strbuf file, gz, manifest;
     hm_gen_strava strava;
     name_set names = {NULL, 0};
     size_t i, total_points = 0, pathlen = strlen(o->outdir) + 64;
@@ -543,7 +502,16 @@ static int generate(const options *o)
     char *path = malloc(pathlen);
     int rc = EXIT_ERROR;
 
-    hm_gen_strava_init(&strava, o->seed, o->strava ? o->activities : 0);
+    if (hm_ctx_new(&ctx, NULL) != HM_OK) {
+        fputs(PROG ": out of memory\n", stderr);
+        free(path);
+        return EXIT_ERROR;
+    }
+    {
+        hm_strbuf empty = HM_STRBUF_INIT(ctx);
+        file = gz = manifest = empty;
+    }
+    hm_gen_strava_init(&strava, ctx, o->seed, o->strava ? o->activities : 0);
 
     names.cap = 64;
     while (names.cap < 2 * o->activities + 2)
@@ -557,7 +525,7 @@ static int generate(const options *o)
         fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
         goto done;
     }
-    hm_gen_buf_puts(&manifest, "file,format,sport,virtual,start_time,points_with_pos,segments,"
+    hm_strbuf_puts(&manifest, "file,format,sport,virtual,start_time,points_with_pos,segments,"
                                "distance_m,points,elapsed_s,device_distance_m,region\n");
 
     for (i = 0; i < o->activities; i++) {
@@ -567,7 +535,7 @@ static int generate(const options *o)
         hm_gen_meta meta;
         hm_gen_stats st;
         char base[64], name_buf[48];
-        const hm_gen_buf *out;
+        const hm_strbuf *out;
 
         if (!nets[ri]) {
             const region *rg = p->region < 0 ? &virtual_region : &regions[p->region];
@@ -584,13 +552,13 @@ static int generate(const options *o)
         meta.virtual_ride = p->plan.virtual_ride;
         meta.name = name_buf;
         meta.variant = p->variant;
-        file.len = 0;
+        hm_strbuf_clear(&file);
         hm_gen_write(&file, p->format, &act, &meta);
         hm_gen_stats_compute(&st, p->format, &act);
         if (o->strava)
             strava_row(&strava, base, sizeof(base), o, p, name_buf, &act);
         hm_gen_activity_free(&act);
-        if (file.failed)
+        if (hm_strbuf_failed(&file))
             goto oom;
         out = &file;
         if (o->gzip) {
@@ -601,24 +569,24 @@ static int generate(const options *o)
         if (!o->strava && unique_name(&names, base, sizeof(base), p, o->gzip))
             goto oom;
         snprintf(path, pathlen, "%s/%s", o->outdir, base);
-        if (write_file(path, out->data, out->len))
+        if (write_file(path, out->s, out->n))
             goto done;
         manifest_row(&manifest, base, p, &st);
         total_points += st.points;
-        total_bytes += out->len;
+        total_bytes += out->n;
     }
     if (o->strava) {
         hm_gen_strava_finish(&strava);
-        if (strava.csv.failed)
+        if (hm_strbuf_failed(&strava.csv))
             goto oom;
         snprintf(path, pathlen, "%s/activities.csv", o->outdir);
-        if (write_file(path, strava.csv.data, strava.csv.len))
+        if (write_file(path, strava.csv.s, strava.csv.n))
             goto done;
     }
-    if (manifest.failed)
+    if (hm_strbuf_failed(&manifest))
         goto oom;
     snprintf(path, pathlen, "%s/MANIFEST.csv", o->outdir);
-    if (write_file(path, manifest.data, manifest.len))
+    if (write_file(path, manifest.s, manifest.n))
         goto done;
     printf("wrote %lu activities, %lu points, %llu bytes to %s\n", (unsigned long)o->activities,
            (unsigned long)total_points, (unsigned long long)total_bytes, o->outdir);
@@ -634,10 +602,11 @@ done:
     free(names.names);
     free(plans);
     free(path);
-    hm_gen_buf_free(&file);
-    hm_gen_buf_free(&gz);
-    hm_gen_buf_free(&manifest);
+    hm_strbuf_free(&file);
+    hm_strbuf_free(&gz);
+    hm_strbuf_free(&manifest);
     hm_gen_strava_free(&strava);
+    hm_ctx_free(ctx);
     return rc;
 }
 

@@ -419,6 +419,27 @@ static void test_descriptor__write_minimal_and_cr(void)
     hm_spec_free(back);
 }
 
+/* A value with white space of any of the six kinds around it is written trimmed: the setters
+ * trimmed it, and the reader trims the same way. */
+static void test_descriptor__write_trims_values(void)
+{
+    hm_spec *spec = spec_new(), *back = spec_new();
+    char *doc = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set_path(spec, "gpx/"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set(spec, "MAX_GAP", "\f250\v"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_set(spec, "ZOOM", "\t\f12\r\n"), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_write_descriptor(&doc, ctx, spec), HM_OK);
+    CU_ASSERT(strstr(doc, "<Option name=\"MAX_GAP\">250</Option>") != NULL);
+    CU_ASSERT(strstr(doc, "<Option name=\"ZOOM\">12</Option>") != NULL);
+    CU_ASSERT_EQUAL_FATAL(hm_spec_parse_descriptor(back, "d.heatmap", doc, strlen(doc)), HM_OK);
+    HM_ASSERT_NEAR(back->max_gap, 250.0, 0);
+    CU_ASSERT_EQUAL(back->zoom, 12);
+    hm_ctx_free_mem(ctx, doc);
+    hm_spec_free(spec);
+    hm_spec_free(back);
+}
+
 static void test_descriptor__write_errors(void)
 {
     hm_spec *spec = spec_new();
@@ -626,6 +647,7 @@ void hm_test_descriptor_suite(void)
         {"test_descriptor__read", test_descriptor__read},
         {"test_descriptor__write_round_trip", test_descriptor__write_round_trip},
         {"test_descriptor__write_minimal_and_cr", test_descriptor__write_minimal_and_cr},
+        {"test_descriptor__write_trims_values", test_descriptor__write_trims_values},
         {"test_descriptor__write_errors", test_descriptor__write_errors},
         {"test_descriptor__parse_source", test_descriptor__parse_source},
         {"test_descriptor__alloc_failures", test_descriptor__alloc_failures},

@@ -228,6 +228,60 @@ static void test_spec__scalars(void)
     hm_spec_free(spec);
 }
 
+/*
+ * One white space for every option (src/core/text.c): the six ASCII characters of C's
+ * isspace() around a value are trimmed, by a number option and an integer option alike
+ * (MAX_GAP used to refuse "\f100" that ZOOM took); a no-break space (U+00A0 as UTF-8) is
+ * text, so both refuse it.
+ */
+static void test_spec__white_space(void)
+{
+    static const struct {
+        const char *around;
+        int rc;
+    } wrappers[] = {{" ", HM_OK},  {"\t", HM_OK}, {"\n", HM_OK}, {"\r", HM_OK},
+                    {"\f", HM_OK}, {"\v", HM_OK}, {" \f\v\t\r\n", HM_OK},
+                    {"\xc2\xa0", HM_EINVAL}};
+    static const struct {
+        const char *key;
+        const char *value;
+    } options[] = {{"ZOOM", "14"},          {"MAX_GAP", "100"},        {"THREADS", "4"},
+                   {"TRIM_ENDS", "50"},     {"GLOW", "2"},             {"INCLUDE_VIRTUAL", "YES"},
+                   {"BANDS", "count"},      {"BOUNDS", "14.4,46,14.6,46.1"},
+                   {"DATE_FROM", "2020-01-01"}, {"DATE_TO", "2020-01-01T10:00:00Z"},
+                   {"PALETTE", "hot"},      {"RENDER", "count"},       {"CLIP", "1,99"}};
+    size_t w, o;
+    char value[96];
+
+    for (w = 0; w < sizeof(wrappers) / sizeof(wrappers[0]); w++) {
+        for (o = 0; o < sizeof(options) / sizeof(options[0]); o++) {
+            size_t k;
+
+            for (k = 0; k < 3; k++) { /* before, after, on both sides */
+                hm_spec *spec = spec_new();
+                int rc;
+
+                if (k == 0)
+                    snprintf(value, sizeof(value), "%s%s", wrappers[w].around, options[o].value);
+                else if (k == 1)
+                    snprintf(value, sizeof(value), "%s%s", options[o].value, wrappers[w].around);
+                else
+                    snprintf(value, sizeof(value), "%s%s%s", wrappers[w].around,
+                             options[o].value, wrappers[w].around);
+                rc = hm_spec_set(spec, options[o].key, value);
+                CU_ASSERT_EQUAL(rc, wrappers[w].rc);
+                if (rc != wrappers[w].rc)
+                    fprintf(stderr, "\n  %s='%s': %d\n", options[o].key, value, rc);
+                if (rc == HM_OK && strcmp(options[o].key, "ZOOM") == 0)
+                    CU_ASSERT_EQUAL(spec->zoom, 14);
+                if (rc == HM_OK && strcmp(options[o].key, "MAX_GAP") == 0)
+                    HM_ASSERT_NEAR(spec->max_gap, 100.0, 0);
+                hm_spec_free(spec);
+            }
+        }
+    }
+}
+
 static void test_spec__booleans(void)
 {
     static const struct {
@@ -803,6 +857,7 @@ void hm_test_spec_suite(void)
         {"test_spec__store", test_spec__store},
         {"test_spec__keys_from_the_table", test_spec__keys_from_the_table},
         {"test_spec__scalars", test_spec__scalars},
+        {"test_spec__white_space", test_spec__white_space},
         {"test_spec__booleans", test_spec__booleans},
         {"test_spec__bounds", test_spec__bounds},
         {"test_spec__bands", test_spec__bands},
