@@ -57,16 +57,6 @@ static const struct {
     {"elevation_gain_m", "REAL"}, {"avg_hr", "REAL"}, {"device", "TEXT"},
 };
 
-size_t hm_where__field_count(void)
-{
-    return F_COUNT;
-}
-
-const char *hm_where__field_name(size_t i)
-{
-    return i < F_COUNT ? fields[i].name : NULL;
-}
-
 /* ---- the table ---------------------------------------------------------------- */
 
 static const char *const format_names[] = {"unknown", "gpx", "tcx", "fit"};
@@ -96,9 +86,9 @@ static void bind_real_or_null(sqlite3_stmt *st, int col, double v)
 }
 
 /* Bind activity i's fields and table row to the insert statement (texts live in the store
- * or in buf, which must outlive the step). */
+ * or in start, HM_TIME_ISO8601_SIZE bytes, which must outlive the step). */
 static void bind_activity(sqlite3_stmt *st, const hm_store *s, const hm_csv_keys *keys,
-                          uint32_t i, char (*buf)[64])
+                          uint32_t i, char *start)
 {
     const hm_store_act *a = &s->acts[i];
     const char *rel = hm_store__str(s, s->files[a->file].path), *base = file_base(s, rel);
@@ -115,11 +105,11 @@ static void bind_activity(sqlite3_stmt *st, const hm_store *s, const hm_csv_keys
     bind_text_or_null(st, 1 + F_SUB_SPORT, hm_store__str(s, a->sub_sport));
     bind_text_or_null(st, 1 + F_SOURCE_SPORT, hm_store__str(s, a->source_sport));
     sqlite3_bind_int(st, 1 + F_VIRTUAL, (a->flags & HM_ACT_VIRTUAL) != 0);
-    if (hm_time_format_iso8601(buf[0], sizeof(buf[0]), a->start_time) > 0) {
-        hm_time_civil start;
-        hm_time__civil_from_seconds(&start, (int64_t)floor(a->start_time));
-        sqlite3_bind_text(st, 1 + F_START, buf[0], -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 1 + F_YEAR, (int)start.year);
+    if (hm_time_format_iso8601(start, HM_TIME_ISO8601_SIZE, a->start_time) > 0) {
+        hm_time_civil civil;
+        hm_time__civil_from_seconds(&civil, (int64_t)floor(a->start_time));
+        sqlite3_bind_text(st, 1 + F_START, start, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 1 + F_YEAR, (int)civil.year);
     } else {
         sqlite3_bind_null(st, 1 + F_START);
         sqlite3_bind_null(st, 1 + F_YEAR);
@@ -301,8 +291,8 @@ static int compute_selection(void **value, hm_ctx *ctx, void *payload)
         goto done;
     }
     for (i = 0; i < nacts; i++) {
-        char buf[1][64];
-        bind_activity(st, s, &keys, i, buf);
+        char start[HM_TIME_ISO8601_SIZE];
+        bind_activity(st, s, &keys, i, start);
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = sql_error(ctx, job->expr, db, NULL);
             goto done;

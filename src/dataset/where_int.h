@@ -16,8 +16,4 @@
  */
 int hm_where__select(const uint64_t **out, hm_store *store, hm_ctx *ctx, const char *expr);
 
-/* The activity fields (the table's first columns), in order; NULL past the last. */
-size_t hm_where__field_count(void);
-const char *hm_where__field_name(size_t i);
-
 #endif /* HM_DATASET_WHERE_INT_H */
