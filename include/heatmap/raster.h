@@ -83,6 +83,15 @@ void hm_spec_free(hm_spec *spec);
  */
 int hm_spec_set(hm_spec *spec, const char *key, const char *value);
 
+/**
+ * Choose the zoom automatically (as without ZOOM, which this unsets): the
+ * largest XYZ zoom whose level-0 grid fits in max_width x max_height pixels,
+ * or zoom 0 when none does. Without this call the bound is 4096 x 4096. Only
+ * the EPSG:3857 grid has zooms; with SRS it changes nothing.
+ * @return HM_OK, or HM_EINVAL for a size below 1 x 1.
+ */
+int hm_spec_set_auto_zoom(hm_spec *spec, int max_width, int max_height);
+
 /** Set the source path (a folder, a file or a VSI path). */
 int hm_spec_set_path(hm_spec *spec, const char *path);
 /** The source path, or NULL when none was set. Borrowed. */
@@ -147,6 +156,9 @@ size_t hm_spec_get_bands(const hm_spec *spec, hm_band out[HM_BAND_MAX]);
 
 typedef struct hm_raster hm_raster;
 
+/** Pixels per block side, at every level of every raster (blocks are square). */
+#define HM_BLOCK_SIZE 256
+
 /** Geometry of the raster at level 0. */
 typedef struct hm_grid_info {
     char srs[64];       /**< the SRS option as given, "EPSG:3857" for the web grid */
@@ -156,7 +168,7 @@ typedef struct hm_grid_info {
     double resolution;  /**< grid CRS units per pixel at level 0 */
     int width;          /**< pixels at level 0 */
     int height;         /**< pixels at level 0 */
-    int block_size;     /**< 256 */
+    int block_size;     /**< HM_BLOCK_SIZE */
     int level_count;    /**< 1 + number of overviews */
 } hm_grid_info;
 
@@ -203,6 +215,34 @@ const char *hm_raster_get_srs_wkt(const hm_raster *raster);
  */
 int hm_raster_render_block(const hm_raster *raster, hm_ctx *ctx, int level, int block_x,
                            int block_y, float *const bands[HM_BAND_MAX]);
+
+/** Largest side of a window hm_raster_render_window() renders, pixels. */
+#define HM_RASTER_MAX_WINDOW 4096
+
+/**
+ * Render every band of a window of a level's pixels: (x, y) is its top left
+ * pixel in the level's grid, and it may reach beyond the level on any side
+ * (pixels there hold what the grid would have there: nothing, since the grid
+ * covers the data, or what a BOUNDS left outside). A block is the window
+ * (block_x * block_size, block_y * block_size, block_size, block_size); a
+ * larger window around it is what a filter spreading over neighbours (a
+ * glow) needs, and its pixels equal those of the blocks it covers.
+ * @param bands HM_BAND_MAX buffers of width * height floats, row major; a
+ *        NULL entry skips that band.
+ * @param ctx the calling thread's context.
+ * @return HM_OK, HM_EINVAL (no such level, a side not in 1..HM_RASTER_MAX_WINDOW),
+ *         HM_ENOMEM.
+ */
+int hm_raster_render_window(const hm_raster *raster, hm_ctx *ctx, int level, int64_t x,
+                            int64_t y, int width, int height,
+                            float *const bands[HM_BAND_MAX]);
+
+/**
+ * 1 when the window (x, y, width, height) of a level's pixels may contain
+ * data, 0 when it certainly does not (or names no level). Cheap (index only).
+ */
+int hm_raster_query_window(const hm_raster *raster, int level, int64_t x, int64_t y, int width,
+                           int height);
 
 /** 1 when the block may contain data, 0 when it is certainly empty. Cheap (index only). */
 int hm_raster_query_block(const hm_raster *raster, int level, int block_x, int block_y);

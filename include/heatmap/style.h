@@ -91,6 +91,17 @@ int hm_style_query_block(const hm_style *style, const hm_raster *raster, int lev
                          int block_y);
 
 /**
+ * The blocks of a level that may have a visible pixel in this style: those
+ * hm_raster_query_blocks() lists and, with GLOW, their neighbours within
+ * the glow's reach. Cost follows the data, never the level's extent.
+ * @param out receives 2 * *count ints (block_x, block_y pairs, sorted by y
+ *        then x); free with hm_ctx_free_mem().
+ * @return HM_OK, HM_EINVAL (no such level), HM_ENOMEM.
+ */
+int hm_style_query_blocks(int **out, size_t *count, const hm_style *style,
+                          const hm_raster *raster, hm_ctx *ctx, int level);
+
+/**
  * Write styled pixels as an 8-bit PNG: RGBA, or for PALETTE a paletted PNG
  * with the style's colours (and their alphas as tRNS). Written through the
  * I/O layer, so GDAL virtual paths such as /vsimem/ work; a file that could

@@ -955,6 +955,8 @@ static int raster_of(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_spe
     req.path = path;
     req.is_web = spec_is_web(spec);
     req.zoom = spec->zoom;
+    req.fit[0] = spec->fit[0];
+    req.fit[1] = spec->fit[1];
     req.srs = spec->srs;
     req.resolution = spec->resolution;
     req.has_bounds = spec->has_bounds;

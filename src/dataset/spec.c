@@ -13,9 +13,10 @@
  * locale-independent numbers (hm_text__parse_double, hm_text_parse_int),
  * dates (hm_time__parse_date, hm_time__parse_iso8601); an SRS is checked
  * by building it with PROJ on a private PROJ context (thread-safe, silent).
- * The style keys (RENDER ... GLOW) are checked here value by value (a
- * palette by parsing it); src/style/style.c gives them their meaning and
- * their defaults by band. The connection string is in connection.c.
+ * The style keys (RENDER ... GLOW) are the style's: src/style/options.c
+ * documents and parses them into the spec's hm_style_params, and the list
+ * shows them after the spec's own keys. The connection string is in
+ * connection.c.
  */
 #include <assert.h>
 #include <math.h>
@@ -28,9 +29,6 @@
 #include "core/text_int.h"
 #include "core/time_int.h"
 #include "dataset/spec_int.h"
-#include "style/glow_int.h"
-#include "style/normalize_int.h"
-#include "style/palette_int.h"
 #include "style/style_int.h"
 
 /* Web Mercator's latitude limit, as BOUNDS accepts it (degrees). */
@@ -85,15 +83,20 @@ static int for_each_item(const char *value, int (*fn)(const char *item, size_t l
 
 /* ---- setters ------------------------------------------------------------- */
 
-/* HM_EINVAL with "KEY=VALUE: expected ..." (a long value is cut). */
-static int reject(hm_spec *spec, const option_def *def, const char *value, const char *detail)
+/* HM_EINVAL with "NAME=VALUE: why" (a long value is cut). */
+static int reject_value(hm_spec *spec, const char *name, const char *value, const char *why)
 {
     size_t n = strlen(value);
     int cut = n > HM_SPEC_QUOTE_MAX;
 
-    return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "%s=%.*s%s: %s", def->info.name,
-                    (int)(cut ? HM_SPEC_QUOTE_MAX : n), value, cut ? "..." : "",
-                    detail ? detail : def->expect);
+    return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "%s=%.*s%s: %s", name,
+                    (int)(cut ? HM_SPEC_QUOTE_MAX : n), value, cut ? "..." : "", why);
+}
+
+/* As reject_value, the reason being detail or else the option's "expected ...". */
+static int reject(hm_spec *spec, const option_def *def, const char *value, const char *detail)
+{
+    return reject_value(spec, def->info.name, value, detail ? detail : def->expect);
 }
 
 static int set_zoom(hm_spec *spec, const option_def *def, const char *value)
@@ -544,118 +547,6 @@ static int set_srs(hm_spec *spec, const option_def *def, const char *value)
     return HM_OK;
 }
 
-/* ---- style ---------------------------------------------------------------- */
-
-/* The index of value (trimmed, case-insensitive) in names, or -1. */
-static int find_word(const char *value, const char *const *names, int n)
-{
-    size_t len = strlen(value);
-    const char *s = hm_text__trim(value, &len);
-    int i;
-
-    for (i = 0; i < n; i++)
-        if (hm_text__equal_ci(s, len, names[i]))
-            return i;
-    return -1;
-}
-
-static int set_render(hm_spec *spec, const option_def *def, const char *value)
-{
-    const char *names[HM_BAND_MAX];
-    int b;
-
-    for (b = 0; b < HM_BAND_MAX; b++)
-        names[b] = hm_band_get_name((hm_band)b);
-    if ((b = find_word(value, names, HM_BAND_MAX)) < 0)
-        return reject(spec, def, value, NULL);
-    spec->render = 1 + b;
-    return HM_OK;
-}
-
-static int set_render_mode(hm_spec *spec, const option_def *def, const char *value)
-{
-    static const char *const names[] = {"RGBA", "PALETTE"}; /* by hm_render_mode */
-    int m = find_word(value, names, 2);
-
-    if (m < 0)
-        return reject(spec, def, value, NULL);
-    spec->render_mode = m;
-    return HM_OK;
-}
-
-static int set_palette(hm_spec *spec, const option_def *def, const char *value)
-{
-    size_t len = strlen(value);
-    const char *s = hm_text__trim(value, &len);
-    hm_rgba colors[256];
-    char why[256];
-    char *copy;
-
-    copy = hm_ctx__strndup(spec->ctx, s, len);
-    if (!copy)
-        return HM_RAISE_NOMEM(spec->ctx);
-    if (hm_palette__parse(colors, copy, why, sizeof(why)) != 0) {
-        hm_ctx__free(spec->ctx, copy);
-        return reject(spec, def, value, why);
-    }
-    hm_ctx__free(spec->ctx, spec->palette);
-    spec->palette = copy;
-    return HM_OK;
-}
-
-static int set_normalize(hm_spec *spec, const option_def *def, const char *value)
-{
-    const char *names[3];
-    int m;
-
-    for (m = 0; m < 3; m++)
-        names[m] = hm_norm__name((hm_norm_method)m);
-    if ((m = find_word(value, names, 3)) < 0)
-        return reject(spec, def, value, NULL);
-    spec->normalize = 1 + m;
-    return HM_OK;
-}
-
-typedef struct clip_acc {
-    double v[2]; /* low, high */
-    int n;       /* numbers read; 3 = too many or not a number */
-} clip_acc;
-
-static int clip_item(const char *item, size_t len, void *p)
-{
-    clip_acc *acc = p;
-
-    if (acc->n >= 2 || parse_number(item, len, &acc->v[acc->n]) != 0) {
-        acc->n = 3;
-        return 1;
-    }
-    acc->n++;
-    return 0;
-}
-
-static int set_clip(hm_spec *spec, const option_def *def, const char *value)
-{
-    clip_acc acc;
-
-    memset(&acc, 0, sizeof(acc));
-    for_each_item(value, clip_item, &acc);
-    if (acc.n != 2 || !(acc.v[0] >= 0.0 && acc.v[0] < acc.v[1] && acc.v[1] <= 100.0))
-        return reject(spec, def, value, NULL);
-    memcpy(spec->clip, acc.v, sizeof(spec->clip));
-    spec->has_clip = 1;
-    return HM_OK;
-}
-
-static int set_glow(hm_spec *spec, const option_def *def, const char *value)
-{
-    double v;
-
-    if (parse_number(value, strlen(value), &v) != 0 || !(v >= 0.0 && v <= HM_GLOW_MAX_SIGMA))
-        return reject(spec, def, value, NULL);
-    spec->glow = v;
-    return HM_OK;
-}
-
 /* ---- the store ------------------------------------------------------------ */
 
 static int set_store(hm_spec *spec, const option_def *def, const char *value)
@@ -685,6 +576,8 @@ static int set_store(hm_spec *spec, const option_def *def, const char *value)
 static void canon_zoom(const hm_spec *spec, hm_strbuf *b)
 {
     hm_strbuf_printf(b, "%d", spec->zoom);
+    if (spec->zoom < 0 && (spec->fit[0] || spec->fit[1]))
+        hm_strbuf_printf(b, ":fit=%dx%d", spec->fit[0], spec->fit[1]);
 }
 
 static void canon_bounds(const hm_spec *spec, hm_strbuf *b)
@@ -883,60 +776,26 @@ static const option_def options[] = {
       NULL,
       NULL, NULL, NULL},
      set_store, "expected a file path or NO", HM_OPTION_KIND_PROCESS, NULL},
-    {{"RENDER", HM_OPTION_STRING_SELECT,
-      "Show this band as a picture instead of Float32 bands: count, log_count, pace, hr or "
-      "recency. Defaults by band: count and log_count PALETTE=hot NORMALIZE=equalize; pace "
-      "PALETTE=blue NORMALIZE=linear CLIP=2,98 (fast = bright); hr PALETTE=red "
-      "NORMALIZE=linear CLIP=2,98; recency PALETTE=viridis NORMALIZE=linear",
-      NULL,
-      "count,log_count,pace,hr,recency", NULL, NULL},
-     set_render, "expected count, log_count, pace, hr or recency", HM_OPTION_KIND_STYLE, NULL},
-    {{"RENDER_MODE", HM_OPTION_STRING_SELECT,
-      "With RENDER: RGBA (4 Byte bands R, G, B, alpha; alpha 0 where there is no data) or "
-      "PALETTE (1 Byte band with a colour table; index 0 = transparent, no data)",
-      "RGBA",
-      "RGBA,PALETTE", NULL, NULL},
-     set_render_mode, "expected RGBA or PALETTE", HM_OPTION_KIND_STYLE, NULL},
-    {{"PALETTE", HM_OPTION_STRING,
-      "With RENDER: hot, blue, red, viridis, greys, or a gradient of position:colour stops "
-      "(positions 0 to 1 increasing, hex RGB, RRGGBB or RRGGBBAA colours) such as "
-      "0:000000;0.5:ff0000;1:ffffff; default: hot (count, log_count), blue (pace), red (hr), "
-      "viridis (recency)",
-      NULL,
-      NULL, NULL, NULL},
-     set_palette, "expected a palette name or a gradient", HM_OPTION_KIND_STYLE, NULL},
-    {{"NORMALIZE", HM_OPTION_STRING_SELECT,
-      "With RENDER: linear, log or equalize (histogram equalisation), on statistics of the "
-      "whole level (every block with data, or 1024 of them spread evenly when there are "
-      "more), never per block; default: equalize (count, log_count), linear (pace, hr, "
-      "recency)",
-      NULL,
-      "linear,log,equalize", NULL, NULL},
-     set_normalize, "expected linear, log or equalize", HM_OPTION_KIND_STYLE, NULL},
-    {{"CLIP", HM_OPTION_STRING,
-      "With RENDER: low,high percentiles of the level's values mapped to the ends of the "
-      "palette (values beyond are clamped), e.g. 2,98; default: 2,98 (pace, hr), 0,100 "
-      "(count, log_count, recency)",
-      NULL,
-      NULL, NULL, NULL},
-     set_clip, "expected low,high percentiles with 0 <= low < high <= 100", HM_OPTION_KIND_STYLE, NULL},
-    {{"GLOW", HM_OPTION_FLOAT,
-      "With RENDER: Gaussian glow around the tracks, sigma in pixels (0-32); 0 = off",
-      "0",
-      NULL, "0", "32"},
-     set_glow, "expected a sigma in pixels from 0 to 32", HM_OPTION_KIND_STYLE, NULL},
 };
 
-#define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+/* The spec's own options; the style's (src/style/options.c) follow them, numbered from
+ * OWN_COUNT, in the list and in spec->texts. */
+#define OWN_COUNT (sizeof(options) / sizeof(options[0]))
+#define OPTION_COUNT (OWN_COUNT + HM_STYLE_OPTION_COUNT)
 
 /* spec->texts has a slot per option. */
 typedef char option_count_check[OPTION_COUNT <= HM_SPEC_MAX_OPTIONS ? 1 : -1];
+
+static const hm_option_info *option_info(size_t i)
+{
+    return i < OWN_COUNT ? &options[i].info : hm_style__option(i - OWN_COUNT);
+}
 
 void hm_spec__key(const hm_spec *spec, unsigned kinds, hm_strbuf *out)
 {
     size_t i;
 
-    for (i = 0; i < OPTION_COUNT; i++) {
+    for (i = 0; i < OWN_COUNT; i++) {
         if (!(kinds & (1u << options[i].kind)) || !options[i].canon)
             continue;
         hm_strbuf_printf(out, "%s=", options[i].info.name);
@@ -947,14 +806,7 @@ void hm_spec__key(const hm_spec *spec, unsigned kinds, hm_strbuf *out)
 
 void hm_spec__idle_style(const hm_spec *spec, hm_strbuf *out)
 {
-    size_t i, n = 0;
-
-    if (spec->render)
-        return;
-    for (i = 0; i < OPTION_COUNT; i++)
-        if (options[i].kind == HM_OPTION_KIND_STYLE && spec->texts[i] &&
-            strcmp(options[i].info.name, "RENDER") != 0)
-            hm_strbuf_printf(out, "%s%s", n++ ? ", " : "", options[i].info.name);
+    hm_style__idle_options(&spec->style, (const char *const *)spec->texts + OWN_COUNT, out);
 }
 
 size_t hm_spec_get_option_count(void)
@@ -965,7 +817,7 @@ size_t hm_spec_get_option_count(void)
 const hm_option_info *hm_spec_get_option(size_t i)
 {
     assert(i < OPTION_COUNT);
-    return &options[i].info;
+    return option_info(i);
 }
 
 /* ---- the spec ------------------------------------------------------------- */
@@ -1001,7 +853,6 @@ void hm_spec_free(hm_spec *spec)
     free_sports(spec->ctx, spec->sports, spec->nsports);
     for (i = 0; i < HM_SPEC_MAX_OPTIONS; i++)
         hm_ctx__free(spec->ctx, spec->texts[i]);
-    hm_ctx__free(spec->ctx, spec->palette);
     hm_ctx__free(spec->ctx, spec->store);
     hm_ctx__free(spec->ctx, spec->zones);
     hm_ctx__free(spec->ctx, spec->activities_csv);
@@ -1011,32 +862,42 @@ void hm_spec_free(hm_spec *spec)
     hm_ctx__free(spec->ctx, spec);
 }
 
-/* The option named key[0..len), case-insensitively, or NULL. */
-static const option_def *find_option(const char *key, size_t len)
+/* The number of the option named key[0..len), case-insensitively, or OPTION_COUNT. */
+static size_t find_option(const char *key, size_t len)
 {
     size_t i;
 
     for (i = 0; i < OPTION_COUNT; i++)
-        if (hm_text__equal_ci(key, len, options[i].info.name))
-            return &options[i];
-    return NULL;
+        if (hm_text__equal_ci(key, len, option_info(i)->name))
+            break;
+    return i;
+}
+
+/* Option i's setter: the spec's own, or the style's parser. */
+static int set_value(hm_spec *spec, size_t i, const char *value)
+{
+    char why[256];
+
+    if (i < OWN_COUNT)
+        return options[i].set(spec, &options[i], value);
+    if (hm_style__set_option(&spec->style, i - OWN_COUNT, value, why, sizeof(why)) != HM_OK)
+        return reject_value(spec, option_info(i)->name, value, why);
+    return HM_OK;
 }
 
 int hm_spec__set_option(hm_spec *spec, const char *key, size_t key_len, const char *value)
 {
-    const option_def *def = find_option(key, key_len);
+    size_t i = find_option(key, key_len), used = 0;
     char known[512];
-    size_t i, used = 0;
     char *text;
     int rc;
 
-    if (def) {
+    if (i < OPTION_COUNT) {
         /* The text is copied first: once the value is set, nothing can fail. */
-        i = (size_t)(def - options);
         text = hm_ctx__strdup(spec->ctx, value);
         if (!text)
             return HM_RAISE_NOMEM(spec->ctx);
-        if ((rc = def->set(spec, def, value)) != HM_OK) {
+        if ((rc = set_value(spec, i, value)) != HM_OK) {
             hm_ctx__free(spec->ctx, text);
             return rc;
         }
@@ -1047,7 +908,7 @@ int hm_spec__set_option(hm_spec *spec, const char *key, size_t key_len, const ch
     known[0] = '\0';
     for (i = 0; i < OPTION_COUNT && used < sizeof(known); i++)
         used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
-                                 options[i].info.name);
+                                 option_info(i)->name);
     return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1, "%.*s: unknown option (known: %s)",
                     (int)(key_len > 64 ? 64 : key_len), key, known);
 }
@@ -1079,6 +940,23 @@ int hm_spec_set_path(hm_spec *spec, const char *path)
     return HM_OK;
 }
 
+int hm_spec_set_auto_zoom(hm_spec *spec, int max_width, int max_height)
+{
+    size_t i = find_option("ZOOM", 4);
+
+    assert(spec);
+    if (max_width < 1 || max_height < 1)
+        return HM_RAISE(spec->ctx, HM_EINVAL, NULL, 0, -1,
+                        "an automatic zoom needs a size of at least 1 x 1 pixels, not %d x %d",
+                        max_width, max_height);
+    spec->zoom = -1;
+    spec->fit[0] = max_width;
+    spec->fit[1] = max_height;
+    hm_ctx__free(spec->ctx, spec->texts[i]);
+    spec->texts[i] = NULL;
+    return HM_OK;
+}
+
 const char *hm_spec_get_path(const hm_spec *spec)
 {
     return spec->path;
@@ -1094,15 +972,5 @@ size_t hm_spec_get_bands(const hm_spec *spec, hm_band out[HM_BAND_MAX])
 
 int hm_style_new(hm_style **out, hm_ctx *ctx, const hm_spec *spec)
 {
-    hm_style_params p;
-
-    p.render = spec->render;
-    p.render_mode = spec->render_mode;
-    p.palette = spec->palette;
-    p.normalize = spec->normalize;
-    p.has_clip = spec->has_clip;
-    p.clip[0] = spec->clip[0];
-    p.clip[1] = spec->clip[1];
-    p.glow = spec->glow;
-    return hm_style__new(out, ctx, &p);
+    return hm_style__new(out, ctx, &spec->style);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The validated options of a raster, as the engine reads them. hm_spec_set()
- * is the only writer, so every value here has been checked. The style
- * fields (render .. glow) and texts are at their defaults when zero, so a
- * spec that tests fill in by hand after a memset has no style.
+ * is the only writer, so every value here has been checked. The style and
+ * texts are at their defaults when zero, so a spec that tests fill in by
+ * hand after a memset has no style.
  */
 #ifndef HM_DATASET_SPEC_INT_H
 #define HM_DATASET_SPEC_INT_H
@@ -11,6 +11,7 @@
 #include "core/ctx_int.h"
 #include "core/strbuf_int.h"
 #include "heatmap/raster.h"
+#include "style/style_int.h"
 #include "track/privacy_int.h"
 
 /*
@@ -44,6 +45,8 @@ struct hm_spec {
     hm_ctx *ctx;                 /* borrowed allocator/error owner */
     char *path;                  /* source folder/file/VSI path, or NULL */
     int zoom;                    /* ZOOM 0..22, or -1 for the automatic choice */
+    int fit[2];                  /* automatic ZOOM: largest grid width, height (pixels);
+                                    0: the engine's default (hm_spec_set_auto_zoom) */
     char *srs;                   /* SRS as given (NULL: EPSG:3857 web grid) */
     double resolution;           /* RESOLUTION in SRS units per pixel; 0 = automatic */
     int has_bounds;              /* 1 when BOUNDS was given */
@@ -63,13 +66,7 @@ struct hm_spec {
     hm_band bands[HM_BAND_MAX];  /* BANDS, in order */
     size_t nbands;               /* entries in bands */
     int threads;                 /* THREADS for reading; 0 = one per core */
-    int render;                  /* RENDER: 1 + the band shown, 0 = none (Float32 bands) */
-    int render_mode;             /* RENDER_MODE: hm_render_mode, 0 = RGBA */
-    char *palette;               /* PALETTE as given (checked), NULL = the band's default */
-    int normalize;               /* NORMALIZE: 1 + hm_norm_method, 0 = the band's default */
-    int has_clip;                /* 1 when CLIP was given */
-    double clip[2];              /* CLIP low, high: percentiles, 0 <= low < high <= 100 */
-    double glow;                 /* GLOW: Gaussian sigma, px; 0 = off */
+    hm_style_params style;       /* RENDER ... GLOW, parsed by the style (src/style/) */
     int store_mode;              /* STORE: HM_STORE_MODE_* */
     char *store;                 /* STORE file (HM_STORE_MODE_FILE), as given */
     char *texts[HM_SPEC_MAX_OPTIONS]; /* text of each option as last set, by table index;

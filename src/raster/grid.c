@@ -108,10 +108,11 @@ int hm_grid__build(hm_grid *g, hm_ctx *ctx, const hm_grid_request *req)
     if (req->is_web) {
         int z = req->zoom;
         if (z < 0) {
+            double fw = req->fit[0] > 0 ? req->fit[0] : HM_GRID_AUTO_PIXELS;
+            double fh = req->fit[1] > 0 ? req->fit[1] : HM_GRID_AUTO_PIXELS;
             for (z = HM_GRID_MAX_ZOOM; z > 0; z--) {
                 web_snap(req, z, t);
-                if ((t[2] - t[0]) * 256.0 <= HM_GRID_AUTO_PIXELS &&
-                    (t[3] - t[1]) * 256.0 <= HM_GRID_AUTO_PIXELS)
+                if ((t[2] - t[0]) * 256.0 <= fw && (t[3] - t[1]) * 256.0 <= fh)
                     break;
             }
         }

@@ -11,8 +11,9 @@
 #define HM_RASTER_GRID_INT_H
 
 #include "core/ctx_int.h"
+#include "heatmap/raster.h"
 
-#define HM_GRID_BLOCK 256        /* pixels per block side at every level */
+#define HM_GRID_BLOCK HM_BLOCK_SIZE /* pixels per block side at every level */
 #define HM_GRID_AUTO_PIXELS 4096 /* long side of an automatic grid, pixels (at most, web) */
 #define HM_GRID_MAX_ZOOM 22      /* deepest XYZ zoom */
 
@@ -33,8 +34,9 @@ typedef struct hm_grid {
 /* What the grid must cover and how. */
 typedef struct hm_grid_request {
     int is_web;        /* 1 for the web grid */
-    int zoom;          /* web: 0..22, or -1 for the largest zoom that keeps the
-                          long side within HM_GRID_AUTO_PIXELS */
+    int zoom;          /* web: 0..22, or -1 for the largest zoom whose grid fits in
+                          fit (zoom 0 when none does) */
+    int fit[2];        /* web, zoom -1: largest width, height, pixels; 0: HM_GRID_AUTO_PIXELS */
     double resolution; /* other grids: CRS units per pixel; 0 for about
                           HM_GRID_AUTO_PIXELS on the long side (a 1-1.2-1.5-2-2.5-3-4-5-6-8
                           series number, so the long side is 3072..4096 px) */

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/strbuf_int.h"
+#include "raster/derive_int.h"
 #include "raster/gridindex_int.h"
 #include "raster/raster_int.h"
 #include "track/project_int.h"
@@ -301,6 +303,8 @@ static int open_web(hm_raster *r, const hm_raster_request *req, const int64_t bo
     memset(&g, 0, sizeof(g));
     g.is_web = 1;
     g.zoom = req->zoom;
+    g.fit[0] = req->fit[0];
+    g.fit[1] = req->fit[1];
     if (req->has_bounds) {
         if ((rc = bounds_extent(r, req, NULL, &g)) != HM_OK)
             return rc;
@@ -442,24 +446,78 @@ const hm_render_view *hm_raster__get_view(const hm_raster *r, int level)
     return &r->views[level];
 }
 
-const hm_store *hm_raster__get_store(const hm_raster *r)
+/* ---- derived values ----------------------------------------------------------- */
+
+typedef struct derive_job {
+    const hm_raster *raster;
+    const hm_derived_ops *ops;
+    void *payload;
+    const char *key; /* what the memo and the file beside the store know it by */
+} derive_job;
+
+/* The value: from the file beside the store when another process made it, else computed
+ * (and added to that file). c is a child of the store's context: what it allocates lives
+ * as long as the store. */
+static int derive(void **value, hm_ctx *c, void *payload)
 {
-    return r->store;
+    const derive_job *job = payload;
+    const hm_derived_ops *ops = job->ops;
+    void *bytes = NULL;
+    size_t len = 0;
+    int rc;
+
+    *value = NULL;
+    if (ops->decode) {
+        if ((rc = hm_store__derived_load(&bytes, &len, c, job->raster->store, job->key)) < 0)
+            return rc;
+        if (rc == 1) {
+            rc = ops->decode(value, c, bytes, len);
+            hm_ctx__free(c, bytes);
+            if (rc == HM_OK) {
+                hm_ctx__log(c, HM_LOG_DEBUG, "%s: from %s.stats", job->key,
+                            job->raster->store->path);
+                return HM_OK;
+            }
+            if (rc != HM_EPARSE)
+                return rc;
+        }
+    }
+    if ((rc = ops->compute(value, c, job->raster, job->payload)) != HM_OK)
+        return rc;
+    /* Kept for other processes when there is a store file to keep it beside. Failing to
+     * keep it costs the next process a compute, nothing else. */
+    if (ops->encode && job->raster->store->path &&
+        ops->encode(*value, c, &bytes, &len) == HM_OK) {
+        hm_store__derived_save(c, job->raster->store, job->key, bytes, len);
+        hm_ctx__free(c, bytes);
+    }
+    return HM_OK;
 }
 
-hm_memo *hm_raster__get_memo(const hm_raster *r)
+int hm_raster__derive(const void **out, const hm_raster *r, hm_ctx *ctx, const char *name,
+                      const hm_derived_ops *ops, void *payload)
 {
-    return &r->store->memo;
-}
+    hm_strbuf key = HM_STRBUF_INIT(ctx);
+    derive_job job;
+    void *value = NULL;
+    int rc;
 
-const hm_ctx *hm_raster__get_data_ctx(const hm_raster *r)
-{
-    return r->store->ctx;
-}
-
-const char *hm_raster__get_key(const hm_raster *r)
-{
-    return r->key;
+    *out = NULL;
+    /* The name with the grid and filter (the raster's key) names the value. */
+    hm_strbuf_printf(&key, "%s|%s", name, r->key);
+    if (hm_strbuf_failed(&key)) {
+        hm_strbuf_free(&key);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    job.raster = r;
+    job.ops = ops;
+    job.payload = payload;
+    job.key = key.s;
+    rc = hm_memo__get(&value, &r->store->memo, r->store->ctx, ctx, key.s, derive, ops->destroy,
+                      &job);
+    hm_strbuf_free(&key);
+    *out = value;
+    return rc;
 }
 
 /* ---- blocks --------------------------------------------------------------- */
@@ -486,8 +544,10 @@ int hm_raster_render_block(const hm_raster *r, hm_ctx *ctx, int level, int block
     return hm_render__block(ctx, &r->views[level], w, h, block_x, block_y, bands);
 }
 
-int hm_raster__query_window(const hm_raster *r, int level, double x0, double y0, double x1,
-                            double y1)
+/* 1 when a drawn activity may have something in the closed window [x0, x1] x [y0, y1] of
+ * a level's pixels (touching counts). Index only. */
+static int query_window(const hm_raster *r, int level, double x0, double y0, double x1,
+                        double y1)
 {
     const hm_render_view *v = &r->views[level];
     double box[4];
@@ -496,13 +556,34 @@ int hm_raster__query_window(const hm_raster *r, int level, double x0, double y0,
     return hm_index__query_any(v->index, v->level, box, v->selected);
 }
 
+int hm_raster_query_window(const hm_raster *r, int level, int64_t x, int64_t y, int width,
+                           int height)
+{
+    if (level < 0 || level >= r->grid.level_count || width <= 0 || height <= 0)
+        return 0;
+    return query_window(r, level, (double)x, (double)y, (double)x + width, (double)y + height);
+}
+
+int hm_raster_render_window(const hm_raster *r, hm_ctx *ctx, int level, int64_t x, int64_t y,
+                            int width, int height, float *const bands[HM_BAND_MAX])
+{
+    assert(bands != NULL);
+    if (level < 0 || level >= r->grid.level_count)
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "no level %d", level);
+    if (width <= 0 || height <= 0 || width > HM_RASTER_MAX_WINDOW ||
+        height > HM_RASTER_MAX_WINDOW)
+        return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "a window of %d x %d pixels", width,
+                        height);
+    return hm_render__window(ctx, &r->views[level], x, y, width, height, bands);
+}
+
 int hm_raster_query_block(const hm_raster *r, int level, int block_x, int block_y)
 {
     int w, h;
 
     if (!block_valid(r, level, block_x, block_y, &w, &h))
         return 0;
-    return hm_raster__query_window(r, level, (double)block_x * HM_GRID_BLOCK,
+    return query_window(r, level, (double)block_x * HM_GRID_BLOCK,
                                    (double)block_y * HM_GRID_BLOCK,
                                    fmin((double)block_x * HM_GRID_BLOCK + HM_GRID_BLOCK, (double)w),
                                    fmin((double)block_y * HM_GRID_BLOCK + HM_GRID_BLOCK, (double)h));

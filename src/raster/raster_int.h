@@ -21,6 +21,7 @@ typedef struct hm_raster_request {
     const char *path;            /* the source as the user named it, for messages */
     int is_web;                  /* 1: the EPSG:3857 XYZ grid */
     int zoom;                    /* web: 0..22 or -1 automatic */
+    int fit[2];                  /* web, automatic zoom: largest grid, pixels; 0: default */
     const char *srs;             /* other grids: the CRS as given */
     double resolution;           /* other grids: CRS units per pixel, 0 automatic */
     int has_bounds;              /* 1 with bounds */
@@ -63,21 +64,5 @@ void hm_raster__get_duplicate(const hm_raster *raster, size_t i, uint32_t *dup, 
 
 /* The view drawing grid level `level` (0 <= level < level_count). */
 const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);
-
-/* The store the raster draws from. Borrowed. */
-const hm_store *hm_raster__get_store(const hm_raster *raster);
-
-/* The store's memo and its context (only to make children, whose allocations the memo may
- * free; never raise errors on it), and the key naming this raster's grid and filter. */
-hm_memo *hm_raster__get_memo(const hm_raster *raster);
-const hm_ctx *hm_raster__get_data_ctx(const hm_raster *raster);
-const char *hm_raster__get_key(const hm_raster *raster);
-
-/*
- * 1 when a drawn activity may have something in the window [x0, x1] x [y0, y1] of a
- * level's pixels (closed: touching counts). Index only.
- */
-int hm_raster__query_window(const hm_raster *raster, int level, double x0, double y0,
-                            double x1, double y1);
 
 #endif /* HM_RASTER_RASTER_INT_H */

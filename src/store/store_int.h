@@ -229,6 +229,22 @@ int hm_store__build_memory(hm_store **out, hm_ctx *ctx, const hm_store_info *inf
 int hm_store__lock(const char *path);
 void hm_store__unlock(int fd);
 
+/* ---- derived values kept beside a store file (derived.c) ------------------------ */
+
+/*
+ * The bytes saved under key for this store's generation in the file beside it
+ * ("<store>.stats"), if any.
+ * @param data receives the bytes (free with hm_ctx__free) when found.
+ * @return 1 found, 0 not (no file, no entry, a store in memory, damaged), HM_ENOMEM.
+ */
+int hm_store__derived_load(void **data, size_t *len, hm_ctx *ctx, const hm_store *store,
+                           const char *key);
+
+/* Append key's bytes to the file beside the store; never fails (a file that cannot be
+ * written means computing again next time). */
+void hm_store__derived_save(hm_ctx *ctx, const hm_store *store, const char *key,
+                            const void *data, size_t len);
+
 /* ---- duplicates (duplicates.c) ------------------------------------------------ */
 
 #define HM_DUP_MAX_START_S 60.0          /* starts at most this far apart, s */

@@ -7,21 +7,18 @@
  * deterministic sample beyond, each contributing at most
  * HM_STATS_BLOCK_VALUES values weighted by how many pixels they stand for.
  * The cost is then bounded (1024 block renders) whatever the level's size,
- * the result does not depend on the order blocks are asked for, and a
- * process computes it once: the histogram is kept in the store's memo
- * (src/core/memo_int.h) under the raster's grid-and-filter key, shared by
- * every handle with that grid and filter, and allocated with the store's
- * allocator (the memo frees it with the store).
+ * the result does not depend on the order blocks are asked for, and it is
+ * computed once: the histogram is a value derived from the raster
+ * (src/raster/derive_int.h), shared by every handle with that grid and
+ * filter and, written as bytes beside the store file, by every process.
  */
 #include <math.h>
 #include <string.h>
 
-#include "raster/grid_int.h"
-#include "core/strbuf_int.h"
-#include "raster/raster_int.h"
-#include "style/stats_int.h"
+#include <stdio.h>
 
-#define NPIX ((size_t)HM_GRID_BLOCK * HM_GRID_BLOCK)
+#include "raster/derive_int.h"
+#include "style/stats_int.h"
 
 size_t hm_stats__pick(size_t i, size_t n, size_t max)
 {
@@ -74,21 +71,30 @@ static void hist_destroy(void *value, hm_ctx *ctx)
     hm_ctx__free(ctx, h);
 }
 
-static int compute(hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int level, hm_band band)
+typedef struct stats_job {
+    int level;
+    hm_band band;
+} stats_job;
+
+static int compute(void **out, hm_ctx *ctx, const hm_raster *raster, void *payload)
 {
+    const stats_job *job = payload;
     float *bands[HM_BAND_MAX] = {NULL, NULL, NULL, NULL, NULL};
     hm_sample *samples = NULL;
-    size_t nblocks = 0, npick, nsamples = 0, i;
+    size_t nblocks = 0, npick, nsamples = 0, npix, i;
     int *blocks = NULL;
+    hm_grid_info g;
     float *values;
     hm_hist *h;
     int rc;
 
     *out = NULL;
-    if ((rc = hm_raster_query_blocks(&blocks, &nblocks, raster, ctx, level)) != HM_OK)
+    hm_raster_get_grid(raster, &g);
+    npix = (size_t)g.block_size * (size_t)g.block_size;
+    if ((rc = hm_raster_query_blocks(&blocks, &nblocks, raster, ctx, job->level)) != HM_OK)
         return rc;
     npick = nblocks < HM_STATS_MAX_BLOCKS ? nblocks : HM_STATS_MAX_BLOCKS;
-    values = hm_ctx__reallocarray(ctx, NULL, NPIX, sizeof(*values));
+    values = hm_ctx__reallocarray(ctx, NULL, npix, sizeof(*values));
     samples = hm_ctx__reallocarray(ctx, NULL, npick ? npick : 1,
                                    HM_STATS_BLOCK_VALUES * sizeof(*samples));
     h = hm_ctx__calloc(ctx, 1, sizeof(*h));
@@ -96,94 +102,108 @@ static int compute(hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int leve
         rc = HM_RAISE_NOMEM(ctx);
         goto done;
     }
-    bands[band] = values;
+    bands[job->band] = values;
     for (i = 0; i < npick; i++) {
         size_t b = hm_stats__pick(i, nblocks, HM_STATS_MAX_BLOCKS);
 
-        rc = hm_raster_render_block(raster, ctx, level, blocks[2 * b], blocks[2 * b + 1], bands);
+        rc = hm_raster_render_block(raster, ctx, job->level, blocks[2 * b], blocks[2 * b + 1],
+                                    bands);
         if (rc != HM_OK)
             goto done;
-        nsamples += hm_stats__sample_block(samples + nsamples, band, values, NPIX);
+        nsamples += hm_stats__sample_block(samples + nsamples, job->band, values, npix);
     }
     if ((rc = hm_hist__build(h, ctx, samples, nsamples, HM_HIST_MAX)) != HM_OK)
         goto done;
     hm_ctx__log(ctx, HM_LOG_DEBUG,
                 "statistics of %s at level %d: %zu of %zu blocks, %zu values, %zu entries, "
                 "range %g .. %g",
-                hm_band_get_name(band), level, npick, nblocks, nsamples, h->n, h->min, h->max);
+                hm_band_get_name(job->band), job->level, npick, nblocks, nsamples, h->n, h->min,
+                h->max);
     *out = h;
     h = NULL;
 
 done:
-    hm_ctx__free(ctx, h);
+    if (h)
+        hist_destroy(h, ctx);
     hm_ctx__free(ctx, samples);
     hm_ctx__free(ctx, values);
     hm_ctx__free(ctx, blocks);
     return rc;
 }
 
-typedef struct stats_job {
-    const hm_raster *raster; /* whose level */
-    const char *key;         /* grid, filter, level and band, as text */
-    int level;
-    hm_band band;
-} stats_job;
+/* The bytes of a histogram: n (uint64), total, min, max, then n (value, cum) pairs; doubles
+ * and integers in the machine's order, as the store file itself. */
+#define HEAD_BYTES (4 * 8)
 
-/* The histogram: from the stats file beside the store when another process made it, else
- * computed (and added to that file). */
-static int load_or_compute(void **value, hm_ctx *c, void *payload)
+static int encode(const void *value, hm_ctx *ctx, void **bytes, size_t *len)
 {
-    const stats_job *job = payload;
-    const hm_store *store = hm_raster__get_store(job->raster);
+    const hm_hist *h = value;
+    const uint64_t n = h->n;
+    unsigned char *b;
+    size_t i;
+
+    *len = HEAD_BYTES + h->n * 16;
+    if (!(b = hm_ctx__malloc(ctx, *len)))
+        return HM_RAISE_NOMEM(ctx);
+    memcpy(b, &n, 8);
+    memcpy(b + 8, &h->total, 8);
+    memcpy(b + 16, &h->min, 8);
+    memcpy(b + 24, &h->max, 8);
+    for (i = 0; i < h->n; i++) {
+        memcpy(b + HEAD_BYTES + 16 * i, &h->value[i], 8);
+        memcpy(b + HEAD_BYTES + 16 * i + 8, &h->cum[i], 8);
+    }
+    *bytes = b;
+    return HM_OK;
+}
+
+static int decode(void **value, hm_ctx *ctx, const void *bytes, size_t len)
+{
+    const unsigned char *b = bytes;
     hm_hist *h;
-    int found, rc;
+    uint64_t n;
+    size_t i;
 
     *value = NULL;
-    if (!(h = hm_ctx__calloc(c, 1, sizeof(*h))))
-        return HM_RAISE_NOMEM(c);
-    if ((found = hm_stats__load(h, c, store, job->key)) < 0) {
-        hm_ctx__free(c, h);
-        return found;
+    if (len < HEAD_BYTES)
+        return HM_EPARSE;
+    memcpy(&n, b, 8);
+    if (n > HM_HIST_MAX || len != HEAD_BYTES + n * 16)
+        return HM_EPARSE;
+    if (!(h = hm_ctx__calloc(ctx, 1, sizeof(*h))))
+        return HM_RAISE_NOMEM(ctx);
+    h->value = hm_ctx__reallocarray(ctx, NULL, n ? n : 1, sizeof(double));
+    h->cum = hm_ctx__reallocarray(ctx, NULL, n ? n : 1, sizeof(double));
+    if (!h->value || !h->cum) {
+        hist_destroy(h, ctx);
+        return HM_RAISE_NOMEM(ctx);
     }
-    if (found) {
-        hm_ctx__log(c, HM_LOG_DEBUG, "statistics of %s at level %d: from %s.stats",
-                    hm_band_get_name(job->band), job->level, store->path);
-        *value = h;
-        return HM_OK;
+    h->n = (size_t)n;
+    memcpy(&h->total, b + 8, 8);
+    memcpy(&h->min, b + 16, 8);
+    memcpy(&h->max, b + 24, 8);
+    for (i = 0; i < h->n; i++) {
+        memcpy(&h->value[i], b + HEAD_BYTES + 16 * i, 8);
+        memcpy(&h->cum[i], b + HEAD_BYTES + 16 * i + 8, 8);
     }
-    hm_ctx__free(c, h);
-    if ((rc = compute(&h, job->raster, c, job->level, job->band)) != HM_OK)
-        return rc;
-    hm_stats__save(c, store, job->key, h);
     *value = h;
     return HM_OK;
 }
 
+static const hm_derived_ops stats_ops = {compute, hist_destroy, encode, decode};
+
 int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int level,
                   hm_band band)
 {
-    hm_strbuf key = HM_STRBUF_INIT(ctx);
     stats_job job;
-    void *value = NULL;
+    char name[64];
+    const void *value = NULL;
     int rc;
 
-    *out = NULL;
-    /* The grid and filter (the raster's key) with the level and band name the values. */
-    hm_strbuf_printf(&key, "stats:%s|level=%d|band=%s", hm_raster__get_key(raster), level,
-                     hm_band_get_name(band));
-    if (hm_strbuf_failed(&key)) {
-        hm_strbuf_free(&key);
-        return HM_RAISE_NOMEM(ctx);
-    }
-    job.raster = raster;
-    job.key = key.s;
     job.level = level;
     job.band = band;
-    /* What the memo keeps is freed with the store's allocator, which need not be the
-     * caller's: hm_memo__get allocates it with a child of the store's context. */
-    rc = hm_memo__get(&value, hm_raster__get_memo(raster), hm_raster__get_data_ctx(raster), ctx,
-                      key.s, load_or_compute, hist_destroy, &job);
-    hm_strbuf_free(&key);
+    snprintf(name, sizeof(name), "stats|level=%d|band=%s", level, hm_band_get_name(band));
+    rc = hm_raster__derive(&value, raster, ctx, name, &stats_ops, &job);
     *out = value;
     return rc;
 }

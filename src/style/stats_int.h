@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-level statistics of a band: the histogram a style normalises with.
- * One per (grid and filter, level, band), computed once and kept with the
- * track store (its memo; and its stats file, for other processes), so
- * every block of a level, in every handle, thread and process, is drawn on
- * the same scale.
+ * One per (grid and filter, level, band), computed once and kept as a
+ * value derived from the raster (src/raster/derive_int.h: in the store's
+ * memo, and beside the store file for other processes), so every block of
+ * a level, in every handle, thread and process, is drawn on the same scale.
  */
 #ifndef HM_STYLE_STATS_INT_H
 #define HM_STYLE_STATS_INT_H
 
 #include "heatmap/raster.h"
-#include "store/store_int.h"
 #include "style/normalize_int.h"
 
 /* Blocks of a level read for its statistics, at most. */
@@ -47,16 +46,5 @@ size_t hm_stats__sample_block(hm_sample *samples, hm_band band, const float *val
  */
 int hm_stats__get(const hm_hist **out, const hm_raster *raster, hm_ctx *ctx, int level,
                   hm_band band);
-
-/*
- * The histogram of key in the stats file beside a store file (stats_file.c).
- * @param out filled in when found (release with hm_hist__free()).
- * @return 1 found, 0 not (no file, no entry, damaged), HM_ENOMEM.
- */
-int hm_stats__load(hm_hist *out, hm_ctx *ctx, const hm_store *store, const char *key);
-
-/* Append key's histogram to the stats file beside a store file; never fails (a file that
- * cannot be written means computing it again next time). */
-void hm_stats__save(hm_ctx *ctx, const hm_store *store, const char *key, const hm_hist *hist);
 
 #endif /* HM_STYLE_STATS_INT_H */

@@ -24,17 +24,15 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "raster/grid_int.h"
-#include "raster/raster_int.h"
-#include "raster/render_int.h"
 #include "style/glow_int.h"
 #include "style/palette_int.h"
 #include "style/stats_int.h"
 #include "style/style_int.h"
 
-#define B HM_GRID_BLOCK
+#define B HM_BLOCK_SIZE
 #define NPIX ((size_t)B * B)
 #define MAX_RADIUS 96 /* hm_glow__radius(HM_GLOW_MAX_SIGMA) */
 
@@ -70,16 +68,13 @@ int hm_style__new(hm_style **out, hm_ctx *ctx, const hm_style_params *spec)
 {
     hm_style *s;
     char why[256];
-    const char *palette;
     hm_band band;
-    int rc = HM_OK;
 
     *out = NULL;
     if (spec->render == 0)
         return HM_OK;
     band = (hm_band)(spec->render - 1);
     assert((unsigned)band < HM_BAND_MAX);
-    palette = spec->palette ? spec->palette : defaults[band].palette;
     s = hm_ctx__calloc(ctx, 1, sizeof(*s));
     if (!s)
         return HM_RAISE_NOMEM(ctx);
@@ -90,20 +85,10 @@ int hm_style__new(hm_style **out, hm_ctx *ctx, const hm_style_params *spec)
     s->reverse = defaults[band].reverse;
     memcpy(s->clip, spec->has_clip ? spec->clip : defaults[band].clip, sizeof(s->clip));
     s->sigma = spec->glow;
-    /* The setters check each value; a spec filled in by hand is checked here too. */
-    if (hm_palette__parse(s->colors, palette, why, sizeof(why)) != 0)
-        rc = HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "PALETTE=%s: %s", palette, why);
-    else if (!(s->clip[0] >= 0.0 && s->clip[0] < s->clip[1] && s->clip[1] <= 100.0))
-        rc = HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1,
-                      "CLIP=%g,%g: expected 0 <= low < high <= 100 (percentiles)", s->clip[0],
-                      s->clip[1]);
-    else if (!(s->sigma >= 0.0 && s->sigma <= HM_GLOW_MAX_SIGMA))
-        rc = HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "GLOW=%g: expected 0 to %g pixels", s->sigma,
-                      HM_GLOW_MAX_SIGMA);
-    if (rc != HM_OK) {
-        hm_ctx__free(ctx, s);
-        return rc;
-    }
+    if (spec->has_palette)
+        memcpy(s->colors, spec->palette, sizeof(s->colors));
+    else if (hm_palette__parse(s->colors, defaults[band].palette, why, sizeof(why)) != 0)
+        assert(!"the default palettes parse");
     s->colors[0].r = s->colors[0].g = s->colors[0].b = s->colors[0].a = 0;
     if (s->sigma > 0.0) {
         s->radius = hm_glow__radius(s->sigma);
@@ -149,6 +134,7 @@ static int check_block(const hm_raster *raster, int level, int bx, int by, int *
     hm_grid_info g;
 
     hm_raster_get_grid(raster, &g);
+    assert(g.block_size == B);
     if (level < 0 || level >= g.level_count)
         return -1;
     hm_raster_get_level_size(raster, level, w, h);
@@ -160,15 +146,74 @@ static int check_block(const hm_raster *raster, int level, int bx, int by, int *
 int hm_style_query_block(const hm_style *style, const hm_raster *raster, int level, int block_x,
                          int block_y)
 {
+    int64_t x0, y0, x1, y1;
     int w, h;
 
     if (check_block(raster, level, block_x, block_y, &w, &h) != 0)
         return 0;
     /* The block and its halo, within the level (pixels beyond it count as empty). */
-    return hm_raster__query_window(raster, level, fmax((double)block_x * B - style->radius, 0.0),
-                                   fmax((double)block_y * B - style->radius, 0.0),
-                                   fmin((double)block_x * B + B + style->radius, (double)w),
-                                   fmin((double)block_y * B + B + style->radius, (double)h));
+    x0 = (int64_t)block_x * B - style->radius;
+    y0 = (int64_t)block_y * B - style->radius;
+    x1 = (int64_t)block_x * B + B + style->radius;
+    y1 = (int64_t)block_y * B + B + style->radius;
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > w ? w : x1;
+    y1 = y1 > h ? h : y1;
+    return hm_raster_query_window(raster, level, x0, y0, (int)(x1 - x0), (int)(y1 - y0));
+}
+
+static int cmp_block(const void *a, const void *b)
+{
+    const int *p = a, *q = b;
+
+    if (p[1] != q[1])
+        return p[1] < q[1] ? -1 : 1;
+    return p[0] < q[0] ? -1 : p[0] > q[0];
+}
+
+int hm_style_query_blocks(int **out, size_t *count, const hm_style *style,
+                          const hm_raster *raster, hm_ctx *ctx, int level)
+{
+    int *listed = NULL, *all;
+    size_t n = 0, m = 0, k, i;
+    int rc, dx, dy;
+
+    *out = NULL;
+    *count = 0;
+    if ((rc = hm_raster_query_blocks(&listed, &n, raster, ctx, level)) != HM_OK)
+        return rc;
+    /* A GLOW reaches at most MAX_RADIUS < B pixels: a block coloured only by its
+     * neighbours' data is a neighbour of a listed block. */
+    all = hm_ctx__reallocarray(ctx, NULL, n ? n : 1, 9 * 2 * sizeof(int));
+    if (!all) {
+        hm_ctx__free(ctx, listed);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    for (i = 0; i < n; i++)
+        for (dy = -1; dy <= 1; dy++)
+            for (dx = -1; dx <= 1; dx++) {
+                all[2 * m] = listed[2 * i] + dx;
+                all[2 * m + 1] = listed[2 * i + 1] + dy;
+                m++;
+            }
+    hm_ctx__free(ctx, listed);
+    qsort(all, m, 2 * sizeof(int), cmp_block);
+    for (i = 0, k = 0; i < m; i++) {
+        int x = all[2 * i], y = all[2 * i + 1];
+        /* Entries before i are either untouched or already kept copies of themselves. */
+        if (i && all[2 * i - 2] == x && all[2 * i - 1] == y)
+            continue;
+        /* Listed blocks pass this too; neighbours pass only within reach of a glow. */
+        if (!hm_style_query_block(style, raster, level, x, y))
+            continue;
+        all[2 * k] = x;
+        all[2 * k + 1] = y;
+        k++;
+    }
+    *out = all;
+    *count = k;
+    return HM_OK;
 }
 
 static uint8_t data_entry(double v)
@@ -281,8 +326,7 @@ int hm_style_render_block(const hm_style *style, const hm_raster *raster, hm_ctx
         if (rc == HM_OK)
             shade_plain(style, &norm, mem, nx, ny, idx);
     } else {
-        rc = hm_render__window(ctx, hm_raster__get_view(raster, level), x0 - r, y0 - r, ww, ww,
-                               bands);
+        rc = hm_raster_render_window(raster, ctx, level, x0 - r, y0 - r, ww, ww, bands);
         if (rc == HM_OK)
             shade_glow(style, &norm, mem, x0 - r, y0 - r, w, h, nx, ny,
                        mem + (size_t)ww * ww, mem + (size_t)ww * ww + NPIX, idx);

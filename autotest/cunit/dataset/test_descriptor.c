@@ -385,10 +385,11 @@ static void test_descriptor__write_round_trip(void)
     HM_ASSERT_NEAR(back->date_to, spec->date_to, 0);
     CU_ASSERT_EQUAL(back->nsports, 2);
     CU_ASSERT_STRING_EQUAL(back->sports[1], "\"trail\" & road");
-    CU_ASSERT_EQUAL(back->render, spec->render);
-    CU_ASSERT_EQUAL(back->render_mode, 1);
-    CU_ASSERT_STRING_EQUAL(back->palette, spec->palette);
-    HM_ASSERT_NEAR(back->glow, 2.5, 0);
+    CU_ASSERT_EQUAL(back->style.render, spec->style.render);
+    CU_ASSERT_EQUAL(back->style.render_mode, 1);
+    CU_ASSERT_EQUAL(back->style.has_palette, 1);
+    CU_ASSERT(memcmp(back->style.palette, spec->style.palette, sizeof(spec->style.palette)) == 0);
+    HM_ASSERT_NEAR(back->style.glow, 2.5, 0);
     hm_ctx_free_mem(ctx, doc);
     /* written again, the same document */
     CU_ASSERT_EQUAL_FATAL(hm_spec_write_descriptor(&doc, ctx, back), HM_OK);
@@ -506,13 +507,13 @@ static void test_descriptor__parse_source(void)
     CU_ASSERT_EQUAL(hm_spec_parse_source(spec, path), HM_OK);
     snprintf(gpx + strlen(dir), sizeof(gpx) - strlen(dir), "/gpx/");
     CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), gpx);
-    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_COUNT);
+    CU_ASSERT_EQUAL(spec->style.render, 1 + HM_BAND_COUNT);
     hm_spec_free(spec);
     /* a connection string */
     spec = spec_new();
     CU_ASSERT_EQUAL(hm_spec_parse_source(spec, "heatmap:gpx/:GLOW=1"), HM_OK);
     CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "gpx/");
-    HM_ASSERT_NEAR(spec->glow, 1.0, 0);
+    HM_ASSERT_NEAR(spec->style.glow, 1.0, 0);
     CU_ASSERT_EQUAL(hm_spec_parse_source(spec, "HEATMAP:gpx/:GLOW=99"), HM_EINVAL);
     hm_spec_free(spec);
     /* a folder, an activity file, a path that does not exist: the source itself */
@@ -542,7 +543,7 @@ static void test_descriptor__parse_source(void)
     spec = spec_new();
     CU_ASSERT_EQUAL(hm_spec_parse_source(spec, path), HM_OK);
     CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), dir);
-    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_HR);
+    CU_ASSERT_EQUAL(spec->style.render, 1 + HM_BAND_HR);
     hm_spec_free(spec);
 
     unlink(path);

@@ -201,6 +201,15 @@ static void test_spec__keys_from_the_table(void)
     kb = key_of(b, data);
     CU_ASSERT_STRING_EQUAL(kb, "MAX_GAP=500\nPRIVACY_ZONES=\nTRIM_ENDS=0\nACTIVITIES_CSV=\n");
     hm_ctx__free(ctx, kb);
+    /* An automatic zoom bounded otherwise is another grid: ZOOM is unset, and the bound is
+     * in the key. */
+    CU_ASSERT_EQUAL(hm_spec_set_auto_zoom(b, 1024, 768), HM_OK);
+    CU_ASSERT_EQUAL(b->zoom, -1);
+    CU_ASSERT_PTR_NULL(hm_spec__get_text(b, 0));
+    kb = key_of(b, raster);
+    CU_ASSERT(strstr(kb, "ZOOM=-1:fit=1024x768\n") != NULL);
+    hm_ctx__free(ctx, kb);
+    CU_ASSERT_EQUAL(hm_spec_set_auto_zoom(b, 0, 768), HM_EINVAL);
     hm_spec_free(a);
     hm_spec_free(b);
 }
@@ -544,43 +553,52 @@ static void test_spec__bad_values(void)
     }
 }
 
+/* 1 when the spec's palette is the one text names (parsed independently). */
+static int same_palette(const hm_spec *spec, const char *text)
+{
+    hm_rgba want[256];
+
+    CU_ASSERT_FATAL(hm_palette_parse(want, ctx, text) == HM_OK);
+    return spec->style.has_palette && memcmp(spec->style.palette, want, sizeof(want)) == 0;
+}
+
 static void test_spec__style_options(void)
 {
     hm_spec *spec = spec_new();
 
     /* every style key is at its default (zero) in a new spec */
-    CU_ASSERT_EQUAL(spec->render, 0);
-    CU_ASSERT_EQUAL(spec->render_mode, 0);
-    CU_ASSERT_PTR_NULL(spec->palette);
-    CU_ASSERT_EQUAL(spec->normalize, 0);
-    CU_ASSERT_EQUAL(spec->has_clip, 0);
-    HM_ASSERT_NEAR(spec->glow, 0.0, 0);
+    CU_ASSERT_EQUAL(spec->style.render, 0);
+    CU_ASSERT_EQUAL(spec->style.render_mode, 0);
+    CU_ASSERT_EQUAL(spec->style.has_palette, 0);
+    CU_ASSERT_EQUAL(spec->style.normalize, 0);
+    CU_ASSERT_EQUAL(spec->style.has_clip, 0);
+    HM_ASSERT_NEAR(spec->style.glow, 0.0, 0);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER", " Log_Count "), HM_OK);
-    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_LOG_COUNT);
+    CU_ASSERT_EQUAL(spec->style.render, 1 + HM_BAND_LOG_COUNT);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "render", "recency"), HM_OK);
-    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_RECENCY);
+    CU_ASSERT_EQUAL(spec->style.render, 1 + HM_BAND_RECENCY);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER_MODE", "palette"), HM_OK);
-    CU_ASSERT_EQUAL(spec->render_mode, 1);
+    CU_ASSERT_EQUAL(spec->style.render_mode, 1);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "RENDER_MODE", "RGBA"), HM_OK);
-    CU_ASSERT_EQUAL(spec->render_mode, 0);
+    CU_ASSERT_EQUAL(spec->style.render_mode, 0);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "PALETTE", " Viridis "), HM_OK);
-    CU_ASSERT_STRING_EQUAL(spec->palette, "Viridis");
+    CU_ASSERT(same_palette(spec, "viridis"));
     CU_ASSERT_EQUAL(hm_spec_set(spec, "PALETTE", "0:000000;0.5:ff0000;1:ffffff"), HM_OK);
-    CU_ASSERT_STRING_EQUAL(spec->palette, "0:000000;0.5:ff0000;1:ffffff");
+    CU_ASSERT(same_palette(spec, "0:000000;0.5:ff0000;1:ffffff"));
     CU_ASSERT_EQUAL(hm_spec_set(spec, "NORMALIZE", "LOG"), HM_OK);
-    CU_ASSERT_EQUAL(spec->normalize, 2);
+    CU_ASSERT_EQUAL(spec->style.normalize, 2);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "NORMALIZE", "equalize"), HM_OK);
-    CU_ASSERT_EQUAL(spec->normalize, 3);
+    CU_ASSERT_EQUAL(spec->style.normalize, 3);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "CLIP", " 2 , 98 "), HM_OK);
-    CU_ASSERT_EQUAL(spec->has_clip, 1);
-    HM_ASSERT_NEAR(spec->clip[0], 2.0, 0);
-    HM_ASSERT_NEAR(spec->clip[1], 98.0, 0);
+    CU_ASSERT_EQUAL(spec->style.has_clip, 1);
+    HM_ASSERT_NEAR(spec->style.clip[0], 2.0, 0);
+    HM_ASSERT_NEAR(spec->style.clip[1], 98.0, 0);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "CLIP", "0,100"), HM_OK);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "GLOW", "2.5"), HM_OK);
-    HM_ASSERT_NEAR(spec->glow, 2.5, 0);
+    HM_ASSERT_NEAR(spec->style.glow, 2.5, 0);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "GLOW", "32"), HM_OK);
     CU_ASSERT_EQUAL(hm_spec_set(spec, "GLOW", "0"), HM_OK);
-    HM_ASSERT_NEAR(spec->glow, 0.0, 0);
+    HM_ASSERT_NEAR(spec->style.glow, 0.0, 0);
     hm_spec_free(spec);
 }
 
@@ -621,12 +639,12 @@ static void test_spec__bad_style_values(void)
 
         check_error(hm_spec_set(spec, cases[i].key, cases[i].value), HM_EINVAL, cases[i].message);
         /* Nothing changed. */
-        CU_ASSERT_EQUAL(spec->render, 0);
-        CU_ASSERT_EQUAL(spec->render_mode, 0);
-        CU_ASSERT_PTR_NULL(spec->palette);
-        CU_ASSERT_EQUAL(spec->normalize, 0);
-        CU_ASSERT_EQUAL(spec->has_clip, 0);
-        HM_ASSERT_NEAR(spec->glow, 0.0, 0);
+        CU_ASSERT_EQUAL(spec->style.render, 0);
+        CU_ASSERT_EQUAL(spec->style.render_mode, 0);
+        CU_ASSERT_EQUAL(spec->style.has_palette, 0);
+        CU_ASSERT_EQUAL(spec->style.normalize, 0);
+        CU_ASSERT_EQUAL(spec->style.has_clip, 0);
+        HM_ASSERT_NEAR(spec->style.glow, 0.0, 0);
         hm_spec_free(spec);
     }
 }
@@ -641,10 +659,10 @@ static void test_spec__connection_with_style(void)
                                                    "GLOW=2:CLIP=2,98"),
                     HM_OK);
     CU_ASSERT_STRING_EQUAL(hm_spec_get_path(spec), "gpx/");
-    CU_ASSERT_EQUAL(spec->render, 1 + HM_BAND_COUNT);
-    CU_ASSERT_STRING_EQUAL(spec->palette, "0:000000;0.5:ff0000;1:ffffff");
-    HM_ASSERT_NEAR(spec->glow, 2.0, 0);
-    HM_ASSERT_NEAR(spec->clip[1], 98.0, 0);
+    CU_ASSERT_EQUAL(spec->style.render, 1 + HM_BAND_COUNT);
+    CU_ASSERT(same_palette(spec, "0:000000;0.5:ff0000;1:ffffff"));
+    HM_ASSERT_NEAR(spec->style.glow, 2.0, 0);
+    HM_ASSERT_NEAR(spec->style.clip[1], 98.0, 0);
     hm_spec_free(spec);
 }
 

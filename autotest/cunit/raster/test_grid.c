@@ -136,6 +136,24 @@ static void test_grid__default_zoom(void)
     CU_ASSERT_EQUAL(g.tile_x0, 16384);
     CU_ASSERT_EQUAL(g.tile_y0, 16375);
     CU_ASSERT_EQUAL(g.level_count, 5); /* 2560 -> 1280 -> 640 -> 320 -> 160 */
+    /* Another bound (fit): zoom 14 tiles (2445.98 m) span x 8192..8196 and y 8187..8192,
+     * 1280 x 1536 px; zoom 13 tiles (4891.97 m) x 4096..4098, y 4093..4096, 768 x 1024. */
+    r.fit[0] = 2304;
+    r.fit[1] = 2560;
+    CU_ASSERT_FATAL(hm_grid__build(&g, ctx, &r) == HM_OK);
+    CU_ASSERT(g.zoom == 15 && g.width == 2304 && g.height == 2560);
+    r.fit[0] = 2303;
+    r.fit[1] = 100000;
+    CU_ASSERT_FATAL(hm_grid__build(&g, ctx, &r) == HM_OK);
+    CU_ASSERT(g.zoom == 14 && g.width == 1280 && g.height == 1536);
+    r.fit[0] = 1280;
+    r.fit[1] = 1535;
+    CU_ASSERT_FATAL(hm_grid__build(&g, ctx, &r) == HM_OK);
+    CU_ASSERT(g.zoom == 13 && g.width == 768 && g.height == 1024);
+    r.fit[0] = r.fit[1] = 1; /* nothing fits: zoom 0 */
+    CU_ASSERT_FATAL(hm_grid__build(&g, ctx, &r) == HM_OK);
+    CU_ASSERT(g.zoom == 0 && g.width == 256 && g.height == 256);
+    r.fit[0] = r.fit[1] = 0;
     /* The whole world fits zoom 4 (4096 px). */
     r = web_req(-1, -HALF, -HALF, HALF, HALF);
     CU_ASSERT_FATAL(hm_grid__build(&g, ctx, &r) == HM_OK);

@@ -23,7 +23,9 @@
 #include "raster/raster_int.h"
 #include "dataset/open_int.h"
 #include "style/glow_int.h"
+#include "style/normalize_int.h"
 #include "style/stats_int.h"
+#include "style/style_int.h"
 #include "track/builder_int.h"
 #include "test_util.h"
 
@@ -205,35 +207,71 @@ static void test_style__new(void)
     hm_style_free(s);
 }
 
-static void test_style__new_errors(void)
+/* The style's option parser: each rejection names the problem, and leaves the value set
+ * before it in place. */
+static void test_style__option_errors(void)
 {
-    hm_spec *spec;
-    hm_style *s;
-    const hm_error *e;
+    static const struct {
+        hm_style_option opt;
+        const char *value;
+        const char *why;
+    } bad[] = {
+        {HM_STYLE_OPT_RENDER, "speed", "expected count, log_count, pace, hr or recency"},
+        {HM_STYLE_OPT_RENDER_MODE, "rgb", "expected RGBA or PALETTE"},
+        {HM_STYLE_OPT_PALETTE, "0:00000",
+         "stop 1 '0:00000': colour '00000' is not hex RGB, RRGGBB or RRGGBBAA"},
+        {HM_STYLE_OPT_NORMALIZE, "sqrt", "expected linear, log or equalize"},
+        {HM_STYLE_OPT_CLIP, "50,50", "expected low,high percentiles with 0 <= low < high <= 100"},
+        {HM_STYLE_OPT_CLIP, "1,2,3", "expected low,high percentiles with 0 <= low < high <= 100"},
+        {HM_STYLE_OPT_GLOW, "40", "expected a sigma in pixels from 0 to 32"},
+        {HM_STYLE_OPT_GLOW, "nan", "expected a sigma in pixels from 0 to 32"},
+    };
+    static const char *const good[HM_STYLE_OPTION_COUNT] = {"pace", "palette", "greys", "log",
+                                                            "5,95", "2.5"};
+    hm_style_params p, before;
+    hm_rgba greys[256];
+    char why[256];
+    size_t i;
 
     setup();
-    /* values the setters would refuse, put in directly */
-    spec = spec_with(NULL);
-    spec->render = 1 + HM_BAND_COUNT;
-    spec->palette = hm_ctx__strdup(ctx, "0:00000");
-    CU_ASSERT_EQUAL(hm_style_new(&s, ctx, spec), HM_EINVAL);
-    CU_ASSERT_PTR_NULL(s);
-    e = hm_ctx_last_error(ctx);
-    CU_ASSERT_STRING_EQUAL(e->message, "PALETTE=0:00000: stop 1 '0:00000': colour '00000' is not "
-                                       "hex RGB, RRGGBB or RRGGBBAA");
-    hm_ctx__free(ctx, spec->palette);
-    spec->palette = NULL;
-    spec->has_clip = 1;
-    spec->clip[0] = 50;
-    spec->clip[1] = 50;
-    CU_ASSERT_EQUAL(hm_style_new(&s, ctx, spec), HM_EINVAL);
-    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message,
-                           "CLIP=50,50: expected 0 <= low < high <= 100 (percentiles)");
-    spec->has_clip = 0;
-    spec->glow = 40;
-    CU_ASSERT_EQUAL(hm_style_new(&s, ctx, spec), HM_EINVAL);
-    CU_ASSERT_STRING_EQUAL(hm_ctx_last_error(ctx)->message, "GLOW=40: expected 0 to 32 pixels");
-    hm_spec_free(spec);
+    memset(&p, 0, sizeof(p));
+    for (i = 0; i < HM_STYLE_OPTION_COUNT; i++)
+        CU_ASSERT_EQUAL(hm_style__set_option(&p, i, good[i], why, sizeof(why)), HM_OK);
+    CU_ASSERT_EQUAL(p.render, 1 + HM_BAND_PACE);
+    CU_ASSERT_EQUAL(p.render_mode, HM_RENDER_PALETTE);
+    CU_ASSERT_EQUAL(p.normalize, 1 + HM_NORM_LOG);
+    CU_ASSERT(p.has_clip && p.clip[0] == 5.0 && p.clip[1] == 95.0);
+    CU_ASSERT_EQUAL(p.glow, 2.5);
+    /* greys runs from black to white: entry i of 1..255 is grey (i - 1) * 255 / 254 */
+    CU_ASSERT_EQUAL_FATAL(hm_palette_parse(greys, ctx, "greys"), HM_OK);
+    CU_ASSERT(p.has_palette && memcmp(p.palette, greys, sizeof(greys)) == 0);
+    CU_ASSERT(p.palette[255].r == 255 && p.palette[1].r == 0);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        before = p;
+        why[0] = '\0';
+        CU_ASSERT_EQUAL(hm_style__set_option(&p, bad[i].opt, bad[i].value, why, sizeof(why)),
+                        HM_EINVAL);
+        CU_ASSERT_STRING_EQUAL(why, bad[i].why);
+        CU_ASSERT(memcmp(&p, &before, sizeof(p)) == 0);
+    }
+}
+
+/* Style options without RENDER do nothing; they are named so the open path can warn. */
+static void test_style__idle_options(void)
+{
+    const char *texts[HM_STYLE_OPTION_COUNT] = {NULL, NULL, "hot", NULL, NULL, "3"};
+    hm_strbuf b = HM_STRBUF_INIT(ctx);
+    hm_style_params p;
+
+    setup();
+    memset(&p, 0, sizeof(p));
+    hm_style__idle_options(&p, texts, &b);
+    CU_ASSERT_STRING_EQUAL(b.s ? b.s : "", "PALETTE, GLOW");
+    hm_strbuf_free(&b);
+    p.render = 1;
+    hm_style__idle_options(&p, texts, &b);
+    CU_ASSERT(b.n == 0);
+    hm_strbuf_free(&b);
 }
 
 /* ---- blocks ----------------------------------------------------------------- */
@@ -534,6 +572,71 @@ static void test_style__glow_reaches_the_next_block(void)
     free(px);
 }
 
+/* The visible blocks of a level: every block that has a visible pixel when rendered (found
+ * by rendering all of them), and with a glow, the street's neighbour that only its glow
+ * reaches; without a glow, that neighbour is not visible. */
+static void test_style__query_blocks(void)
+{
+    static const double st[] = {100.5, 60.5, 251.5, 60.5};
+    static const char *const plain[] = {"RENDER", "count", NULL};
+    static const char *const glow[] = {"RENDER", "count", "GLOW", "3", NULL};
+    const char *const *styles[] = {plain, glow};
+    const track t[] = {{st, 2, 4.0, 0.0}, {far, 2, 2.0, 0.0}};
+    uint8_t *px = malloc(B * B * 4);
+    hm_raster *r;
+    hm_file *f;
+    hm_grid_info g;
+    int k, w, h, bx, by;
+
+    setup();
+    CU_ASSERT_FATAL(px != NULL);
+    r = raster_of(t, 2, &f);
+    hm_raster_get_grid(r, &g);
+    for (k = 0; k < 2; k++) {
+        hm_style *s = style_of(styles[k]);
+        int *blocks = NULL, has_next = 0;
+        size_t n = 0, i, lit_blocks = 0;
+
+        CU_ASSERT_EQUAL_FATAL(hm_style_query_blocks(&blocks, &n, s, r, ctx, 0), HM_OK);
+        hm_raster_get_level_size(r, 0, &w, &h);
+        for (i = 1; i < n; i++) /* sorted by y, then x, no repeats */
+            CU_ASSERT(blocks[2 * i + 1] > blocks[2 * i - 1] ||
+                      (blocks[2 * i + 1] == blocks[2 * i - 1] && blocks[2 * i] > blocks[2 * i - 2]));
+        for (by = 0; by * B < h; by++) {
+            for (bx = 0; bx * B < w; bx++) {
+                int lit = 0, listed = 0, x;
+                CU_ASSERT_EQUAL_FATAL(hm_style_render_block(s, r, ctx, 0, bx, by, px), HM_OK);
+                for (x = 0; x < B * B; x++)
+                    lit |= px[4 * x + 3] != 0;
+                for (i = 0; i < n; i++)
+                    listed |= blocks[2 * i] == bx && blocks[2 * i + 1] == by;
+                if (lit)
+                    CU_ASSERT(listed); /* never a visible block left out */
+                lit_blocks += lit;
+                if (bx == 1 && by == 0)
+                    has_next = listed;
+            }
+        }
+        CU_ASSERT(lit_blocks >= 3);
+        /* the street ends 4 px before block (1, 0); only the glow reaches into it */
+        CU_ASSERT_EQUAL(has_next, k == 1);
+        if (k == 0) { /* without a glow: exactly the blocks the index lists */
+            int *raw = NULL;
+            size_t nraw = 0;
+            CU_ASSERT_EQUAL_FATAL(hm_raster_query_blocks(&raw, &nraw, r, ctx, 0), HM_OK);
+            CU_ASSERT(nraw == n && memcmp(raw, blocks, 2 * n * sizeof(int)) == 0);
+            hm_ctx_free_mem(ctx, raw);
+        }
+        hm_ctx_free_mem(ctx, blocks);
+        CU_ASSERT_EQUAL(hm_style_query_blocks(&blocks, &n, s, r, ctx, g.level_count), HM_EINVAL);
+        CU_ASSERT_PTR_NULL(blocks);
+        hm_style_free(s);
+    }
+    hm_raster_free(r);
+    hm_file_free(f);
+    free(px);
+}
+
 static void test_style__statistics_are_shared(void)
 {
     const hm_hist *h1, *h2, *h3;
@@ -733,12 +836,14 @@ void hm_test_style_suite(void)
 {
     static CU_TestInfo tests[] = {
         {"test_style__new", test_style__new},
-        {"test_style__new_errors", test_style__new_errors},
+        {"test_style__option_errors", test_style__option_errors},
+        {"test_style__idle_options", test_style__idle_options},
         {"test_style__rgba_and_palette", test_style__rgba_and_palette},
         {"test_style__no_seams_with_glow", test_style__no_seams_with_glow},
         {"test_style__one_scale_per_level", test_style__one_scale_per_level},
         {"test_style__pace_fast_is_bright", test_style__pace_fast_is_bright},
         {"test_style__glow_reaches_the_next_block", test_style__glow_reaches_the_next_block},
+        {"test_style__query_blocks", test_style__query_blocks},
         {"test_style__statistics_are_shared", test_style__statistics_are_shared},
         {"test_style__errors_and_png", test_style__errors_and_png},
         {"test_style__threads", test_style__threads},

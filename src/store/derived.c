@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Style statistics kept between processes: beside a store file, its
- * ".stats" file holds the level histograms processes have computed, so a
- * MapServer process (a new one per request) finds the scale of a styled
- * layer instead of rendering up to 1024 blocks to make it.
+ * Values derived from a store and kept between processes: beside a store
+ * file, its ".stats" file holds what processes have computed from it (the
+ * style's level histograms, through hm_raster__derive()), so a MapServer
+ * process (a new one per request) finds the scale of a styled layer
+ * instead of rendering up to 1024 blocks to make it. The values are opaque
+ * bytes here; their owner encodes and decodes them.
  *
  * The file is a log of self-contained entries, each appended with one
  * write() to a file opened O_APPEND (concurrent writers do not interleave)
  * and each carrying its own checksum, the generation of the store it was
- * computed from and its key (grid, filter, level, band). Readers take the
- * first entry whose generation and key match, stepping over damaged bytes
- * (a write cut short) to the next entry whose checksum holds. A store rewritten gets a new generation, so old entries are never
- * used; the store writer removes the file then. Nothing here can fail an
- * open or a render: a file that cannot be read or written means computing.
+ * computed from and its key. Readers take the first entry whose generation
+ * and key match, stepping over damaged bytes (a write cut short) to the
+ * next entry whose checksum holds. A store rewritten gets a new
+ * generation, so old entries are never used; the store writer removes the
+ * file then. Nothing here can fail an open or a render: a file that cannot
+ * be read or written means computing again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +27,11 @@
 #include <unistd.h>
 
 #include "core/hash_int.h"
-#include "style/stats_int.h"
+#include "store/store_int.h"
 
-#define ENTRY_MAGIC "HMSS"
-#define MAX_FILE (64u << 20) /* a stats file this large is not read (it is only a cache) */
+#define ENTRY_MAGIC "HMDV"
+#define MAX_FILE (64u << 20) /* a file this large is not read (it is only a cache) */
+#define MAX_KEY 65536        /* bytes of a key, at most */
 
 typedef struct entry_head {
     char magic[4];          /* ENTRY_MAGIC */
@@ -35,10 +39,7 @@ typedef struct entry_head {
     uint64_t hash;          /* hm_hash64 of the entry after this field */
     uint8_t generation[16]; /* the store's */
     uint32_t keylen;        /* bytes of the key (after the head, padded to 8) */
-    uint32_t n;             /* histogram entries (value, cum pairs after the key) */
-    double total;           /* hm_hist fields */
-    double min;
-    double max;
+    uint32_t datalen;       /* bytes of the value (after the key, padded to 8) */
 } entry_head;
 
 static size_t pad8(size_t n)
@@ -46,12 +47,13 @@ static size_t pad8(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
-static int stats_path(char *out, size_t size, const hm_store *store)
+static int derived_path(char *out, size_t size, const hm_store *store)
 {
     return store->path && snprintf(out, size, "%s.stats", store->path) < (int)size ? 0 : -1;
 }
 
-int hm_stats__load(hm_hist *out, hm_ctx *ctx, const hm_store *store, const char *key)
+int hm_store__derived_load(void **data, size_t *len, hm_ctx *ctx, const hm_store *store,
+                           const char *key)
 {
     char path[PATH_MAX];
     unsigned char *buf = NULL;
@@ -59,8 +61,9 @@ int hm_stats__load(hm_hist *out, hm_ctx *ctx, const hm_store *store, const char 
     struct stat st;
     int fd, found = 0;
 
-    memset(out, 0, sizeof(*out));
-    if (stats_path(path, sizeof(path), store) != 0)
+    *data = NULL;
+    *len = 0;
+    if (derived_path(path, sizeof(path), store) != 0)
         return 0;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -82,11 +85,12 @@ int hm_stats__load(hm_hist *out, hm_ctx *ctx, const hm_store *store, const char 
     while (pos + sizeof(entry_head) <= got && !found) {
         entry_head h;
         const unsigned char *body;
-        size_t need, i;
+        size_t need;
 
         memcpy(&h, buf + pos, sizeof(h));
-        need = sizeof(h) + pad8(h.keylen) + (size_t)h.n * 2 * sizeof(double);
-        if (memcmp(h.magic, ENTRY_MAGIC, 4) != 0 || h.size < sizeof(h) || h.size > got - pos ||
+        need = sizeof(h) + pad8(h.keylen % (MAX_KEY + 1)) + pad8(h.datalen % (MAX_FILE + 1));
+        if (memcmp(h.magic, ENTRY_MAGIC, 4) != 0 || h.keylen > MAX_KEY ||
+            h.datalen > MAX_FILE || h.size < sizeof(h) || h.size > got - pos ||
             h.size % 8 != 0 || need != h.size ||
             hm_hash64(buf + pos + 16, h.size - 16, 0) != h.hash) {
             /* Damaged (a write cut short): look for the next entry. */
@@ -95,23 +99,14 @@ int hm_stats__load(hm_hist *out, hm_ctx *ctx, const hm_store *store, const char 
         }
         body = buf + pos + sizeof(h);
         if (memcmp(h.generation, store->header->generation, 16) == 0 && h.keylen == klen &&
-            memcmp(body, key, klen) == 0 && h.n <= HM_HIST_MAX) {
-            const unsigned char *pairs = body + pad8(h.keylen);
-            out->value = hm_ctx__reallocarray(ctx, NULL, h.n ? h.n : 1, sizeof(double));
-            out->cum = hm_ctx__reallocarray(ctx, NULL, h.n ? h.n : 1, sizeof(double));
-            if (!out->value || !out->cum) {
-                hm_hist__free(out, ctx);
+            memcmp(body, key, klen) == 0) {
+            /* At least one byte, so that an empty value is not NULL. */
+            if (!(*data = hm_ctx__malloc(ctx, h.datalen ? h.datalen : 1))) {
                 hm_ctx__free(ctx, buf);
                 return HM_RAISE_NOMEM(ctx);
             }
-            for (i = 0; i < h.n; i++) {
-                memcpy(&out->value[i], pairs + 16 * i, sizeof(double));
-                memcpy(&out->cum[i], pairs + 16 * i + 8, sizeof(double));
-            }
-            out->n = h.n;
-            out->total = h.total;
-            out->min = h.min;
-            out->max = h.max;
+            memcpy(*data, body + pad8(h.keylen), h.datalen);
+            *len = h.datalen;
             found = 1;
         }
         pos += h.size;
@@ -120,18 +115,19 @@ int hm_stats__load(hm_hist *out, hm_ctx *ctx, const hm_store *store, const char 
     return found;
 }
 
-void hm_stats__save(hm_ctx *ctx, const hm_store *store, const char *key, const hm_hist *hist)
+void hm_store__derived_save(hm_ctx *ctx, const hm_store *store, const char *key, const void *data,
+                            size_t len)
 {
     char path[PATH_MAX];
-    size_t klen = strlen(key), size, i;
+    size_t klen = strlen(key), size;
     unsigned char *buf;
     entry_head h;
     ssize_t w;
     int fd;
 
-    if (stats_path(path, sizeof(path), store) != 0 || klen > 65536)
+    if (derived_path(path, sizeof(path), store) != 0 || klen > MAX_KEY || len > MAX_FILE)
         return;
-    size = sizeof(h) + pad8(klen) + hist->n * 2 * sizeof(double);
+    size = sizeof(h) + pad8(klen) + pad8(len);
     buf = hm_ctx__calloc(ctx, 1, size);
     if (!buf)
         return;
@@ -140,15 +136,9 @@ void hm_stats__save(hm_ctx *ctx, const hm_store *store, const char *key, const h
     h.size = (uint32_t)size;
     memcpy(h.generation, store->header->generation, 16);
     h.keylen = (uint32_t)klen;
-    h.n = (uint32_t)hist->n;
-    h.total = hist->total;
-    h.min = hist->min;
-    h.max = hist->max;
+    h.datalen = (uint32_t)len;
     memcpy(buf + sizeof(h), key, klen);
-    for (i = 0; i < hist->n; i++) {
-        memcpy(buf + sizeof(h) + pad8(klen) + 16 * i, &hist->value[i], sizeof(double));
-        memcpy(buf + sizeof(h) + pad8(klen) + 16 * i + 8, &hist->cum[i], sizeof(double));
-    }
+    memcpy(buf + sizeof(h) + pad8(klen), data, len);
     memcpy(buf, &h, sizeof(h));
     h.hash = hm_hash64(buf + 16, size - 16, 0);
     memcpy(buf, &h, sizeof(h));
