@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,35 +20,40 @@
 #include <heatmap.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "spec_args.h"
 
 #define VERB "descriptor"
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: heatmap descriptor SRC -o FILE [options]\n"
-            "\n"
-            "Write a descriptor file (XML, <HeatmapDataset>) naming SRC (a folder of\n"
-            "activities, another descriptor or a HEATMAP: connection string) and the\n"
-            "options to open it with. GDAL tools, QGIS and MapServer open it by its file\n"
-            "name through the HEATMAP driver. A local SRC is written relative to FILE's\n"
-            "folder. Without --band the descriptor exposes the raw Float32 bands; with\n"
-            "--band it is a styled RGBA (or paletted) image, as gdal2tiles needs.\n"
-            "\n"
-            "  -o, --output FILE    descriptor to write ('-' for standard output)\n"
-            "  --zoom Z             XYZ zoom of the full-resolution grid (ZOOM)\n"
-            "\n%s"
-            "\n"
-            "Exit status: 0 ok, 1 error, 2 usage error.\n",
-            hm_app_spec_args_help);
-}
+typedef struct descriptor_opts {
+    const char *source;    /* SRC */
+    const char *output;    /* -o, "-" for standard output */
+    hm_app_spec_args spec; /* --zoom, style, filters, --option */
+} descriptor_opts;
 
-static int usage_error(void)
-{
-    fputs("usage: heatmap descriptor SRC -o FILE [options]  (see --help)\n", stderr);
-    return HM_EXIT_USAGE;
-}
+/* clang-format off */
+static const hm_app_opt opts[] = {
+    {.type = HM_APP_OPT_OPERAND, .name = "SRC", .offset = offsetof(descriptor_opts, source)},
+    {.type = HM_APP_OPT_VALUE, .name = "output", .alias = 'o', .value_name = "FILE",
+     .offset = offsetof(descriptor_opts, output), .flags = HM_APP_OPT_REQUIRED,
+     .help = "descriptor to write ('-' for standard output)"},
+    {.type = HM_APP_OPT_INT, .name = "zoom", .value_name = "Z", .min = 0, .max = 22,
+     .key = "ZOOM", .expect = "an integer from 0 to 22",
+     .help = "XYZ zoom of the full-resolution grid"},
+    {.type = HM_APP_OPT_INCLUDE, .include = hm_app_spec_opts},
+    {.type = HM_APP_OPT_END},
+};
+/* clang-format on */
+
+static const hm_app_command command = {
+    VERB, opts,
+    "Write a descriptor file (XML, <HeatmapDataset>) naming SRC (a folder of\n"
+    "activities, another descriptor or a HEATMAP: connection string) and the\n"
+    "options to open it with. GDAL tools, QGIS and MapServer open it by its file\n"
+    "name through the HEATMAP driver. A local SRC is written relative to FILE's\n"
+    "folder. Without --band the descriptor exposes the raw Float32 bands; with\n"
+    "--band it is a styled RGBA (or paletted) image, as gdal2tiles needs.\n",
+    "Exit status: 0 ok, 1 error, 2 usage error.\n"};
 
 static int is_virtual(const char *path)
 {
@@ -151,59 +157,23 @@ static int place_source(hm_spec *spec, const char *output)
 
 int hm_cmd_descriptor(int argc, char **argv)
 {
-    static const char *const valued[] = {"-o", "--output", "--zoom", NULL};
-    hm_app_spec_args args;
-    const char *source = NULL, *output = NULL;
+    descriptor_opts o;
     hm_ctx *ctx = NULL;
     hm_spec *spec = NULL;
     char *doc = NULL;
-    int i, ret;
-    long v;
+    int ret;
 
-    memset(&args, 0, sizeof(args));
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int how = hm_app_args_common(&args, VERB, argc, argv, &i, valued);
-
-        if (how == HM_APP_ARG_HELP) {
-            usage(stdout);
-            return HM_EXIT_OK;
-        }
-        if (how != HM_APP_ARG_OTHER) {
-            if (how == HM_APP_ARG_BAD)
-                return usage_error();
-            continue;
-        }
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            output = argv[++i];
-        } else if (strcmp(a, "--zoom") == 0) {
-            if (hm_app_parse_int(argv[i + 1], 0, 22, &v) != 0) {
-                hm_app_error(VERB ": --zoom %s: expected an integer from 0 to 22", argv[i + 1]);
-                return usage_error();
-            }
-            if (hm_app_spec_args_add(&args, VERB, "ZOOM", argv[++i], "--zoom") != 0)
-                return usage_error();
-        } else if (a[0] == '-' && a[1]) {
-            hm_app_error(VERB ": unknown option '%s'", a);
-            return usage_error();
-        } else if (!source) {
-            source = a;
-        } else {
-            hm_app_error(VERB ": only one SRC may be given ('%s')", a);
-            return usage_error();
-        }
-    }
-    if (!source || !output) {
-        hm_app_error(VERB ": %s", !source ? "SRC is missing" : "-o FILE is missing");
-        return usage_error();
-    }
+    memset(&o, 0, sizeof(o));
+    ret = hm_app_opt_parse(&command, &o, &o.spec, argc, argv);
+    if (ret != HM_APP_OPT_OK)
+        return ret == HM_APP_OPT_HELP ? HM_EXIT_OK : HM_EXIT_USAGE;
     if (hm_ctx_new(&ctx, NULL) != HM_OK) {
         hm_app_error(VERB ": out of memory");
         return HM_EXIT_ERROR;
     }
-    ret = hm_app_spec_build(&spec, ctx, VERB, source, &args, NULL);
+    ret = hm_app_spec_build(&spec, ctx, VERB, o.source, &o.spec, NULL);
     if (ret == HM_EXIT_OK)
-        ret = place_source(spec, output);
+        ret = place_source(spec, o.output);
     if (ret != HM_EXIT_OK)
         goto done;
     ret = HM_EXIT_ERROR;
@@ -211,19 +181,19 @@ int hm_cmd_descriptor(int argc, char **argv)
         hm_app_engine_error(ctx, VERB);
         goto done;
     }
-    if (strcmp(output, "-") == 0) {
+    if (strcmp(o.output, "-") == 0) {
         fputs(doc, stdout);
     } else {
-        FILE *f = fopen(output, "w");
+        FILE *f = fopen(o.output, "w");
         int ok = f && fputs(doc, f) >= 0;
 
         if (f && fclose(f) != 0)
             ok = 0;
         if (!ok) {
-            hm_app_error(VERB ": %s: %s", output, strerror(errno));
+            hm_app_error(VERB ": %s: %s", o.output, strerror(errno));
             goto done;
         }
-        printf("%s: source %s\n", output, hm_spec_get_path(spec));
+        printf("%s: source %s\n", o.output, hm_spec_get_path(spec));
     }
     ret = HM_EXIT_OK;
 done:

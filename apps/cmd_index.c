@@ -8,6 +8,7 @@
  * MapServer that may not write to the store folder); later opens are then
  * current and read nothing.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,29 +16,42 @@
 #include <heatmap.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "spec_args.h"
 
 #define VERB "index"
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: heatmap index SRC [--store FILE] [--threads N] [--option KEY=VALUE]...\n"
-            "\n"
-            "Build or update the track store of SRC (a folder of activities, a single file,\n"
-            "a GDAL virtual path, a descriptor file or a HEATMAP: string): files new or\n"
-            "changed since the store was written are read, removed ones are dropped, the\n"
-            "others are kept as they are. The driver, info, render and tiles use the same\n"
-            "store, so once it is current they open SRC without reading a track.\n"
-            "\n"
-            "  --store FILE         the store file (default: one per source in\n"
-            "                       HEATMAP_STORE_DIR, else $XDG_CACHE_HOME/gdal-heatmap,\n"
-            "                       else ~/.cache/gdal-heatmap)\n"
-            "  --threads N          threads reading files (default: one per core)\n"
-            "  --option KEY=VALUE   another option (MAX_GAP changes what is stored)\n"
-            "\n"
-            "Exit status: 0 ok (even with skipped files), 1 error, 2 usage error.\n");
-}
+typedef struct index_opts {
+    const char *source;    /* SRC */
+    hm_app_spec_args spec; /* --store, --threads, --option */
+} index_opts;
+
+/* clang-format off */
+static const hm_app_opt opts[] = {
+    {.type = HM_APP_OPT_OPERAND, .name = "SRC", .offset = offsetof(index_opts, source)},
+    {.type = HM_APP_OPT_VALUE, .name = "store", .value_name = "FILE", .key = "STORE",
+     .help = "the store file (default: one per source in HEATMAP_STORE_DIR, else "
+             "$XDG_CACHE_HOME/gdal-heatmap, else ~/.cache/gdal-heatmap)"},
+    {.type = HM_APP_OPT_INT, .name = "threads", .value_name = "N", .min = 1, .max = 64,
+     .key = "THREADS", .help = "threads reading files (default: one per core)"},
+    {.type = HM_APP_OPT_KEYVAL, .name = "option", .value_name = "KEY=VALUE",
+     .help = "another option (MAX_GAP changes what is stored)"},
+    /* The style and filter options were always accepted (and checked) here, so scripts
+     * may pass render's options to index; they are not listed because the store holds
+     * every activity whatever they say (filters select at render time). */
+    {.type = HM_APP_OPT_INCLUDE, .include = hm_app_spec_opts, .flags = HM_APP_OPT_HIDDEN},
+    {.type = HM_APP_OPT_END},
+};
+/* clang-format on */
+
+static const hm_app_command command = {
+    VERB, opts,
+    "Build or update the track store of SRC (a folder of activities, a single file,\n"
+    "a GDAL virtual path, a descriptor file or a HEATMAP: string): files new or\n"
+    "changed since the store was written are read, removed ones are dropped, the\n"
+    "others are kept as they are. The driver, info, render and tiles use the same\n"
+    "store, so once it is current they open SRC without reading a track.\n",
+    "Exit status: 0 ok (even with skipped files), 1 error, 2 usage error.\n"};
 
 typedef struct progress {
     int shown; /* 1 once a line was drawn */
@@ -58,9 +72,7 @@ static void show_progress(size_t done, size_t total, void *payload)
 
 int hm_cmd_index(int argc, char **argv)
 {
-    static const char *const valued[] = {"--store", "--threads", NULL};
-    hm_app_spec_args args;
-    const char *source = NULL;
+    index_opts o;
     hm_source_update u;
     hm_source *src = NULL;
     hm_spec *spec = NULL;
@@ -68,54 +80,18 @@ int hm_cmd_index(int argc, char **argv)
     progress prog = {0};
     uint64_t input = 0;
     size_t i, n;
-    long v;
     int ret;
 
-    memset(&args, 0, sizeof(args));
-    for (i = 1; i < (size_t)argc; i++) {
-        int k = (int)i, how = hm_app_args_common(&args, VERB, argc, argv, &k, valued);
-        const char *a = argv[k];
-
-        i = (size_t)k;
-        if (how == HM_APP_ARG_BAD)
-            return HM_EXIT_USAGE;
-        if (how == HM_APP_ARG_HELP) {
-            usage(stdout);
-            return HM_EXIT_OK;
-        }
-        if (how == HM_APP_ARG_USED)
-            continue;
-        if (strcmp(a, "--store") == 0) {
-            if (hm_app_spec_args_add(&args, VERB, "STORE", argv[++i], "--store") != 0)
-                return HM_EXIT_USAGE;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (hm_app_parse_int(argv[++i], 1, 64, &v) != 0) {
-                hm_app_error(VERB ": --threads takes a number from 1 to 64");
-                return HM_EXIT_USAGE;
-            }
-            if (hm_app_spec_args_add(&args, VERB, "THREADS", argv[i], "--threads") != 0)
-                return HM_EXIT_USAGE;
-        } else if (a[0] == '-' && a[1]) {
-            hm_app_error(VERB ": unknown option '%s'", a);
-            usage(stderr);
-            return HM_EXIT_USAGE;
-        } else if (!source) {
-            source = a;
-        } else {
-            hm_app_error(VERB ": only one SRC may be given");
-            return HM_EXIT_USAGE;
-        }
-    }
-    if (!source) {
-        usage(stderr);
-        return HM_EXIT_USAGE;
-    }
+    memset(&o, 0, sizeof(o));
+    ret = hm_app_opt_parse(&command, &o, &o.spec, argc, argv);
+    if (ret != HM_APP_OPT_OK)
+        return ret == HM_APP_OPT_HELP ? HM_EXIT_OK : HM_EXIT_USAGE;
     if (hm_ctx_new(&ctx, NULL) != HM_OK) {
         hm_app_error(VERB ": out of memory");
         return HM_EXIT_ERROR;
     }
     hm_app_log_to_stderr(ctx);
-    ret = hm_app_spec_build(&spec, ctx, VERB, source, &args, NULL);
+    ret = hm_app_spec_build(&spec, ctx, VERB, o.source, &o.spec, NULL);
     if (ret != HM_EXIT_OK)
         goto done;
     if (isatty(STDERR_FILENO))

@@ -8,6 +8,7 @@
  * are new or changed), the same store the driver, render and tiles use.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,16 @@
 #include <heatmap.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "spec_args.h"
+
+#define VERB "info"
+
+typedef struct info_opts {
+    const char *source;    /* SRC */
+    int json;              /* --json */
+    hm_app_spec_args spec; /* --threads, --store */
+} info_opts;
 
 /* Everything `info` reports about one file, summed over its activities. */
 typedef struct file_info {
@@ -34,23 +44,27 @@ typedef struct file_info {
     hm_error error_copy;   /* what error points to */
 } file_info;
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: heatmap info SRC [--json] [--threads N] [--store FILE]\n"
-            "\n"
-            "List every .gpx/.tcx/.fit file (optionally .gz) below SRC (a folder, a\n"
-            "single file, any GDAL virtual path such as /vsizip/export.zip, a descriptor\n"
-            "file or a HEATMAP: string) and print one line per file and the totals.\n"
-            "Files are read once into the source's track store (see heatmap index).\n"
-            "\n"
-            "  --json        print one JSON document instead (see README.md)\n"
-            "  --threads N   worker threads (default: one per core)\n"
-            "  --store FILE  the track store to use (NO: none; default: the cache folder)\n"
-            "\n"
-            "Exit status: 0 when the folder was read (even if some files were\n"
-            "skipped), 1 on failure, 2 on a usage error.\n");
-}
+/* clang-format off */
+static const hm_app_opt opts[] = {
+    {.type = HM_APP_OPT_OPERAND, .name = "SRC", .offset = offsetof(info_opts, source)},
+    {.type = HM_APP_OPT_SWITCH, .name = "json", .offset = offsetof(info_opts, json),
+     .help = "print one JSON document instead (see README.md)"},
+    {.type = HM_APP_OPT_INT, .name = "threads", .value_name = "N", .min = 1, .max = 64,
+     .key = "THREADS", .help = "worker threads (default: one per core)"},
+    {.type = HM_APP_OPT_VALUE, .name = "store", .value_name = "FILE", .key = "STORE",
+     .help = "the track store to use (NO: none; default: the cache folder)"},
+    {.type = HM_APP_OPT_END},
+};
+/* clang-format on */
+
+static const hm_app_command command = {
+    VERB, opts,
+    "List every .gpx/.tcx/.fit file (optionally .gz) below SRC (a folder, a\n"
+    "single file, any GDAL virtual path such as /vsizip/export.zip, a descriptor\n"
+    "file or a HEATMAP: string) and print one line per file and the totals.\n"
+    "Files are read once into the source's track store (see heatmap index).\n",
+    "Exit status: 0 when the folder was read (even if some files were\n"
+    "skipped), 1 on failure, 2 on a usage error.\n"};
 
 static void format_duration(double s, char *buf, size_t size)
 {
@@ -250,54 +264,39 @@ static void print_json_file(const hm_source *src, size_t file, const file_info *
     putchar('}');
 }
 
+/* The source's spec: SRC, then --threads and --store in command-line order. */
+static int open_spec(hm_spec **out, hm_ctx *ctx, const info_opts *o)
+{
+    size_t k;
+    int rc = hm_spec_new(out, ctx);
+
+    if (rc == HM_OK)
+        rc = hm_spec_parse_source(*out, o->source);
+    for (k = 0; rc == HM_OK && k < o->spec.count; k++)
+        rc = hm_spec_set(*out, o->spec.pairs[k].key, o->spec.pairs[k].value);
+    return rc;
+}
+
 int hm_cmd_info(int argc, char **argv)
 {
-    const char *path = NULL, *threads = NULL, *store = NULL;
+    info_opts o;
     hm_source *src = NULL;
     hm_spec *spec = NULL;
     hm_ctx *ctx = NULL;
     size_t i, n, nskipped = 0, nacts = 0, npoints = 0, nwarned = 0, *dups = NULL, ndups = 0;
-    int json = 0;
+    int json, rc;
 
-    for (i = 1; i < (size_t)argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < (size_t)argc) {
-            long v;
-            threads = argv[++i];
-            if (hm_app_parse_int(threads, 1, 64, &v) != 0) {
-                hm_app_error("info: --threads takes a number from 1 to 64");
-                return HM_EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--store") == 0 && i + 1 < (size_t)argc) {
-            store = argv[++i];
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return HM_EXIT_OK;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            hm_app_error("info: unknown option '%s'", argv[i]);
-            usage(stderr);
-            return HM_EXIT_USAGE;
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            hm_app_error("info: only one PATH may be given");
-            return HM_EXIT_USAGE;
-        }
-    }
-    if (!path) {
-        usage(stderr);
-        return HM_EXIT_USAGE;
-    }
+    memset(&o, 0, sizeof(o));
+    rc = hm_app_opt_parse(&command, &o, &o.spec, argc, argv);
+    if (rc != HM_APP_OPT_OK)
+        return rc == HM_APP_OPT_HELP ? HM_EXIT_OK : HM_EXIT_USAGE;
+    json = o.json;
     if (hm_ctx_new(&ctx, NULL) != HM_OK) {
         hm_app_error("out of memory");
         return HM_EXIT_ERROR;
     }
     hm_app_log_to_stderr(ctx);
-    if (hm_spec_new(&spec, ctx) != HM_OK || hm_spec_parse_source(spec, path) != HM_OK ||
-        (threads && hm_spec_set(spec, "THREADS", threads) != HM_OK) ||
-        (store && hm_spec_set(spec, "STORE", store) != HM_OK) ||
-        hm_source_open(&src, ctx, spec) != HM_OK) {
+    if (open_spec(&spec, ctx, &o) != HM_OK || hm_source_open(&src, ctx, spec) != HM_OK) {
         char msg[2048];
         hm_error_format(msg, sizeof(msg), hm_ctx_last_error(ctx), 0);
         hm_app_error("%s", msg);

@@ -18,6 +18,7 @@
  * bounding box covers.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,13 @@
 
 #include "block_pool.h"
 #include "cmd.h"
+#include "opt.h"
 #include "spec_args.h"
 
 #define VERB "render"
 #define DEFAULT_SIZE 2048
+#define STR_(x) #x
+#define STR(x) STR_(x)
 /* Largest image drawn, pixels: 1 GiB of RGBA. */
 #define MAX_PIXELS ((size_t)1 << 28)
 
@@ -37,7 +41,7 @@ typedef struct render_opts {
     const char *source;     /* SRC */
     const char *output;     /* -o */
     int zoom;               /* --zoom, or -1 for auto */
-    long width, height;     /* --width, --height: bound of an automatic zoom, pixels */
+    int width, height;      /* --width, --height: bound of an automatic zoom, pixels */
     int threads;            /* --threads */
     hm_app_spec_args spec;  /* style, filters, --option */
 } render_opts;
@@ -51,104 +55,66 @@ typedef struct image {
     int block;       /* block side, pixels */
 } image;
 
-static void usage(FILE *out)
+/* --zoom: "auto" (-1) or 0-22. */
+static int parse_zoom(void *opts, const char *value)
 {
-    fprintf(out,
-            "usage: heatmap render SRC -o OUT.png [options]\n"
-            "\n"
-            "Draw a styled heatmap of SRC (a folder of activities, a descriptor file or a\n"
-            "HEATMAP: connection string) into one PNG. The image is the heatmap grid at one\n"
-            "zoom: whole 256-pixel XYZ tiles covering the tracks (or --bounds), so its width\n"
-            "and height are multiples of 256. Empty areas are transparent.\n"
-            "\n"
-            "  -o, --output FILE    PNG to write (required)\n"
-            "  --zoom Z|auto        XYZ zoom (0-22); auto (default, even when SRC sets ZOOM):\n"
-            "                       the largest zoom whose image fits in --width x --height\n"
-            "                       (at least zoom 0)\n"
-            "  --width W            largest image width for --zoom auto (default %d)\n"
-            "  --height H           largest image height for --zoom auto (default %d)\n"
-            "  --threads N          render threads (default: one per core)\n"
-            "\n%s"
-            "\n"
-            "--band defaults to count. Options given here override those in SRC.\n"
-            "Exit status: 0 ok, 1 error, 2 usage error.\n",
-            DEFAULT_SIZE, DEFAULT_SIZE, hm_app_spec_args_help);
+    render_opts *o = opts;
+    long v;
+
+    if (strcmp(value, "auto") == 0) {
+        o->zoom = -1;
+        return 0;
+    }
+    if (hm_app_parse_int(value, 0, 22, &v) != 0)
+        return -1;
+    o->zoom = (int)v;
+    return 0;
 }
 
-static int usage_error(void)
-{
-    fputs("usage: heatmap render SRC -o OUT.png [options]  (see --help)\n", stderr);
-    return HM_EXIT_USAGE;
-}
+/* clang-format off */
+static const hm_app_opt opts[] = {
+    {.type = HM_APP_OPT_OPERAND, .name = "SRC", .offset = offsetof(render_opts, source)},
+    {.type = HM_APP_OPT_VALUE, .name = "output", .alias = 'o', .value_name = "OUT.png",
+     .offset = offsetof(render_opts, output), .flags = HM_APP_OPT_REQUIRED,
+     .help = "PNG to write (required)"},
+    {.type = HM_APP_OPT_FUNC, .name = "zoom", .value_name = "Z|auto", .parse = parse_zoom,
+     .expect = "an integer from 0 to 22 or auto",
+     .help = "XYZ zoom (0-22); auto (default, even when SRC sets ZOOM): the largest zoom "
+             "whose image fits in --width x --height (at least zoom 0)"},
+    {.type = HM_APP_OPT_INT, .name = "width", .value_name = "W", .min = 1, .max = 1 << 16,
+     .offset = offsetof(render_opts, width), .expect = "a number of pixels from 1 to 65536",
+     .help = "largest image width for --zoom auto (default " STR(DEFAULT_SIZE) ")"},
+    {.type = HM_APP_OPT_INT, .name = "height", .value_name = "H", .min = 1, .max = 1 << 16,
+     .offset = offsetof(render_opts, height), .expect = "a number of pixels from 1 to 65536",
+     .help = "largest image height for --zoom auto (default " STR(DEFAULT_SIZE) ")"},
+    {.type = HM_APP_OPT_INT, .name = "threads", .value_name = "N", .min = 1, .max = 64,
+     .offset = offsetof(render_opts, threads),
+     .help = "render threads (default: one per core)"},
+    {.type = HM_APP_OPT_INCLUDE, .include = hm_app_spec_opts},
+    {.type = HM_APP_OPT_END},
+};
+/* clang-format on */
 
+static const hm_app_command command = {
+    VERB, opts,
+    "Draw a styled heatmap of SRC (a folder of activities, a descriptor file or a\n"
+    "HEATMAP: connection string) into one PNG. The image is the heatmap grid at one\n"
+    "zoom: whole 256-pixel XYZ tiles covering the tracks (or --bounds), so its width\n"
+    "and height are multiples of 256. Empty areas are transparent.\n",
+    "--band defaults to count. Options given here override those in SRC.\n"
+    "Exit status: 0 ok, 1 error, 2 usage error.\n"};
+
+/* 0 to run, -1 after --help, HM_EXIT_USAGE (printed) on a usage error. */
 static int parse_args(render_opts *o, int argc, char **argv)
 {
-    static const char *const valued[] = {"-o",      "--output", "--zoom",   "--width",
-                                         "--height", "--threads", NULL};
-    int i;
-    long v;
+    int rc;
 
     memset(o, 0, sizeof(*o));
     o->zoom = -1;
     o->width = o->height = DEFAULT_SIZE;
     o->threads = hm_app_cores();
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int how = hm_app_args_common(&o->spec, VERB, argc, argv, &i, valued);
-
-        if (how == HM_APP_ARG_HELP) {
-            usage(stdout);
-            return -1;
-        }
-        if (how != HM_APP_ARG_OTHER) {
-            if (how == HM_APP_ARG_BAD)
-                return usage_error();
-            continue;
-        }
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            o->output = argv[++i];
-        } else if (strcmp(a, "--zoom") == 0) {
-            const char *z = argv[++i];
-            if (strcmp(z, "auto") == 0) {
-                o->zoom = -1;
-            } else if (hm_app_parse_int(z, 0, 22, &v) == 0) {
-                o->zoom = (int)v;
-            } else {
-                hm_app_error(VERB ": --zoom %s: expected an integer from 0 to 22 or auto", z);
-                return usage_error();
-            }
-        } else if (strcmp(a, "--width") == 0 || strcmp(a, "--height") == 0) {
-            if (hm_app_parse_int(argv[i + 1], 1, 1 << 16, &v) != 0) {
-                hm_app_error(VERB ": %s %s: expected a number of pixels from 1 to 65536", a,
-                             argv[i + 1]);
-                return usage_error();
-            }
-            i++;
-            if (a[2] == 'w')
-                o->width = v;
-            else
-                o->height = v;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (hm_app_parse_int(argv[++i], 1, 64, &v) != 0) {
-                hm_app_error(VERB ": --threads takes a number from 1 to 64");
-                return usage_error();
-            }
-            o->threads = (int)v;
-        } else if (a[0] == '-' && a[1]) {
-            hm_app_error(VERB ": unknown option '%s'", a);
-            return usage_error();
-        } else if (!o->source) {
-            o->source = a;
-        } else {
-            hm_app_error(VERB ": only one SRC may be given ('%s')", a);
-            return usage_error();
-        }
-    }
-    if (!o->source || !o->output) {
-        hm_app_error(VERB ": %s", !o->source ? "SRC is missing" : "-o OUT.png is missing");
-        return usage_error();
-    }
-    return 0;
+    rc = hm_app_opt_parse(&command, o, &o->spec, argc, argv);
+    return rc == HM_APP_OPT_OK ? 0 : rc == HM_APP_OPT_HELP ? -1 : HM_EXIT_USAGE;
 }
 
 static int open_at_zoom(hm_raster **out, hm_ctx *ctx, hm_spec *spec, int zoom)

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #include "block_pool.h"
 #include "cmd.h"
+#include "opt.h"
 #include "spec_args.h"
 #include "viewer.h"
 
@@ -55,32 +57,6 @@ typedef struct zoom_job {
     long xmin, ymin, xmax, ymax; /* extent of the written tiles, inclusive */
 } zoom_job;
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: heatmap tiles SRC OUTDIR --zoom MIN-MAX [options]\n"
-            "\n"
-            "Write an XYZ tile pyramid OUTDIR/{z}/{x}/{y}.png (EPSG:3857, 256 px, the\n"
-            "OpenStreetMap tile scheme) of SRC (a folder of activities, a descriptor file or\n"
-            "a HEATMAP: connection string), rendering every zoom natively. Only tiles with\n"
-            "data are written; OUTDIR/index.html is a self-contained viewer.\n"
-            "\n"
-            "  --zoom MIN-MAX       zoom levels to write, 0-22 (or one zoom: --zoom Z)\n"
-            "  --threads N          render threads (default: one per core)\n"
-            "\n%s"
-            "\n"
-            "--band defaults to count. Options given here override those in SRC. Existing\n"
-            "tiles in OUTDIR are overwritten; other files are left alone.\n"
-            "Exit status: 0 ok, 1 error, 2 usage error.\n",
-            hm_app_spec_args_help);
-}
-
-static int usage_error(void)
-{
-    fputs("usage: heatmap tiles SRC OUTDIR --zoom MIN-MAX [options]  (see --help)\n", stderr);
-    return HM_EXIT_USAGE;
-}
-
 /* "MIN-MAX" or "Z". */
 static int parse_zoom_range(const char *s, int *zmin, int *zmax)
 {
@@ -106,59 +82,48 @@ static int parse_zoom_range(const char *s, int *zmin, int *zmax)
     return 0;
 }
 
+static int parse_zoom(void *opts, const char *value)
+{
+    tiles_opts *o = opts;
+
+    return parse_zoom_range(value, &o->zmin, &o->zmax);
+}
+
+/* clang-format off */
+static const hm_app_opt opts[] = {
+    {.type = HM_APP_OPT_OPERAND, .name = "SRC", .offset = offsetof(tiles_opts, source)},
+    {.type = HM_APP_OPT_OPERAND, .name = "OUTDIR", .offset = offsetof(tiles_opts, outdir)},
+    {.type = HM_APP_OPT_FUNC, .name = "zoom", .value_name = "MIN-MAX", .parse = parse_zoom,
+     .flags = HM_APP_OPT_REQUIRED, .expect = "MIN-MAX with 0 <= MIN <= MAX <= 22",
+     .help = "zoom levels to write, 0-22 (or one zoom: --zoom Z)"},
+    {.type = HM_APP_OPT_INT, .name = "threads", .value_name = "N", .min = 1, .max = 64,
+     .offset = offsetof(tiles_opts, threads),
+     .help = "render threads (default: one per core)"},
+    {.type = HM_APP_OPT_INCLUDE, .include = hm_app_spec_opts},
+    {.type = HM_APP_OPT_END},
+};
+/* clang-format on */
+
+static const hm_app_command command = {
+    VERB, opts,
+    "Write an XYZ tile pyramid OUTDIR/{z}/{x}/{y}.png (EPSG:3857, 256 px, the\n"
+    "OpenStreetMap tile scheme) of SRC (a folder of activities, a descriptor file or\n"
+    "a HEATMAP: connection string), rendering every zoom natively. Only tiles with\n"
+    "data are written; OUTDIR/index.html is a self-contained viewer.\n",
+    "--band defaults to count. Options given here override those in SRC. Existing\n"
+    "tiles in OUTDIR are overwritten; other files are left alone.\n"
+    "Exit status: 0 ok, 1 error, 2 usage error.\n"};
+
+/* 0 to run, -1 after --help, HM_EXIT_USAGE (printed) on a usage error. */
 static int parse_args(tiles_opts *o, int argc, char **argv)
 {
-    static const char *const valued[] = {"--zoom", "--threads", NULL};
-    int i;
-    long v;
+    int rc;
 
     memset(o, 0, sizeof(*o));
     o->zmin = o->zmax = -1;
     o->threads = hm_app_cores();
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int how = hm_app_args_common(&o->spec, VERB, argc, argv, &i, valued);
-
-        if (how == HM_APP_ARG_HELP) {
-            usage(stdout);
-            return -1;
-        }
-        if (how != HM_APP_ARG_OTHER) {
-            if (how == HM_APP_ARG_BAD)
-                return usage_error();
-            continue;
-        }
-        if (strcmp(a, "--zoom") == 0) {
-            if (parse_zoom_range(argv[++i], &o->zmin, &o->zmax) != 0) {
-                hm_app_error(VERB ": --zoom %s: expected MIN-MAX with 0 <= MIN <= MAX <= 22",
-                             argv[i]);
-                return usage_error();
-            }
-        } else if (strcmp(a, "--threads") == 0) {
-            if (hm_app_parse_int(argv[++i], 1, 64, &v) != 0) {
-                hm_app_error(VERB ": --threads takes a number from 1 to 64");
-                return usage_error();
-            }
-            o->threads = (int)v;
-        } else if (a[0] == '-' && a[1]) {
-            hm_app_error(VERB ": unknown option '%s'", a);
-            return usage_error();
-        } else if (!o->source) {
-            o->source = a;
-        } else if (!o->outdir) {
-            o->outdir = a;
-        } else {
-            hm_app_error(VERB ": unexpected argument '%s'", a);
-            return usage_error();
-        }
-    }
-    if (!o->source || !o->outdir || o->zmin < 0) {
-        hm_app_error(VERB ": %s", !o->source   ? "SRC is missing"
-                                  : !o->outdir ? "OUTDIR is missing"
-                                               : "--zoom MIN-MAX is missing");
-        return usage_error();
-    }
-    return 0;
+    rc = hm_app_opt_parse(&command, o, &o->spec, argc, argv);
+    return rc == HM_APP_OPT_OK ? 0 : rc == HM_APP_OPT_HELP ? -1 : HM_EXIT_USAGE;
 }
 
 /* mkdir that accepts an existing folder. */
