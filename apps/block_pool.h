@@ -43,16 +43,4 @@ typedef struct hm_app_pool_job {
  */
 int hm_app_pool_run(const hm_app_pool_job *job, size_t *drawn, char *err, size_t err_size);
 
-/*
- * The blocks of a level that may have a visible pixel in this style: the
- * blocks the index lists (hm_raster_query_blocks) and their eight
- * neighbours, kept when hm_style_query_block() says so. GLOW reaches at
- * most 96 pixels, less than a block, so a block coloured only by its
- * neighbours' data is always a neighbour of a listed block.
- * @param out receives 2 * *count ints, sorted by y then x; free with free().
- * @return 0, or -1 when out of memory.
- */
-int hm_app_blocks_visible(int **out, size_t *count, const hm_style *style,
-                          const hm_raster *raster, int level, const int *listed, size_t n);
-
 #endif /* HM_APPS_BLOCK_POOL_H */

@@ -6,18 +6,15 @@
  * level 0 at the chosen zoom, which covers the data (or --bounds) in whole
  * XYZ tiles, so its size is a multiple of 256 and its pixels are those of
  * the tiles `heatmap tiles` and the driver give. With --zoom auto the zoom
- * is the largest whose grid fits in --width x --height; the grid size only
- * grows with the zoom, so a few opens from a first estimate find it (each
- * open after the first shares the track store of the first: it costs the
- * grid, nothing is read or indexed again). A grid in another CRS (SRS option) cannot change
- * zoom: the first overview level that fits is drawn instead.
+ * is the largest whose grid fits in --width x --height, as the engine
+ * chooses it (hm_spec_set_auto_zoom). A grid in another CRS (SRS option)
+ * cannot change zoom: the first overview level that fits is drawn instead.
  *
- * Only blocks the index reports as possibly occupied, and the neighbours a
- * GLOW reaches, are rendered; the rest of the image stays
- * transparent, so a sparse heatmap costs what its tracks cost, not what its
- * bounding box covers.
+ * Only the blocks the style says may be visible (hm_style_query_blocks: the
+ * occupied ones and the neighbours a GLOW reaches) are rendered; the rest of
+ * the image stays transparent, so a sparse heatmap costs what its tracks
+ * cost, not what its bounding box covers.
  */
-#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,55 +129,6 @@ static int fits(const render_opts *o, int w, int h)
     return w <= o->width && h <= o->height;
 }
 
-/*
- * The web grid at the largest zoom that fits (zoom 0 always does), starting
- * from *r, which was opened with the source's own zoom or the engine's
- * automatic one; *r is replaced by the chosen raster.
- */
-static int choose_zoom(hm_raster **r, hm_ctx *ctx, hm_spec *spec, const render_opts *o)
-{
-    hm_grid_info g;
-    hm_raster *cand = NULL;
-    int lo, hi, z, rc;
-    double ratio;
-
-    hm_raster_get_grid(*r, &g);
-    lo = -1;  /* largest zoom known to fit */
-    hi = 23;  /* smallest zoom known not to fit */
-    if (g.zoom == 0 || fits(o, g.width, g.height)) {
-        lo = g.zoom;
-    } else {
-        hi = g.zoom;
-        hm_raster_free(*r);
-        *r = NULL;
-    }
-    /* The grid at most doubles per zoom step: a close first guess. */
-    ratio = fmin((double)o->width / g.width, (double)o->height / g.height);
-    z = g.zoom + (int)floor(log2(ratio));
-    while (hi - lo > 1) {
-        if (z <= lo || z >= hi)
-            z = lo >= 0 ? lo + 1 : (lo + hi) / 2;
-        if (z < 0)
-            z = 0;
-        rc = open_at_zoom(&cand, ctx, spec, z);
-        if (rc != HM_OK)
-            return rc;
-        hm_raster_get_grid(cand, &g);
-        if (z == 0 || fits(o, g.width, g.height)) {
-            lo = z;
-            hm_raster_free(*r);
-            *r = cand;
-            z++;
-        } else {
-            hi = z;
-            hm_raster_free(cand);
-            z--;
-        }
-        cand = NULL;
-    }
-    return HM_OK;
-}
-
 static int copy_block(void *payload, hm_ctx *ctx, int bx, int by, const uint8_t *pixels,
                       int empty, char *err, size_t err_size)
 {
@@ -207,8 +155,8 @@ int hm_cmd_render(int argc, char **argv)
     hm_style *style = NULL;
     hm_grid_info g;
     image im;
-    int *listed = NULL, *blocks = NULL;
-    size_t nlisted = 0, nblocks = 0, drawn = 0;
+    int *blocks = NULL;
+    size_t nblocks = 0, drawn = 0;
     int level = 0, ret = HM_EXIT_ERROR, rc;
     double t0 = hm_app_now();
     char err[1024];
@@ -228,7 +176,7 @@ int hm_cmd_render(int argc, char **argv)
     ret = HM_EXIT_ERROR;
     if (o.zoom >= 0)
         rc = open_at_zoom(&raster, ctx, spec, o.zoom);
-    else
+    else if ((rc = hm_spec_set_auto_zoom(spec, o.width, o.height)) == HM_OK)
         rc = hm_raster_open(&raster, ctx, spec);
     if (rc != HM_OK) {
         hm_app_engine_error(ctx, VERB);
@@ -248,12 +196,6 @@ int hm_cmd_render(int argc, char **argv)
             if (fits(&o, w, h))
                 break;
         }
-    } else if (o.zoom < 0) {
-        if (choose_zoom(&raster, ctx, spec, &o) != HM_OK) {
-            hm_app_engine_error(ctx, VERB);
-            goto done;
-        }
-        hm_raster_get_grid(raster, &g);
     }
     if (hm_style_new(&style, ctx, spec) != HM_OK || !style) {
         hm_app_engine_error(ctx, VERB);
@@ -272,12 +214,8 @@ int hm_cmd_render(int argc, char **argv)
         hm_app_error(VERB ": out of memory for a %d x %d image", im.width, im.height);
         goto done;
     }
-    if (hm_raster_query_blocks(&listed, &nlisted, raster, ctx, level) != HM_OK) {
+    if (hm_style_query_blocks(&blocks, &nblocks, style, raster, ctx, level) != HM_OK) {
         hm_app_engine_error(ctx, VERB);
-        goto done;
-    }
-    if (hm_app_blocks_visible(&blocks, &nblocks, style, raster, level, listed, nlisted) != 0) {
-        hm_app_error(VERB ": out of memory");
         goto done;
     }
     {
@@ -312,8 +250,7 @@ int hm_cmd_render(int argc, char **argv)
     ret = HM_EXIT_OK;
 done:
     free(im.pixels);
-    free(blocks);
-    hm_ctx_free_mem(ctx, listed);
+    hm_ctx_free_mem(ctx, blocks);
     hm_style_free(style);
     hm_raster_free(raster);
     hm_spec_free(spec);

@@ -7,10 +7,11 @@
  * must be re-aggregated, and a line stays one pixel wide at every zoom. For
  * zoom z the raster is opened with ZOOM=z (every zoom draws from the same
  * track store, opened once); a block of its level 0 is
- * exactly one XYZ tile, offset by the grid's first tile. The blocks come
- * from the index (hm_raster_query_blocks), never from the grid's bounding
- * box, so tracks on several continents at street zoom cost what the tracks
- * cost; with GLOW, the neighbours the glow reaches are rendered too. A
+ * exactly one XYZ tile, offset by the grid's first tile. The blocks are the
+ * ones the style says may be visible (hm_style_query_blocks: from the index,
+ * never from the grid's bounding box, so tracks on several continents at
+ * street zoom cost what the tracks cost; with GLOW, the neighbours the glow
+ * reaches too). A
  * block may still render empty (a segment's box crossing a block corner):
  * such tiles are not written.
  */
@@ -211,8 +212,8 @@ static int render_zoom(const tiles_opts *o, hm_ctx *ctx, hm_spec *spec, int zoom
     hm_style *style = NULL;
     hm_grid_info g;
     zoom_job zj;
-    int *listed = NULL, *blocks = NULL;
-    size_t nlisted = 0, nblocks = 0, drawn = 0;
+    int *blocks = NULL;
+    size_t nblocks = 0, drawn = 0;
     char buf[4096], label[32];
     int ret = HM_EXIT_ERROR;
     double t0;
@@ -247,12 +248,8 @@ static int render_zoom(const tiles_opts *o, hm_ctx *ctx, hm_spec *spec, int zoom
         hm_app_error(VERB ": %s: %s", buf, strerror(errno));
         goto done;
     }
-    if (hm_raster_query_blocks(&listed, &nlisted, raster, ctx, 0) != HM_OK) {
+    if (hm_style_query_blocks(&blocks, &nblocks, style, raster, ctx, 0) != HM_OK) {
         hm_app_engine_error(ctx, VERB);
-        goto done;
-    }
-    if (hm_app_blocks_visible(&blocks, &nblocks, style, raster, 0, listed, nlisted) != 0) {
-        hm_app_error(VERB ": out of memory");
         goto done;
     }
     snprintf(label, sizeof(label), "zoom %2d", zoom);
@@ -286,8 +283,7 @@ static int render_zoom(const tiles_opts *o, hm_ctx *ctx, hm_spec *spec, int zoom
     }
     ret = HM_EXIT_OK;
 done:
-    free(blocks);
-    hm_ctx_free_mem(ctx, listed);
+    hm_ctx_free_mem(ctx, blocks);
     hm_style_free(style);
     if (raster != *keep)
         hm_raster_free(raster);
