@@ -9,7 +9,6 @@
  * src/style/.
  */
 #include <assert.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
