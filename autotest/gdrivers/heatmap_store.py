@@ -25,6 +25,7 @@ memory, or fresh), compared array for array: the store must be invisible.
 """
 import os
 import pathlib
+import re
 import shutil
 import struct
 import subprocess
@@ -168,6 +169,21 @@ def test_heatmap_store_identical_to_memory(heatmap_bin, generated, store_dir, va
     assert_same(stored, memory)
     if variant == "plain":
         assert stored[(1, 0)].max() >= 3 and (1, 3) in stored  # data, and overviews
+
+
+def test_heatmap_store_cold_build_waits_on_disk(heatmap_bin, generated, store_dir):
+    """A cold build moves what it has read to an unlinked file beside the store, not memory;
+    the store it writes is the one built in memory, and nothing else stays in the folder."""
+    env = dict(os.environ, HEATMAP_DEBUG="1")
+    files, _, err = index(heatmap_bin, generated, env=env)
+    n = len(list(generated.iterdir()))
+    assert files["read"] == n
+    m = re.search(r"tracks of (\d+) files read: ([0-9.]+) MB waited on disk", err)
+    assert m and int(m.group(1)) == n and float(m.group(2)) > 0.1, err
+    left = sorted(p.name for p in store_dir.iterdir() if not p.name.endswith(".lock"))
+    assert len(left) == 1 and left[0].endswith(".hmstore"), left
+    stored, _ = read_all(f"HEATMAP:{generated}")
+    assert_same(stored, reference(generated))
 
 
 def test_heatmap_store_identical_on_the_corpus(tracks, store_dir, tmp_path):

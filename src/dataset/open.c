@@ -252,6 +252,7 @@ typedef struct reading {
     hm_store_part *parts;       /* by listed file */
     const size_t *which;        /* paths[k] is listed file which[k] */
     const hm_store_clean *clean;
+    hm_store_spill *spill;      /* where parts' geometry waits, or NULL: in memory */
     pthread_mutex_t lock;       /* guards done and the progress call */
     size_t done, total;
     hm_progress_fn progress;    /* the opener's */
@@ -268,6 +269,8 @@ static int read_one(size_t k, const char *path, hm_file *file, const hm_error *e
     if (file) {
         rc = hm_store__part_from_file(part, ctx, file, r->clean);
         hm_file_free(file);
+        if (rc == HM_OK && r->spill)
+            hm_store__spill_part(r->spill, part);
         if (rc == HM_EINVAL) {
             /* Beyond what a store holds: the file is skipped with why. */
             const hm_error *e = hm_ctx_last_error(ctx);
@@ -297,7 +300,7 @@ static int read_one(size_t k, const char *path, hm_file *file, const hm_error *e
  */
 static int read_planned(hm_store_part *parts, hm_ctx **workers, size_t *nworkers, hm_ctx *ctx,
                         const hm_listing *l, const plan *p, const hm_spec *spec,
-                        size_t *nparsed)
+                        hm_store_spill *spill, size_t *nparsed)
 {
     hm_read_options ro = HM_READ_OPTIONS_INIT;
     hm_store_clean clean;
@@ -345,6 +348,7 @@ static int read_planned(hm_store_part *parts, hm_ctx **workers, size_t *nworkers
         r.parts = parts;
         r.which = which;
         r.clean = &clean;
+        r.spill = spill;
         r.total = n;
         r.progress = ctx->progress_fn;
         r.progress_payload = ctx->progress_payload;
@@ -456,6 +460,7 @@ static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_lis
 {
     hm_ctx *workers[64];
     hm_store_part *parts = NULL;
+    hm_store_spill *spill = NULL;
     hm_store_info info;
     hm_csv table;
     size_t nworkers = 0, i;
@@ -483,8 +488,14 @@ static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_lis
     parts = hm_ctx__calloc(ctx, l->n ? l->n : 1, sizeof(*parts));
     if (!parts)
         rc = HM_RAISE_NOMEM(ctx);
+    /* With a store file, what is read waits on disk beside it, not in memory. */
+    if (rc == HM_OK && store_path && p.nread)
+        rc = hm_store__spill_new(&spill, ctx, store_path);
     if (rc == HM_OK)
-        rc = read_planned(parts, workers, &nworkers, ctx, l, &p, spec, &u->read);
+        rc = read_planned(parts, workers, &nworkers, ctx, l, &p, spec, spill, &u->read);
+    if (rc == HM_OK && spill)
+        hm_ctx__log(ctx, HM_LOG_DEBUG, "tracks of %zu files read: %.1f MB waited on disk",
+                    u->read, (double)hm_store__spill_size(spill) / 1e6);
     if (rc == HM_OK) {
         for (i = 0; i < p.nread; i++)
             p.inputs[p.to_read[i]].part = &parts[p.to_read[i]];
@@ -511,6 +522,7 @@ static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_lis
     for (i = 0; parts && i < l->n; i++)
         hm_store__part_free(&parts[i]);
     hm_ctx__free(ctx, parts);
+    hm_store__spill_free(spill);
     for (i = 0; i < nworkers; i++)
         hm_ctx_free(workers[i]);
     plan_free(&p, ctx);

@@ -105,8 +105,36 @@ typedef struct hm_store_part {
     size_t nwarnings;
     hm_part_act *acts;         /* nacts, in file order */
     size_t nacts;
-    hm_index_chunk chunk;      /* activity ids 0 .. nacts - 1 */
+    hm_index_chunk chunk;      /* activity ids 0 .. nacts - 1; when spilled, only the
+                                  counts (the arrays wait in the spill file) */
+    int spilled;               /* 1: the chunk's arrays are in the spill file at spill_fd */
+    int spill_fd;              /* borrowed from the hm_store_spill */
+    uint64_t spill_at[HM_INDEX_MAX_LEVELS]; /* level k's pieces, then boxes, points, attrs */
 } hm_store_part;
+
+/*
+ * Where the geometry of parts waits for the store writer (spill.c): an
+ * unlinked temporary file in the store's folder. A reading thread moves a
+ * part's arrays there as soon as the part is made, so a cold build holds in
+ * memory the files being read, not every file read so far; the writer reads
+ * them back input by input. Without a spill (no store file, a folder that
+ * cannot take it, a write that fails) parts keep their arrays in memory.
+ */
+typedef struct hm_store_spill hm_store_spill;
+
+/* A spill file beside the store file at path; *out NULL (nothing raised) when none can be
+ * made. @return HM_OK or HM_ENOMEM. */
+int hm_store__spill_new(hm_store_spill **out, hm_ctx *ctx, const char *store_path);
+/* Close the spill file (its space goes with it). NULL does nothing. */
+void hm_store__spill_free(hm_store_spill *spill);
+/* Bytes written to the spill file so far. */
+uint64_t hm_store__spill_size(const hm_store_spill *spill);
+
+/*
+ * Move a part's geometry (its chunk's arrays) to the spill file; thread-safe. When the
+ * write fails (disk full) the part keeps its arrays, and later parts are kept in memory.
+ */
+void hm_store__spill_part(hm_store_spill *spill, hm_store_part *part);
 
 /* How tracks are cleaned: the options that change stored data. */
 typedef struct hm_store_clean {

@@ -398,7 +398,48 @@ typedef struct level_src {
     uint32_t act_to;   /* the id it gets in the new store */
     const double *boxes; /* 4 per piece (parts), or NULL: use old_boxes */
     const double *old_boxes; /* the old level's boxes by piece id, offset by the range */
+    int fd;              /* >= 0: a spilled part, whose arrays are read from this file */
+    uint64_t at;         /* where its level starts there: pieces, boxes, points, attrs */
 } level_src;
+
+/* What a spilled part's arrays are read into, one array at a time. */
+typedef struct scratch {
+    unsigned char *buf;
+    size_t cap;
+} scratch;
+
+/*
+ * *out: n bytes of a source, mem when it is in memory, else read from its file at off
+ * into the scratch (valid until the next fetch).
+ * @return HM_OK, HM_EIO, HM_ENOMEM (raised).
+ */
+static int fetch(const void **out, const level_src *ls, const void *mem, uint64_t off,
+                 size_t n, scratch *sc, hm_ctx *ctx)
+{
+    size_t got = 0;
+
+    *out = mem;
+    if (ls->fd < 0 || n == 0)
+        return HM_OK;
+    if (n > sc->cap) {
+        unsigned char *b = hm_ctx__reallocarray(ctx, sc->buf, n, 1);
+        if (!b)
+            return HM_RAISE_NOMEM(ctx);
+        sc->buf = b;
+        sc->cap = n;
+    }
+    while (got < n) {
+        ssize_t r = pread(ls->fd, sc->buf + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return HM_RAISE(ctx, HM_EIO, NULL, 0, -1, "cannot read back the spilled tracks: %s",
+                            r < 0 ? strerror(errno) : "file cut short");
+        got += (size_t)r;
+    }
+    *out = sc->buf;
+    return HM_OK;
+}
 
 /* Piece boxes of an old level by piece id, from its tree's leaves. */
 static double *old_level_boxes(const hm_level *lv, hm_ctx *ctx)
@@ -425,8 +466,10 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
 {
     int packed = k == 0 && layout->exp[0] == 0;
     size_t asize = hm_index__attr_size(packed), i, j, npieces = 0, npoints = 0, piece_at;
+    const size_t per_piece = sizeof(hm_piece) + 4 * sizeof(double); /* spilled: piece, box */
     level_src *src;
     double *boxes = NULL;
+    scratch sc = {NULL, 0};
     hm_rtree tree;
     int rc = HM_OK;
 
@@ -437,6 +480,7 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
         const hm_store_input *in = &inputs[i];
         level_src *ls = &src[i];
         ls->act_to = act_base[i];
+        ls->fd = -1;
         if (in->old) {
             const hm_level *lv = &in->old->index.levels[k];
             const hm_store_file *of = &in->old->files[in->old_file];
@@ -465,6 +509,10 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
                 ls->attrs = cl->attrs;
                 ls->npoints = cl->npoints;
                 ls->boxes = cl->boxes;
+                if (in->part->spilled) {
+                    ls->fd = in->part->spill_fd;
+                    ls->at = in->part->spill_at[k];
+                }
             }
         }
         npieces += ls->npieces;
@@ -488,33 +536,60 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
     section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_PIECES, 0);
     piece_at = 0;
     npoints = 0;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && rc == HM_OK; i++) {
         const level_src *ls = &src[i];
-        uint32_t first0 = ls->npieces ? ls->pieces[0].first : 0;
+        const void *mem;
+        const hm_piece *pieces;
+        const double *pboxes;
+        uint32_t first0;
+
+        /* A spilled part's pieces and their boxes are one read. */
+        if ((rc = fetch(&mem, ls, ls->pieces, ls->at, ls->npieces * per_piece, &sc, ctx)) !=
+            HM_OK)
+            break;
+        pieces = mem;
+        pboxes = ls->fd >= 0 ? (const double *)(pieces + ls->npieces)
+                 : ls->boxes ? ls->boxes : ls->old_boxes;
+        first0 = ls->npieces ? pieces[0].first : 0;
         for (j = 0; j < ls->npieces; j++) {
-            hm_piece pc = ls->pieces[j];
+            hm_piece pc = pieces[j];
             pc.act = pc.act - ls->act_from + ls->act_to;
             pc.first = pc.first - first0 + (uint32_t)npoints;
             put(s, &pc, sizeof(pc));
-            memcpy(boxes + 4 * piece_at++, ls->boxes ? ls->boxes + 4 * j : ls->old_boxes + 4 * j,
-                   4 * sizeof(double));
+            memcpy(boxes + 4 * piece_at++, pboxes + 4 * j, 4 * sizeof(double));
         }
         npoints += ls->npoints;
     }
     section_end(s);
     section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_POINTS, 0);
-    for (i = 0; i < n; i++)
-        put(s, src[i].points, 2 * sizeof(int32_t) * src[i].npoints);
+    for (i = 0; i < n && rc == HM_OK; i++) {
+        const level_src *ls = &src[i];
+        const void *pts;
+        rc = fetch(&pts, ls, ls->points, ls->at + ls->npieces * per_piece,
+                   2 * sizeof(int32_t) * ls->npoints, &sc, ctx);
+        if (rc == HM_OK)
+            put(s, pts, 2 * sizeof(int32_t) * ls->npoints);
+    }
     section_end(s);
     section_begin(s, HM_SEC_LEVEL0 + 8 * (uint32_t)k + HM_SEC_L_ATTRS, 0);
-    for (i = 0; i < n; i++)
-        put(s, src[i].attrs, asize * src[i].npoints);
+    for (i = 0; i < n && rc == HM_OK; i++) {
+        const level_src *ls = &src[i];
+        const void *attrs;
+        rc = fetch(&attrs, ls, ls->attrs,
+                   ls->at + ls->npieces * per_piece + 2 * sizeof(int32_t) * (uint64_t)ls->npoints,
+                   asize * ls->npoints, &sc, ctx);
+        if (rc == HM_OK)
+            put(s, attrs, asize * ls->npoints);
+    }
     section_end(s);
     hm_ctx__free(ctx, src);
+    hm_ctx__free(ctx, sc.buf);
 
-    if (s->failed != HM_OK) {
+    if (rc == HM_OK)
+        rc = s->failed;
+    if (rc != HM_OK) {
         hm_ctx__free(ctx, boxes);
-        return s->failed;
+        return rc;
     }
     rc = hm_rtree__build(&tree, ctx, boxes, npieces, HM_RTREE_NODE_SIZE);
     hm_ctx__free(ctx, boxes);
