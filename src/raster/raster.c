@@ -583,10 +583,9 @@ int hm_raster_query_block(const hm_raster *r, int level, int block_x, int block_
 
     if (!block_valid(r, level, block_x, block_y, &w, &h))
         return 0;
-    return query_window(r, level, (double)block_x * HM_GRID_BLOCK,
-                                   (double)block_y * HM_GRID_BLOCK,
-                                   fmin((double)block_x * HM_GRID_BLOCK + HM_GRID_BLOCK, (double)w),
-                                   fmin((double)block_y * HM_GRID_BLOCK + HM_GRID_BLOCK, (double)h));
+    return query_window(r, level, (double)block_x * HM_GRID_BLOCK, (double)block_y * HM_GRID_BLOCK,
+                        fmin((double)block_x * HM_GRID_BLOCK + HM_GRID_BLOCK, (double)w),
+                        fmin((double)block_y * HM_GRID_BLOCK + HM_GRID_BLOCK, (double)h));
 }
 
 /* Blocks [*b0, *b1] of n whose closed extent [b * B, min((b + 1) * B, size)] meets the

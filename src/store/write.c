@@ -548,8 +548,10 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
             HM_OK)
             break;
         pieces = mem;
-        pboxes = ls->fd >= 0 ? (const double *)(pieces + ls->npieces)
-                 : ls->boxes ? ls->boxes : ls->old_boxes;
+        pboxes = !ls->npieces ? NULL
+                 : ls->fd >= 0 ? (const double *)(pieces + ls->npieces)
+                 : ls->boxes   ? ls->boxes
+                               : ls->old_boxes;
         first0 = ls->npieces ? pieces[0].first : 0;
         for (j = 0; j < ls->npieces; j++) {
             hm_piece pc = pieces[j];
