@@ -77,11 +77,11 @@ static void join_choices(char *out, size_t size, const char *const *c, const cha
     char word[64];
 
     out[0] = '\0';
-    for (k = 0; c[k]; k++) {
+    for (k = 0; c[k] && used < size; k++) {
         const char *before = k == 0 ? "" : c[k + 1] ? sep : last;
 
         lower(word, sizeof(word), c[k]);
-        used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s", before, word);
+        used += (size_t)snprintf(out + used, size - used, "%s%s", before, word);
     }
 }
 
@@ -246,6 +246,20 @@ static int apply(const hm_app_command *cmd, const hm_app_opt *o, const char *val
     }
 }
 
+/*
+ * Note that entry o was given, when it is one of the command's own n entries (required ones
+ * are checked there: an included table, the shared spec flags, has none). Compared by
+ * address one entry at a time, since o may point into another table.
+ */
+static void mark_seen(unsigned char *seen, const hm_app_opt *own, size_t n, const hm_app_opt *o)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++)
+        if (&own[k] == o)
+            seen[k] = 1;
+}
+
 int hm_app_opt_parse(const hm_app_command *cmd, void *opts, hm_app_spec_args *pairs, int argc,
                      char **argv)
 {
@@ -312,8 +326,7 @@ int hm_app_opt_parse(const hm_app_command *cmd, void *opts, hm_app_spec_args *pa
         rc = apply(cmd, o, value, opts, pairs);
         if (rc != HM_APP_OPT_OK)
             return rc;
-        if (o >= cmd->opts && o < cmd->opts + n)
-            seen[o - cmd->opts] = 1;
+        mark_seen(seen, cmd->opts, n, o);
     }
     /* Operands first, then options, each in table order: the order of the usage line. */
     for (o = cmd->opts; o->type != HM_APP_OPT_END; o++)

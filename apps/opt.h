@@ -36,7 +36,8 @@ typedef enum hm_app_opt_type {
 } hm_app_opt_type;
 
 /* Flags of an entry. */
-#define HM_APP_OPT_REQUIRED 1 /* an option that must be given ("-o OUT.png is missing") */
+#define HM_APP_OPT_REQUIRED 1 /* an option that must be given ("-o OUT.png is missing"); in a
+                                 command's own table, not an included one */
 #define HM_APP_OPT_HIDDEN   2 /* accepted, but left out of --help and the usage line */
 
 typedef struct hm_app_opt {

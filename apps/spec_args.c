@@ -125,7 +125,8 @@ int hm_app_spec_build(hm_spec **out, hm_ctx *ctx, const char *verb, const char *
             return HM_EXIT_USAGE;
         }
     }
-    /* The style checks the style keys together (e.g. CLIP low < high). */
+    /* Without RENDER (no style), the command's default band. The values were checked as
+     * they were set: only memory can fail here. */
     rc = hm_style_new(&style, ctx, spec);
     if (rc == HM_OK && !style && default_band) {
         rc = hm_spec_set(spec, "RENDER", default_band);
@@ -136,7 +137,7 @@ int hm_app_spec_build(hm_spec **out, hm_ctx *ctx, const char *verb, const char *
     if (rc != HM_OK) {
         hm_app_engine_error(ctx, verb);
         hm_spec_free(spec);
-        return rc == HM_ENOMEM ? HM_EXIT_ERROR : HM_EXIT_USAGE;
+        return HM_EXIT_ERROR;
     }
     *out = spec;
     return HM_EXIT_OK;

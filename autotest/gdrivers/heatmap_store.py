@@ -23,6 +23,7 @@ process, maps it. These tests check what a user relies on:
 The reference for "correct" is always a build made another way (in
 memory, or fresh), compared array for array: the store must be invisible.
 """
+import math
 import os
 import pathlib
 import re
@@ -397,6 +398,24 @@ def test_heatmap_store_damaged_statistics(heatmap_bin, generated, store_dir):
     b = gdal.Open(str(store_dir / "b.tif")).ReadAsArray()
     assert np.array_equal(a, b)
     assert_same(read_all(name + ":STORE=NO")[0], first)
+
+
+def test_heatmap_store_statistics_named_by_the_grid_as_built(generated, store_dir):
+    """An automatic ZOOM and the zoom it chose are one grid: the level statistics computed for
+    one are the other's (the stats file does not grow)."""
+    auto = gdal.Open(f"HEATMAP:{generated}:RENDER=count")
+    z = round(math.log2(2 * 20037508.342789244 / (256 * auto.GetGeoTransform()[1])))
+    a = auto.GetRasterBand(4).ReadAsArray()
+    stats = store_files(store_dir)[0].with_name(store_files(store_dir)[0].name + ".stats")
+    size = stats.stat().st_size
+    assert size > 0
+    explicit = gdal.Open(f"HEATMAP:{generated}:RENDER=count:ZOOM={z}")
+    assert explicit.RasterXSize == auto.RasterXSize
+    assert np.array_equal(explicit.GetRasterBand(4).ReadAsArray(), a)
+    assert stats.stat().st_size == size
+    other = gdal.Open(f"HEATMAP:{generated}:RENDER=count:ZOOM={z - 1}")
+    other.GetRasterBand(4).ReadAsArray()
+    assert stats.stat().st_size > size  # another grid: its own statistics
 
 
 # ---------------------------------------------------------------- concurrency

@@ -87,7 +87,7 @@ int hm_spec_set(hm_spec *spec, const char *key, const char *value);
  * Choose the zoom automatically (as without ZOOM, which this unsets): the
  * largest XYZ zoom whose level-0 grid fits in max_width x max_height pixels,
  * or zoom 0 when none does. Without this call the bound is 4096 x 4096. Only
- * the EPSG:3857 grid has zooms; with SRS it changes nothing.
+ * the EPSG:3857 grid has zooms: with SRS the grid is not affected.
  * @return HM_OK, or HM_EINVAL for a size below 1 x 1.
  */
 int hm_spec_set_auto_zoom(hm_spec *spec, int max_width, int max_height);
@@ -216,8 +216,9 @@ const char *hm_raster_get_srs_wkt(const hm_raster *raster);
 int hm_raster_render_block(const hm_raster *raster, hm_ctx *ctx, int level, int block_x,
                            int block_y, float *const bands[HM_BAND_MAX]);
 
-/** Largest side of a window hm_raster_render_window() renders, pixels. */
-#define HM_RASTER_MAX_WINDOW 4096
+/** Largest side of a window hm_raster_render_window() renders, pixels: a block and a margin
+ * of 128 pixels on every side. */
+#define HM_RASTER_MAX_WINDOW 512
 
 /**
  * Render every band of a window of a level's pixels: (x, y) is its top left

@@ -93,7 +93,8 @@ int hm_style_query_block(const hm_style *style, const hm_raster *raster, int lev
 /**
  * The blocks of a level that may have a visible pixel in this style: those
  * hm_raster_query_blocks() lists and, with GLOW, their neighbours within
- * the glow's reach. Cost follows the data, never the level's extent.
+ * the glow's reach. Cost follows the data, never the level's extent. Any
+ * number of threads may call it at once, each with its own ctx.
  * @param out receives 2 * *count ints (block_x, block_y pairs, sorted by y
  *        then x); free with hm_ctx_free_mem().
  * @return HM_OK, HM_EINVAL (no such level), HM_ENOMEM.

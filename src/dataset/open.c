@@ -495,7 +495,7 @@ static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_lis
         rc = read_planned(parts, workers, &nworkers, ctx, l, &p, spec, spill, &u->read);
     if (rc == HM_OK && spill)
         hm_ctx__log(ctx, HM_LOG_DEBUG, "tracks of %zu files read: %.1f MB waited on disk",
-                    u->read, (double)hm_store__spill_size(spill) / 1e6);
+                    u->read, (double)hm_store__spill_get_size(spill) / 1e6);
     if (rc == HM_OK) {
         for (i = 0; i < p.nread; i++)
             p.inputs[p.to_read[i]].part = &parts[p.to_read[i]];
@@ -958,8 +958,9 @@ static int raster_of(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_spe
     int rc;
 
     memset(&req, 0, sizeof(req));
-    hm_spec__key(spec, HM_OPTION_KINDS(HM_OPTION_KIND_GRID) | HM_OPTION_KINDS(HM_OPTION_KIND_FILTER),
-                 &key);
+    /* The grid's part of the derived values' names is the grid as built (the raster adds
+     * it), so that an automatic ZOOM shares them with the zoom it chose. */
+    hm_spec__key(spec, HM_OPTION_KINDS(HM_OPTION_KIND_FILTER), &key);
     if (hm_strbuf_failed(&key)) {
         hm_strbuf_free(&key);
         return HM_RAISE_NOMEM(ctx);

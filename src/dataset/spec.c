@@ -576,8 +576,6 @@ static int set_store(hm_spec *spec, const option_def *def, const char *value)
 static void canon_zoom(const hm_spec *spec, hm_strbuf *b)
 {
     hm_strbuf_printf(b, "%d", spec->zoom);
-    if (spec->zoom < 0 && (spec->fit[0] || spec->fit[1]))
-        hm_strbuf_printf(b, ":fit=%dx%d", spec->fit[0], spec->fit[1]);
 }
 
 static void canon_bounds(const hm_spec *spec, hm_strbuf *b)

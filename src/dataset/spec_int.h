@@ -18,7 +18,7 @@
  * What a change of an option changes, from the bottom up. The keys that name
  * shared things are made from this (hm_spec__key), never listed by hand: the
  * store by the source and the DATA options, a raster's derived values (style
- * statistics, grid indexes) by the GRID and FILTER options. VIEW and STYLE
+ * statistics) by the FILTER options and the grid the raster builds. VIEW and STYLE
  * options only choose among or colour what is computed anyway; PROCESS
  * options say where or how, never what.
  */
@@ -27,7 +27,8 @@ typedef enum hm_option_kind {
     HM_OPTION_KIND_GRID = 1,    /* the pixels (ZOOM, BOUNDS, SRS, RESOLUTION) */
     HM_OPTION_KIND_FILTER = 2,  /* the activities drawn (dates, sports, WHERE, dedupe) */
     HM_OPTION_KIND_VIEW = 3,    /* which bands are shown (BANDS) */
-    HM_OPTION_KIND_STYLE = 4,   /* colours (RENDER ... GLOW) */
+    HM_OPTION_KIND_STYLE = 4,   /* colours (RENDER ... GLOW: the style's own table,
+                                   src/style/options.c, listed after the spec's) */
     HM_OPTION_KIND_PROCESS = 5  /* where and how (THREADS, STORE) */
 } hm_option_kind;
 

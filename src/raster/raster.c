@@ -375,6 +375,28 @@ static int open_other(hm_raster *r, const hm_raster_request *req)
     return HM_OK;
 }
 
+/* What names the raster's derived values: the grid as built (an automatic zoom and the zoom
+ * it chose share them) and the filter. */
+static int make_key(hm_raster *r, const hm_raster_request *req)
+{
+    const hm_grid *g = &r->grid;
+    hm_strbuf b = HM_STRBUF_INIT(r->ctx);
+
+    if (g->is_web)
+        hm_strbuf_printf(&b, "grid=web:%d:%lld:%lld:%dx%d\n", g->zoom, (long long)g->tile_x0,
+                         (long long)g->tile_y0, g->width, g->height);
+    else
+        hm_strbuf_printf(&b, "grid=%s:%.17g:%.17g:%.17g:%dx%d\n", req->srs ? req->srs : "",
+                         g->res, g->origin_x, g->origin_y, g->width, g->height);
+    hm_strbuf_puts(&b, req->key ? req->key : "");
+    if (hm_strbuf_failed(&b)) {
+        hm_strbuf_free(&b);
+        return HM_RAISE_NOMEM(r->ctx);
+    }
+    r->key = b.s;
+    return HM_OK;
+}
+
 int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raster_request *req)
 {
     hm_ctx *rctx;
@@ -394,10 +416,10 @@ int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raste
     r->store = store;
     hm_store__acquire(store);
     hm_ctx_set_log(rctx, ctx->log_fn, ctx->log_payload);
-    if (!(r->key = hm_ctx__strdup(rctx, req->key ? req->key : "")))
-        rc = HM_RAISE_NOMEM(rctx);
-    else if ((rc = select_acts(r, req, box)) == HM_OK)
+    if ((rc = select_acts(r, req, box)) == HM_OK)
         rc = req->is_web ? open_web(r, req, box) : open_other(r, req);
+    if (rc == HM_OK)
+        rc = make_key(r, req);
     hm_ctx_set_log(rctx, NULL, NULL);
     if (rc != HM_OK) {
         hm_ctx__copy_error(ctx, rctx);

@@ -30,7 +30,8 @@ typedef struct hm_raster_request {
                                     matched by hm_sport__matches); max_gap unused */
     const uint64_t *where;       /* bitmap of the activities WHERE selects, or NULL: all */
     int dedupe;                  /* 1: a duplicate of a drawn activity is not drawn */
-    const char *key;             /* grid and filter as text: names derived values */
+    const char *key;             /* the filter as text; with the grid as built, it names
+                                    derived values */
 } hm_raster_request;
 
 struct hm_raster {

@@ -16,7 +16,7 @@
 
 /* Widest and tallest window, pixels: a block and a halo of 128 px on every side. The
  * scratch is about 56 bytes a pixel (14 MiB at the maximum). */
-#define HM_RENDER_MAX_WINDOW 512
+#define HM_RENDER_MAX_WINDOW HM_RASTER_MAX_WINDOW /* the public limit is the renderer's */
 
 /*
  * How one grid level is drawn from an index: its pixel (i, j) is the square

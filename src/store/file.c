@@ -159,7 +159,7 @@ int hm_store__write_file(hm_store **out, hm_ctx *ctx, const char *path,
         unlink(tmp);
         return rc;
     }
-    /* Style statistics of the old store's content (src/style/stats_file.c) name its
+    /* Values derived from the old store's content (src/store/derived.c) name its
      * generation and would never be used again. */
     if (snprintf(tmp, sizeof(tmp), "%s.stats", path) < (int)sizeof(tmp))
         unlink(tmp);

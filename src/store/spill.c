@@ -62,7 +62,7 @@ void hm_store__spill_free(hm_store_spill *s)
     hm_ctx__free(s->ctx, s);
 }
 
-uint64_t hm_store__spill_size(const hm_store_spill *s)
+uint64_t hm_store__spill_get_size(const hm_store_spill *s)
 {
     return s->size;
 }
@@ -85,26 +85,26 @@ static int write_at(int fd, const void *buf, size_t n, uint64_t off)
     return 0;
 }
 
-/* Bytes of level k of a chunk in the spill file. */
-static uint64_t level_bytes(const hm_index_chunk *c, int k)
+/* Where level k of a chunk goes in the spill file. */
+static void level_layout(hm_spill_level *out, const hm_index_chunk *c, int k)
 {
-    const hm_chunk_level *cl = &c->levels[k];
-    size_t asize = hm_index__attr_size(k == 0 && c->layout.exp[0] == 0);
-
-    return (uint64_t)cl->npieces * (sizeof(hm_piece) + 4 * sizeof(double)) +
-           (uint64_t)cl->npoints * (2 * sizeof(int32_t) + asize);
+    hm_store__spill_level(out, c->levels[k].npieces, c->levels[k].npoints,
+                          hm_index__attr_size(k == 0 && c->layout.exp[0] == 0));
 }
 
 void hm_store__spill_part(hm_store_spill *s, hm_store_part *part)
 {
     hm_index_chunk *c = &part->chunk;
     uint64_t total = 0, at[HM_INDEX_MAX_LEVELS], base;
+    hm_spill_level lay;
     int k, failed;
 
     if (!c->ctx)
         return; /* a file that was not read: nothing to move */
-    for (k = 0; k < c->layout.nlevels; k++)
-        total += level_bytes(c, k);
+    for (k = 0; k < c->layout.nlevels; k++) {
+        level_layout(&lay, c, k);
+        total += lay.end;
+    }
     pthread_mutex_lock(&s->lock);
     failed = s->failed;
     base = s->size;
@@ -115,25 +115,22 @@ void hm_store__spill_part(hm_store_spill *s, hm_store_part *part)
         return;
     for (k = 0; k < c->layout.nlevels; k++) {
         const hm_chunk_level *cl = &c->levels[k];
-        size_t asize = hm_index__attr_size(k == 0 && c->layout.exp[0] == 0);
-        const uint64_t boxes = base + cl->npieces * sizeof(hm_piece);
-        const uint64_t points = boxes + cl->npieces * 4 * sizeof(double);
-        const uint64_t attrs = points + cl->npoints * 2 * sizeof(int32_t);
 
+        level_layout(&lay, c, k);
         at[k] = base;
-        if (write_at(s->fd, cl->pieces, cl->npieces * sizeof(hm_piece), base) != 0 ||
-            write_at(s->fd, cl->boxes, cl->npieces * 4 * sizeof(double), boxes) != 0 ||
-            write_at(s->fd, cl->points, cl->npoints * 2 * sizeof(int32_t), points) != 0 ||
-            write_at(s->fd, cl->attrs, cl->npoints * asize, attrs) != 0) {
+        if (write_at(s->fd, cl->pieces, (size_t)lay.boxes, base) != 0 ||
+            write_at(s->fd, cl->boxes, (size_t)(lay.points - lay.boxes), base + lay.boxes) != 0 ||
+            write_at(s->fd, cl->points, (size_t)(lay.attrs - lay.points), base + lay.points) != 0 ||
+            write_at(s->fd, cl->attrs, (size_t)(lay.end - lay.attrs), base + lay.attrs) != 0) {
             /* Disk full, say: this part and the next stay in memory. */
-            hm_ctx__log(c->ctx, HM_LOG_DEBUG, "spill file: %s; tracks wait in memory",
-                        strerror(errno));
+            hm_ctx__log(c->ctx, HM_LOG_DEBUG, "the spill file cannot be written (disk full?): "
+                        "tracks wait in memory");
             pthread_mutex_lock(&s->lock);
             s->failed = 1;
             pthread_mutex_unlock(&s->lock);
             return;
         }
-        base += level_bytes(c, k);
+        base += lay.end;
     }
     for (k = 0; k < c->layout.nlevels; k++) {
         hm_chunk_level *cl = &c->levels[k];

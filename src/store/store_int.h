@@ -122,13 +122,32 @@ typedef struct hm_store_part {
  */
 typedef struct hm_store_spill hm_store_spill;
 
+/* Where a spilled part's level k lies, from hm_store_part.spill_at[k]: its pieces, then
+ * their boxes (4 doubles each), its points (2 int32 each) and its attributes. The one
+ * definition the spill file is written and read back with. */
+typedef struct hm_spill_level {
+    uint64_t boxes;  /* offset of the boxes (the pieces are at 0) */
+    uint64_t points; /* offset of the points */
+    uint64_t attrs;  /* offset of the attributes */
+    uint64_t end;    /* bytes of the level */
+} hm_spill_level;
+
+static inline void hm_store__spill_level(hm_spill_level *out, size_t npieces, size_t npoints,
+                                         size_t attr_size)
+{
+    out->boxes = (uint64_t)npieces * sizeof(hm_piece);
+    out->points = out->boxes + (uint64_t)npieces * 4 * sizeof(double);
+    out->attrs = out->points + (uint64_t)npoints * 2 * sizeof(int32_t);
+    out->end = out->attrs + (uint64_t)npoints * attr_size;
+}
+
 /* A spill file beside the store file at path; *out NULL (nothing raised) when none can be
  * made. @return HM_OK or HM_ENOMEM. */
 int hm_store__spill_new(hm_store_spill **out, hm_ctx *ctx, const char *store_path);
 /* Close the spill file (its space goes with it). NULL does nothing. */
 void hm_store__spill_free(hm_store_spill *spill);
-/* Bytes written to the spill file so far. */
-uint64_t hm_store__spill_size(const hm_store_spill *spill);
+/* Bytes the parts spilled so far take in the file (read once the reading threads are done). */
+uint64_t hm_store__spill_get_size(const hm_store_spill *spill);
 
 /*
  * Move a part's geometry (its chunk's arrays) to the spill file; thread-safe. When the

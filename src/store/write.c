@@ -399,7 +399,8 @@ typedef struct level_src {
     const double *boxes; /* 4 per piece (parts), or NULL: use old_boxes */
     const double *old_boxes; /* the old level's boxes by piece id, offset by the range */
     int fd;              /* >= 0: a spilled part, whose arrays are read from this file */
-    uint64_t at;         /* where its level starts there: pieces, boxes, points, attrs */
+    uint64_t at;         /* where its level starts there */
+    hm_spill_level lay;  /* and where its arrays are from there */
 } level_src;
 
 /* What a spilled part's arrays are read into, one array at a time. */
@@ -411,7 +412,7 @@ typedef struct scratch {
 /*
  * *out: n bytes of a source, mem when it is in memory, else read from its file at off
  * into the scratch (valid until the next fetch).
- * @return HM_OK, HM_EIO, HM_ENOMEM (raised).
+ * @return HM_OK, HM_ERROR (the spill file cannot be read), HM_ENOMEM (raised).
  */
 static int fetch(const void **out, const level_src *ls, const void *mem, uint64_t off,
                  size_t n, scratch *sc, hm_ctx *ctx)
@@ -433,7 +434,10 @@ static int fetch(const void **out, const level_src *ls, const void *mem, uint64_
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
-            return HM_RAISE(ctx, HM_EIO, NULL, 0, -1, "cannot read back the spilled tracks: %s",
+            /* Not HM_EIO: that would read as a store file that cannot be written, and the
+             * open would build the same inputs again in memory. */
+            return HM_RAISE(ctx, HM_ERROR, NULL, 0, -1,
+                            "cannot read back the tracks waiting in the spill file: %s",
                             r < 0 ? strerror(errno) : "file cut short");
         got += (size_t)r;
     }
@@ -466,7 +470,6 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
 {
     int packed = k == 0 && layout->exp[0] == 0;
     size_t asize = hm_index__attr_size(packed), i, j, npieces = 0, npoints = 0, piece_at;
-    const size_t per_piece = sizeof(hm_piece) + 4 * sizeof(double); /* spilled: piece, box */
     level_src *src;
     double *boxes = NULL;
     scratch sc = {NULL, 0};
@@ -512,6 +515,7 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
                 if (in->part->spilled) {
                     ls->fd = in->part->spill_fd;
                     ls->at = in->part->spill_at[k];
+                    hm_store__spill_level(&ls->lay, ls->npieces, ls->npoints, asize);
                 }
             }
         }
@@ -544,7 +548,7 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
         uint32_t first0;
 
         /* A spilled part's pieces and their boxes are one read. */
-        if ((rc = fetch(&mem, ls, ls->pieces, ls->at, ls->npieces * per_piece, &sc, ctx)) !=
+        if ((rc = fetch(&mem, ls, ls->pieces, ls->at, (size_t)ls->lay.points, &sc, ctx)) !=
             HM_OK)
             break;
         pieces = mem;
@@ -567,7 +571,7 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
     for (i = 0; i < n && rc == HM_OK; i++) {
         const level_src *ls = &src[i];
         const void *pts;
-        rc = fetch(&pts, ls, ls->points, ls->at + ls->npieces * per_piece,
+        rc = fetch(&pts, ls, ls->points, ls->at + ls->lay.points,
                    2 * sizeof(int32_t) * ls->npoints, &sc, ctx);
         if (rc == HM_OK)
             put(s, pts, 2 * sizeof(int32_t) * ls->npoints);
@@ -577,9 +581,8 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
     for (i = 0; i < n && rc == HM_OK; i++) {
         const level_src *ls = &src[i];
         const void *attrs;
-        rc = fetch(&attrs, ls, ls->attrs,
-                   ls->at + ls->npieces * per_piece + 2 * sizeof(int32_t) * (uint64_t)ls->npoints,
-                   asize * ls->npoints, &sc, ctx);
+        rc = fetch(&attrs, ls, ls->attrs, ls->at + ls->lay.attrs, asize * ls->npoints, &sc,
+                   ctx);
         if (rc == HM_OK)
             put(s, attrs, asize * ls->npoints);
     }

@@ -64,29 +64,29 @@ static const struct {
     {"viridis", HM_NORM_LINEAR, {0.0, 100.0}, 0},   /* recency */
 };
 
-int hm_style__new(hm_style **out, hm_ctx *ctx, const hm_style_params *spec)
+int hm_style__new(hm_style **out, hm_ctx *ctx, const hm_style_params *params)
 {
     hm_style *s;
     char why[256];
     hm_band band;
 
     *out = NULL;
-    if (spec->render == 0)
+    if (params->render == 0)
         return HM_OK;
-    band = (hm_band)(spec->render - 1);
+    band = (hm_band)(params->render - 1);
     assert((unsigned)band < HM_BAND_MAX);
     s = hm_ctx__calloc(ctx, 1, sizeof(*s));
     if (!s)
         return HM_RAISE_NOMEM(ctx);
     s->ctx = ctx;
     s->band = band;
-    s->mode = spec->render_mode ? HM_RENDER_PALETTE : HM_RENDER_RGBA;
-    s->method = spec->normalize ? (hm_norm_method)(spec->normalize - 1) : defaults[band].method;
+    s->mode = params->render_mode ? HM_RENDER_PALETTE : HM_RENDER_RGBA;
+    s->method = params->normalize ? (hm_norm_method)(params->normalize - 1) : defaults[band].method;
     s->reverse = defaults[band].reverse;
-    memcpy(s->clip, spec->has_clip ? spec->clip : defaults[band].clip, sizeof(s->clip));
-    s->sigma = spec->glow;
-    if (spec->has_palette)
-        memcpy(s->colors, spec->palette, sizeof(s->colors));
+    memcpy(s->clip, params->has_clip ? params->clip : defaults[band].clip, sizeof(s->clip));
+    s->sigma = params->glow;
+    if (params->has_palette)
+        memcpy(s->colors, params->palette, sizeof(s->colors));
     else if (hm_palette__parse(s->colors, defaults[band].palette, why, sizeof(why)) != 0)
         assert(!"the default palettes parse");
     s->colors[0].r = s->colors[0].g = s->colors[0].b = s->colors[0].a = 0;

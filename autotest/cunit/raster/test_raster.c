@@ -363,6 +363,74 @@ static void test_raster__grid_and_blocks(void)
 
 /* hm_raster_query_blocks() lists exactly the blocks hm_raster_query_block() calls
  * possible, row by row, at every level (the oracle walks every block). */
+/*
+ * A window is the pixels the blocks under it have: every window of a few levels with data,
+ * straddling block corners, equals (bit for bit, every band) the blocks rendered one by one;
+ * the window query is 1 wherever such a window has a count; windows of more than
+ * HM_RASTER_MAX_WINDOW pixels a side, or of no level, are refused.
+ */
+static void check_windows(const hm_raster *r, hm_ctx *ctx)
+{
+    enum { W = 300, H = 200, BW = 3, BH = 2 };
+    static float win[HM_BAND_MAX][W * H], blk[BW * BH][HM_BAND_MAX][256 * 256];
+    float *wb[HM_BAND_MAX], *bb[HM_BAND_MAX];
+    int k, b, i, x, y, bx, by, checked = 0, mismatches = 0, with_data = 0;
+
+    for (b = 0; b < HM_BAND_MAX; b++)
+        wb[b] = win[b];
+    for (k = 0; k < 3; k++) {
+        int *list = NULL;
+        size_t n = 0, j;
+        CU_ASSERT_EQUAL_FATAL(hm_raster_query_blocks(&list, &n, r, ctx, k), HM_OK);
+        for (j = 0; j < n && j < 4; j++) {
+            /* around the block's top left corner, moved into the level when it must be: it
+             * straddles up to 3 x 2 blocks */
+            int64_t x0 = (int64_t)list[2 * j] * 256 - 100, y0 = (int64_t)list[2 * j + 1] * 256 - 70;
+            int lw, lh, has_count = 0;
+            hm_raster_get_level_size(r, k, &lw, &lh);
+            if (lw < W || lh < H)
+                continue; /* beyond the level, blocks are empty and windows are not */
+            x0 = x0 < 0 ? 0 : x0 > lw - W ? lw - W : x0;
+            y0 = y0 < 0 ? 0 : y0 > lh - H ? lh - H : y0;
+            CU_ASSERT_EQUAL_FATAL(hm_raster_render_window(r, ctx, k, x0, y0, W, H, wb), HM_OK);
+            for (i = 0; i < BW * BH; i++) {
+                for (b = 0; b < HM_BAND_MAX; b++)
+                    bb[b] = blk[i][b];
+                bx = (int)(x0 / 256) + i % BW;
+                by = (int)(y0 / 256) + i / BW;
+                if ((int64_t)bx * 256 < lw && (int64_t)by * 256 < lh)
+                    CU_ASSERT_EQUAL_FATAL(hm_raster_render_block(r, ctx, k, bx, by, bb), HM_OK);
+            }
+            for (y = 0; y < H; y++) {
+                for (x = 0; x < W; x++) {
+                    int64_t gx = x0 + x, gy = y0 + y;
+                    int cell = (int)(gy / 256 - y0 / 256) * BW + (int)(gx / 256 - x0 / 256);
+                    size_t at = (size_t)(gy % 256) * 256 + (size_t)(gx % 256);
+                    for (b = 0; b < HM_BAND_MAX; b++)
+                        if (memcmp(&win[b][y * W + x], &blk[cell][b][at], sizeof(float)) != 0)
+                            mismatches++;
+                    has_count |= win[HM_BAND_COUNT][y * W + x] > 0.0f;
+                }
+            }
+            if (has_count)
+                CU_ASSERT_EQUAL(hm_raster_query_window(r, k, x0, y0, W, H), 1);
+            checked++;
+            with_data += has_count;
+        }
+        hm_ctx_free_mem(ctx, list);
+    }
+    CU_ASSERT(checked >= 3 && with_data >= 3);
+    CU_ASSERT_EQUAL(mismatches, 0);
+    /* far from every track, empty, or no level */
+    CU_ASSERT_EQUAL(hm_raster_query_window(r, 0, -100000, -100000, 10, 10), 0);
+    CU_ASSERT_EQUAL(hm_raster_query_window(r, 0, 0, 0, 0, 10), 0);
+    CU_ASSERT_EQUAL(hm_raster_query_window(r, 99, 0, 0, 10, 10), 0);
+    CU_ASSERT_EQUAL(hm_raster_render_window(r, ctx, 99, 0, 0, 10, 10, wb), HM_EINVAL);
+    CU_ASSERT_EQUAL(hm_raster_render_window(r, ctx, 0, 0, 0, HM_RASTER_MAX_WINDOW + 1, 1, wb),
+                    HM_EINVAL);
+    CU_ASSERT_EQUAL(hm_raster_render_window(r, ctx, 0, 0, 0, 0, 1, wb), HM_EINVAL);
+}
+
 static void test_raster__query_blocks(void)
 {
     struct hm_spec spec;
@@ -426,6 +494,7 @@ static void test_raster__query_blocks(void)
         hm_ctx_free_mem(ctx, list);
     }
     CU_ASSERT(total > 20);
+    check_windows(r, ctx);
     CU_ASSERT_EQUAL(hm_raster_query_blocks(&list, &n, r, ctx, g.level_count), HM_EINVAL);
     CU_ASSERT_PTR_NULL(list);
     CU_ASSERT_EQUAL(n, 0);

@@ -114,7 +114,7 @@ static void test_spill__same_store(void)
             CU_ASSERT_EQUAL(spilled[f].chunk.levels[k].npoints, kept[f].chunk.levels[k].npoints);
         }
     }
-    CU_ASSERT(hm_store__spill_size(spill) > 0);
+    CU_ASSERT(hm_store__spill_get_size(spill) > 0);
     /* the spill file is unlinked at once: the folder holds nothing */
     CU_ASSERT_EQUAL(rmdir(dir), 0);
     a = store_of(kept, entries);
