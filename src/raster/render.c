@@ -71,12 +71,21 @@ typedef struct render {
     px_total *total;         /* npix: valid where count > 0 */
     uint32_t *used;          /* pixels with count > 0 */
     uint32_t nused;          /* entries in used */
+    int attrs;               /* 1 when a band wants the segments' attributes (pace, hr,
+                                recency); 0: counts only, acc and total are not touched */
 } render;
 
 HOT void hit(render *r, int64_t col, int64_t row, const hm_seg_attr *a)
 {
     uint32_t p = (uint32_t)((row - r->by0) * r->w + (col - r->bx0));
 
+    if (!r->attrs) {
+        if (r->stamp[p] != r->seq) {
+            r->stamp[p] = r->seq;
+            r->touched[r->ntouched++] = p;
+        }
+        return;
+    }
     if (r->stamp[p] != r->seq) {
         uint32_t n = r->ntouched++;
         r->stamp[p] = r->seq;
@@ -120,6 +129,14 @@ static void fold(render *r, double start_days)
     float start = (float)start_days;
     uint32_t i;
 
+    if (!r->attrs) {
+        for (i = 0; i < r->ntouched; i++)
+            if (r->count[r->touched[i]]++ == 0)
+                r->used[r->nused++] = r->touched[i];
+        r->ntouched = 0;
+        r->seq++;
+        return;
+    }
     for (i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
         const hm_seg_attr *a = &r->acc[i];
@@ -232,6 +249,7 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
     r.wy0 = (double)r.by0;
     r.wx1 = (double)r.cx1;
     r.wy1 = (double)r.ry1;
+    r.attrs = bands[HM_BAND_PACE] || bands[HM_BAND_HR] || bands[HM_BAND_RECENCY];
 
     mem = hm_ctx__malloc(ctx, bytes);
     if (!mem)
@@ -271,11 +289,13 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
             }
             px = (double)(dx + pt[0]) * scale;
             py = (double)(dy + pt[1]) * scale;
+            memset(&a, 0, sizeof(a));
+            r.attr = &a;
             for (s = 0; s < pc->nseg; s++) {
                 double qx = (double)(dx + pt[2 * s + 2]) * scale;
                 double qy = (double)(dy + pt[2 * s + 3]) * scale;
-                a = hm_level__attr(lv, (size_t)pc->first + s);
-                r.attr = &a;
+                if (r.attrs)
+                    a = hm_level__attr(lv, (size_t)pc->first + s);
                 draw_segment(&r, px, py, qx, qy);
                 px = qx;
                 py = qy;
