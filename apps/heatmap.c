@@ -2,7 +2,6 @@
 /*
  * `heatmap`: one tool, one subcommand per file. This file only dispatches.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,17 +20,6 @@ static const command commands[] = {
     {"tiles", hm_cmd_tiles, "write an XYZ tile pyramid of PNGs with a viewer page"},
     {"descriptor", hm_cmd_descriptor, "write a descriptor file that GDAL tools can open"},
 };
-
-void hm_app_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("heatmap: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 static void usage(FILE *out)
 {

@@ -12,6 +12,7 @@
  */
 #include <assert.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <heatmap.h>
@@ -25,6 +26,19 @@
 /* Column of the help paragraphs, and the width they are wrapped to. */
 #define HELP_COLUMN 23
 #define HELP_WIDTH  80
+
+/* Every message of the tool goes through here (declared in cmd.h): the parser's, and the
+ * commands'. */
+void hm_app_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("heatmap: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
 
 static int is_option(const hm_app_opt *o)
 {

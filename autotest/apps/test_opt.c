@@ -16,18 +16,6 @@
 #include "opt.h"
 #include "spec_args.h"
 
-/* The parser prints through hm_app_error(), which lives in apps/heatmap.c with main(). */
-void hm_app_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("heatmap: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
 typedef struct test_opts {
     const char *src;       /* SRC */
     const char *out;       /* -o */
