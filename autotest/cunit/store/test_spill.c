@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -145,6 +147,68 @@ static void test_spill__same_store(void)
     ctx = NULL;
 }
 
+/* A spill file that cannot take more (a full disk, here a file size limit): the part being
+ * moved and every later one keep their arrays, and the store is the same. */
+static void test_spill__write_fails(void)
+{
+    static char rel[NFILES][8] = {"a.gpx", "b.gpx", "c.gpx"};
+    hm_store_part kept[NFILES], tried[NFILES];
+    hm_listing_entry entries[NFILES];
+    char dir[] = "/tmp/hm_spill_XXXXXX", path[64];
+    hm_store_spill *spill = NULL;
+    struct rlimit old, small;
+    void (*was)(int);
+    hm_store *a, *b;
+    int f, k;
+
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/s.hmstore", dir);
+    memset(entries, 0, sizeof(entries));
+    for (f = 0; f < NFILES; f++) {
+        entries[f].rel = rel[f];
+        entries[f].size = 1000 + f;
+        entries[f].mtime_ns = 1;
+    }
+    make_parts(kept);
+    make_parts(tried);
+    CU_ASSERT_EQUAL_FATAL(hm_store__spill_new(&spill, ctx, path), HM_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(spill);
+    /* Files may not grow past 4 KiB: the first part's pieces already do not fit. */
+    CU_ASSERT_FATAL(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    small = old;
+    small.rlim_cur = 4096;
+    was = signal(SIGXFSZ, SIG_IGN);
+    CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    for (f = 0; f < NFILES; f++)
+        hm_store__spill_part(spill, &tried[f]);
+    CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &old) == 0);
+    signal(SIGXFSZ, was);
+    for (f = 0; f < NFILES; f++) {
+        CU_ASSERT_EQUAL(tried[f].spilled, 0);
+        for (k = 0; k < tried[f].chunk.layout.nlevels; k++)
+            if (tried[f].chunk.levels[k].npoints)
+                CU_ASSERT_PTR_NOT_NULL(tried[f].chunk.levels[k].points);
+    }
+    a = store_of(kept, entries);
+    b = store_of(tried, entries);
+    for (k = 0; k < a->index.nlevels; k++) {
+        const hm_level *la = &a->index.levels[k], *lb = &b->index.levels[k];
+        CU_ASSERT_EQUAL_FATAL(la->npoints, lb->npoints);
+        CU_ASSERT(memcmp(la->points, lb->points, la->npoints * 2 * sizeof(int32_t)) == 0);
+    }
+    hm_store__release(a);
+    hm_store__release(b);
+    for (f = 0; f < NFILES; f++) {
+        hm_store__part_free(&kept[f]);
+        hm_store__part_free(&tried[f]);
+    }
+    hm_store__spill_free(spill);
+    CU_ASSERT_EQUAL(rmdir(dir), 0);
+    hm_ctx_free(ctx);
+    ctx = NULL;
+}
+
 /* A folder that cannot take the file: no spill and no error. */
 static void test_spill__no_folder(void)
 {
@@ -162,6 +226,7 @@ void hm_test_spill_suite(void)
 {
     static CU_TestInfo tests[] = {
         {"test_spill__same_store", test_spill__same_store},
+        {"test_spill__write_fails", test_spill__write_fails},
         {"test_spill__no_folder", test_spill__no_folder},
         CU_TEST_INFO_NULL,
     };
