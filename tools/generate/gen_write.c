@@ -349,6 +349,21 @@ static void fit_define(hm_strbuf *b, int local, unsigned global, const fit_field
     }
 }
 
+/* The fields a lap and a session start with: times, start position, durations, distance and
+ * message_index (the same definitions in both messages). */
+static void put_summary(hm_strbuf *b, const hm_gen_sample *first, const hm_gen_sample *last,
+                        const hm_gen_sample *start_pos, uint32_t elapsed_ms, int64_t timer)
+{
+    put_u32(b, fit_time(last->time));
+    put_u32(b, fit_time(first->time));
+    put_u32(b, start_pos ? (uint32_t)semicircles(start_pos->lat) : 0x7FFFFFFFu);
+    put_u32(b, start_pos ? (uint32_t)semicircles(start_pos->lon) : 0x7FFFFFFFu);
+    put_u32(b, elapsed_ms);
+    put_u32(b, (uint32_t)(timer * 1000));
+    put_u32(b, (uint32_t)llround(last->dist * 100.0));
+    put_u16(b, 0); /* message_index */
+}
+
 static void fit_event(hm_strbuf *b, int64_t t, unsigned event_type)
 {
     put_u8(b, L_EVENT);
@@ -467,28 +482,14 @@ static void write_fit(hm_strbuf *b, const hm_gen_activity *a, const hm_gen_meta 
 
     fit_define(b, L_LAP, FIT_MESG_LAP, lap, 11);
     put_u8(b, L_LAP);
-    put_u32(b, fit_time(last->time));
-    put_u32(b, fit_time(first->time));
-    put_u32(b, start_pos ? (uint32_t)semicircles(start_pos->lat) : 0x7FFFFFFFu);
-    put_u32(b, start_pos ? (uint32_t)semicircles(start_pos->lon) : 0x7FFFFFFFu);
-    put_u32(b, elapsed_ms);
-    put_u32(b, (uint32_t)(timer * 1000));
-    put_u32(b, (uint32_t)llround(last->dist * 100.0));
-    put_u16(b, 0); /* message_index */
+    put_summary(b, first, last, start_pos, elapsed_ms, timer);
     put_u8(b, FIT_EVENT_LAP);
     put_u8(b, FIT_EVENT_TYPE_STOP);
     put_u8(b, fit_sport[meta->sport]);
 
     fit_define(b, L_SESSION, FIT_MESG_SESSION, session, 16);
     put_u8(b, L_SESSION);
-    put_u32(b, fit_time(last->time));
-    put_u32(b, fit_time(first->time));
-    put_u32(b, start_pos ? (uint32_t)semicircles(start_pos->lat) : 0x7FFFFFFFu);
-    put_u32(b, start_pos ? (uint32_t)semicircles(start_pos->lon) : 0x7FFFFFFFu);
-    put_u32(b, elapsed_ms);
-    put_u32(b, (uint32_t)(timer * 1000));
-    put_u32(b, (uint32_t)llround(last->dist * 100.0));
-    put_u16(b, 0); /* message_index */
+    put_summary(b, first, last, start_pos, elapsed_ms, timer);
     put_u16(b, 0); /* first_lap_index */
     put_u16(b, 1); /* num_laps */
     put_u8(b, FIT_EVENT_SESSION);

@@ -82,9 +82,25 @@ static hm_store *store_of(const hm_store_part *parts, hm_listing_entry *entries)
     return s;
 }
 
-static void test_spill__same_store(void)
+/* A context, a new folder for the spill file (its path in path) and the files' listing. */
+static void begin(char *dir, char *path, size_t size, hm_listing_entry *entries)
 {
     static char rel[NFILES][8] = {"a.gpx", "b.gpx", "c.gpx"};
+    int f;
+
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    snprintf(path, size, "%s/s.hmstore", dir);
+    memset(entries, 0, NFILES * sizeof(*entries));
+    for (f = 0; f < NFILES; f++) {
+        entries[f].rel = rel[f];
+        entries[f].size = 1000 + f;
+        entries[f].mtime_ns = 1;
+    }
+}
+
+static void test_spill__same_store(void)
+{
     hm_store_part kept[NFILES], spilled[NFILES];
     hm_listing_entry entries[NFILES];
     char dir[] = "/tmp/hm_spill_XXXXXX", path[64];
@@ -92,15 +108,7 @@ static void test_spill__same_store(void)
     hm_store *a, *b;
     int f, k, any = 0;
 
-    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
-    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-    snprintf(path, sizeof(path), "%s/s.hmstore", dir);
-    memset(entries, 0, sizeof(entries));
-    for (f = 0; f < NFILES; f++) {
-        entries[f].rel = rel[f];
-        entries[f].size = 1000 + f;
-        entries[f].mtime_ns = 1;
-    }
+    begin(dir, path, sizeof(path), entries);
     make_parts(kept);
     make_parts(spilled);
     CU_ASSERT_EQUAL_FATAL(hm_store__spill_new(&spill, ctx, path), HM_OK);
@@ -151,7 +159,6 @@ static void test_spill__same_store(void)
  * moved and every later one keep their arrays, and the store is the same. */
 static void test_spill__write_fails(void)
 {
-    static char rel[NFILES][8] = {"a.gpx", "b.gpx", "c.gpx"};
     hm_store_part kept[NFILES], tried[NFILES];
     hm_listing_entry entries[NFILES];
     char dir[] = "/tmp/hm_spill_XXXXXX", path[64];
@@ -161,15 +168,7 @@ static void test_spill__write_fails(void)
     hm_store *a, *b;
     int f, k;
 
-    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
-    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-    snprintf(path, sizeof(path), "%s/s.hmstore", dir);
-    memset(entries, 0, sizeof(entries));
-    for (f = 0; f < NFILES; f++) {
-        entries[f].rel = rel[f];
-        entries[f].size = 1000 + f;
-        entries[f].mtime_ns = 1;
-    }
+    begin(dir, path, sizeof(path), entries);
     make_parts(kept);
     make_parts(tried);
     CU_ASSERT_EQUAL_FATAL(hm_store__spill_new(&spill, ctx, path), HM_OK);
