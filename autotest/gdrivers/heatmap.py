@@ -95,16 +95,6 @@ def assert_between_reference(got, grid, tracks, level=0):
     return strict
 
 
-def line_mask(shape, rows=(), cols=()):
-    """Pixels of horizontal runs (row, c0, c1) and vertical runs (col, r0, r1), ends included."""
-    m = np.zeros(shape, dtype=bool)
-    for r, c0, c1 in rows:
-        m[r, min(c0, c1) : max(c0, c1) + 1] = True
-    for c, r0, r1 in cols:
-        m[min(r0, r1) : max(r0, r1) + 1, c] = True
-    return m
-
-
 # ---------------------------------------------------------------- driver
 
 
@@ -203,7 +193,7 @@ def test_heatmap_identical_tracks_count_n(tmp_path, grid):
     folder = write_tracks(tmp_path / "gpx", [hmgen.polyline(grid, path, T0 + 86400 * i) for i in range(n)])
     ds = gdal.Open(grid.name(folder))
     count, log_count = read(ds, 1), read(ds, 2)
-    on = line_mask(count.shape, rows=[(20, 10, 300)], cols=[(300, 20, 400)])
+    on = hmgen.line_mask(count.shape, rows=[(20, 10, 300)], cols=[(300, 20, 400)])
     assert np.all(count[on] == n)
     assert np.all(count[~on] == 0)
     assert np.allclose(log_count[on], math.log(1 + n), rtol=1e-6)
@@ -214,14 +204,14 @@ def test_heatmap_out_and_back_counts_once(tmp_path, grid):
     fixes = hmgen.polyline(grid, [(50.5, 60.5), (250.5, 60.5), (250.5, 61.5), (50.5, 61.5)], T0)
     folder = write_tracks(tmp_path / "gpx", [fixes])
     count = read(gdal.Open(grid.name(folder)))
-    on = line_mask(count.shape, rows=[(60, 50, 250), (61, 50, 250)])
+    on = hmgen.line_mask(count.shape, rows=[(60, 50, 250), (61, 50, 250)])
     assert np.all(count[on] == 1)
     assert np.all(count[~on] == 0)
     # The very same line out and back: still one activity.
     back = hmgen.polyline(grid, [(50.5, 60.5), (250.5, 60.5), (50.5, 60.5)], T0)
     folder2 = write_tracks(tmp_path / "gpx2", [back])
     count2 = read(gdal.Open(grid.name(folder2)))
-    on2 = line_mask(count2.shape, rows=[(60, 50, 250)])
+    on2 = hmgen.line_mask(count2.shape, rows=[(60, 50, 250)])
     assert np.all(count2[on2] == 1) and np.all(count2[~on2] == 0)
 
 
@@ -236,7 +226,7 @@ def test_heatmap_jump_draws_no_line(tmp_path, grid):
     folder = write_tracks(tmp_path / "gpx", [a + b])
     count = read(gdal.Open(grid.name(folder)))
     c1 = int(c1)
-    on = line_mask(count.shape, rows=[(100, 20, 60), (100, c1, c1 + 40)])
+    on = hmgen.line_mask(count.shape, rows=[(100, 20, 60), (100, c1, c1 + 40)])
     assert np.all(count[on] == 1)
     assert np.all(count[~on] == 0)
 
@@ -286,7 +276,7 @@ def test_heatmap_constant_pace_and_hr(tmp_path, grid, fmt):
     count, pace, hr = read(ds, 1), read(ds, 3), read(ds, 4)
     on = count > 0
     _, rows = grid.pixel([f.lon for f in fixes], [f.lat for f in fixes])
-    assert np.array_equal(on, line_mask(count.shape, cols=[(100, int(rows.min()), int(rows.max()))]))
+    assert np.array_equal(on, hmgen.line_mask(count.shape, cols=[(100, int(rows.min()), int(rows.max()))]))
     # 5:00 min/km: 10 s per 33.33 m of great-circle distance on the mean sphere;
     # 0.2 s/km covers rounding of the coordinates in the file (FIT: 1 semicircle = 9 mm).
     assert np.allclose(pace[on], 300.0, atol=0.2)
@@ -314,10 +304,10 @@ def test_heatmap_max_gap_splits_tracks(tmp_path, grid):
     walk = hmgen.polyline(grid, [(20.5, 400.5), (100.5, 400.5)], T0 + 3600)
     folder = write_tracks(tmp_path / "gpx", [fixes, walk])
     drawn = read(gdal.Open(grid.name(folder)))
-    on = line_mask(drawn.shape, rows=[(300, 20, 100), (400, 20, 100)])
+    on = hmgen.line_mask(drawn.shape, rows=[(300, 20, 100), (400, 20, 100)])
     assert np.all(drawn[on] == 1) and np.all(drawn[~on] == 0)
     split = read(gdal.Open(grid.name(folder, ":MAX_GAP=100")))
-    on = line_mask(drawn.shape, rows=[(400, 20, 100)])
+    on = hmgen.line_mask(drawn.shape, rows=[(400, 20, 100)])
     assert np.all(split[on] == 1) and np.all(split[~on] == 0)
 
 
@@ -700,7 +690,7 @@ def test_heatmap_descriptor_through_gdal2tiles(tmp_path, grid):
     # Block (0, 0) of level 0 is exactly XYZ tile (tx, ty): the line is on its row 100.
     tile = gdal.Open(str(tmp_path / "tiles" / str(grid.zoom) / str(grid.tx) / f"{grid.ty}.png"))
     gray = read(tile)
-    on = line_mask(gray.shape, rows=[(100, 20, 255)])
+    on = hmgen.line_mask(gray.shape, rows=[(100, 20, 255)])
     assert np.all(gray[on] == 255) and np.all(gray[~on] == 0)
 
 

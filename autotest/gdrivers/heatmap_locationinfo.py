@@ -47,16 +47,6 @@ def grid():
     return hmgen.WebGrid.around(14, 14.5, 46.05, 2, 2)
 
 
-def line_mask(shape, rows=(), cols=()):
-    """Pixels of horizontal runs (row, c0, c1) and vertical runs (col, r0, r1), ends included."""
-    m = np.zeros(shape, dtype=bool)
-    for r, c0, c1 in rows:
-        m[r, min(c0, c1) : max(c0, c1) + 1] = True
-    for c, r0, r1 in cols:
-        m[min(r0, r1) : max(r0, r1) + 1, c] = True
-    return m
-
-
 def line_fixes(grid, rows, cols, t):
     """A track drawing exactly the runs (one run, or an L of a row then a column)."""
     pts = [(c0 + 0.5, r + 0.5) for r, c0, c1 in rows] + [(c1 + 0.5, r + 0.5) for r, c0, c1 in rows]
@@ -74,7 +64,7 @@ def lines(tmp_path, grid):
     masks = {}
     for name, sport, t, rows, cols in LINES:
         hmgen.write_gpx(folder / name, line_fixes(grid, rows, cols, t), sport, name.split(".")[0])
-        masks[str(folder / name)] = line_mask((grid.height, grid.width), rows, cols)
+        masks[str(folder / name)] = hmgen.line_mask((grid.height, grid.width), rows, cols)
     return folder, masks
 
 

@@ -355,3 +355,13 @@ def counts(grid, tracks, level=0, eps=0.0):
     for fixes in tracks:
         total += supercover(track_segments(grid, fixes, level), w, h, eps)
     return total
+
+
+def line_mask(shape, rows=(), cols=()):
+    """Pixels of horizontal runs (row, c0, c1) and vertical runs (col, r0, r1), ends included."""
+    m = np.zeros(shape, dtype=bool)
+    for r, c0, c1 in rows:
+        m[r, min(c0, c1) : max(c0, c1) + 1] = True
+    for c, r0, r1 in cols:
+        m[min(r0, r1) : max(r0, r1) + 1, c] = True
+    return m
