@@ -319,7 +319,7 @@ int hm_index__build_chunk(hm_index_chunk *out, hm_ctx *ctx, const hm_runs *runs,
             cur = next;
         }
         rc = emit_level(&out->levels[k], ctx, &cur, layout->exp[k], piece_extent(layout, k),
-                        k == 0 && layout->exp[0] == 0);
+                        hm_index__level_packed(layout, k));
     }
     hm_runs__free(&cur, ctx);
     if (rc != HM_OK)

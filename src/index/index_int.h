@@ -90,6 +90,12 @@ typedef struct hm_index_layout {
     int exp[HM_INDEX_MAX_LEVELS]; /* log2 units per pixel, 0 .. 52 */
 } hm_index_layout;
 
+/* 1 when level k of a layout holds raw segments (packed attributes): level 0 at exp 0. */
+static inline int hm_index__level_packed(const hm_index_layout *layout, int k)
+{
+    return k == 0 && layout->exp[0] == 0;
+}
+
 /* The arrays of one level of a chunk, owned. */
 typedef struct hm_chunk_level {
     hm_piece *pieces;  /* npieces, activity ids as in the runs */

@@ -104,11 +104,6 @@ void hm_raster_free(hm_raster *r)
     hm_ctx_free(ctx);
 }
 
-static int is_set(const uint64_t *mask, size_t i)
-{
-    return (mask[i >> 6] >> (i & 63)) & 1u;
-}
-
 /* 1 when one of the SPORT items selects the activity (no items: every sport). */
 static int sport_selected(const hm_store *s, const hm_store_act *a, const hm_clean_options *f)
 {
@@ -213,7 +208,7 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
         if (!(a->flags & HM_ACT_KEPT))
             continue;
         if (!hm_clean__accept_meta("", (a->flags & HM_ACT_VIRTUAL) != 0, a->start_time, &dates) ||
-            !sport_selected(s, a, &req->filter) || (req->where && !is_set(req->where, i))) {
+            !sport_selected(s, a, &req->filter) || (req->where && !hm_index__selected(req->where, (uint32_t)i))) {
             left_out++;
             continue;
         }
@@ -224,7 +219,7 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
     left_out += r->ndups;
     for (i = 0; i < nacts; i++) {
         const hm_store_act *a = &s->acts[i];
-        if (!is_set(r->selected, i))
+        if (!hm_index__selected(r->selected, (uint32_t)i))
             continue;
         r->stats.activities++;
         r->stats.points += a->kept_points;
@@ -245,18 +240,6 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
     if (r->stats.activities == 0)
         return nothing_to_draw(r, req);
     return HM_OK;
-}
-
-size_t hm_raster__get_duplicate_count(const hm_raster *r)
-{
-    return r->ndups;
-}
-
-void hm_raster__get_duplicate(const hm_raster *r, size_t i, uint32_t *dup, uint32_t *kept)
-{
-    assert(i < r->ndups);
-    *dup = r->dups[2 * i];
-    *kept = r->dups[2 * i + 1];
 }
 
 /* The view of a grid level whose pixel is 2^exp units with its corner at (ox, oy). */
@@ -711,14 +694,12 @@ int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *r, hm_ctx 
 
 size_t hm_raster_get_duplicate_count(const hm_raster *r)
 {
-    return hm_raster__get_duplicate_count(r);
+    return r->ndups;
 }
 
 void hm_raster_get_duplicate(const hm_raster *r, size_t i, size_t *dup, size_t *kept)
 {
-    uint32_t d, k;
-
-    hm_raster__get_duplicate(r, i, &d, &k);
-    *dup = d;
-    *kept = k;
+    assert(i < r->ndups);
+    *dup = r->dups[2 * i];
+    *kept = r->dups[2 * i + 1];
 }

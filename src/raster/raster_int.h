@@ -58,11 +58,6 @@ struct hm_raster {
  */
 int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raster_request *req);
 
-/* The i-th duplicate left out (i < hm_raster__get_duplicate_count) and the activity drawn
- * in its place, as store activity numbers. */
-size_t hm_raster__get_duplicate_count(const hm_raster *raster);
-void hm_raster__get_duplicate(const hm_raster *raster, size_t i, uint32_t *dup, uint32_t *kept);
-
 /* The view drawing grid level `level` (0 <= level < level_count). */
 const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);
 

@@ -233,6 +233,7 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
     size_t bytes = npix * (sizeof(px_total) + sizeof(hm_seg_attr) + 5 * sizeof(uint32_t));
     const double scale = ldexp(1.0, -v->exp);
     unsigned char *mem;
+    hm_seg_attr a;
     uint32_t *ids = NULL, act = UINT32_MAX;
     size_t nids = 0, cap = 0, i;
     double box[4];
@@ -264,6 +265,8 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
     r.slot = r.used + npix;
     memset(r.stamp, 0, 2 * npix * sizeof(uint32_t)); /* stamp and count */
     r.seq = 1;
+    memset(&a, 0, sizeof(a)); /* the segment's attributes, read only when wanted */
+    r.attr = &a;
 
     rc = HM_OK;
     if (r.cx1 > r.bx0 && r.ry1 > r.by0) {
@@ -277,7 +280,6 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
             /* Exact: both are integers of at most 2^53 units apart. */
             const int64_t dx = pc->ox - v->ox, dy = pc->oy - v->oy;
             double px, py;
-            hm_seg_attr a;
             uint32_t s;
 
             if (!hm_index__selected(v->selected, pc->act))
@@ -289,8 +291,6 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
             }
             px = (double)(dx + pt[0]) * scale;
             py = (double)(dy + pt[1]) * scale;
-            memset(&a, 0, sizeof(a));
-            r.attr = &a;
             for (s = 0; s < pc->nseg; s++) {
                 double qx = (double)(dx + pt[2 * s + 2]) * scale;
                 double qy = (double)(dy + pt[2 * s + 3]) * scale;

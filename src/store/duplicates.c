@@ -34,11 +34,6 @@ static int cmp_cand(const void *a, const void *b)
     return (x->act > y->act) - (x->act < y->act);
 }
 
-static int selected(const uint64_t *mask, uint32_t i)
-{
-    return !mask || ((mask[i >> 6] >> (i & 63)) & 1u);
-}
-
 static int same_activity(const hm_store_act *a, const hm_store_act *b)
 {
     double dl = fabs(a->distance - b->distance), longer = fmax(a->distance, b->distance);
@@ -78,7 +73,7 @@ int hm_store__find_duplicates(const hm_store *s, const uint64_t *mask, hm_ctx *c
     for (i = 0; i < nacts; i++) {
         const hm_store_act *a = &s->acts[i];
         of[i] = (uint32_t)i;
-        if ((a->flags & HM_ACT_KEPT) && selected(mask, (uint32_t)i) && isfinite(a->start_time) &&
+        if ((a->flags & HM_ACT_KEPT) && hm_index__selected(mask, (uint32_t)i) && isfinite(a->start_time) &&
             isfinite(a->start_lat) && isfinite(a->start_lon)) {
             c[n].start = a->start_time;
             c[n++].act = (uint32_t)i;

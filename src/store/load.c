@@ -210,7 +210,7 @@ static int view_levels(loader *l, hm_store *st, const hm_store_level *levels)
         hm_level *lv = &st->index.levels[k];
         uint32_t base = HM_SEC_LEVEL0 + 8 * (uint32_t)k;
         size_t nboxes;
-        int packed = k == 0 && layout.exp[0] == 0;
+        int packed = hm_index__level_packed(&layout, k);
 
         if (sl->exp != layout.exp[k] || sl->packed != (uint32_t)packed ||
             sl->npoints > UINT32_MAX || sl->npieces >= ((uint64_t)1 << 31))

@@ -151,8 +151,7 @@ int hm_store__part_from_file(hm_store_part *out, hm_ctx *ctx, const hm_file *fil
     for (r = t.runs.nruns; r-- > 0;) {
         hm_store_act *rec = &out->acts[t.act_index[t.runs.run_act[r]]].rec;
         const double *p = t.runs.xy + 2 * t.runs.run_first[r];
-        rec->start_lon = p[0] / HM_WEB_RADIUS * 180.0 / M_PI;
-        rec->start_lat = atan(sinh(p[1] / HM_WEB_RADIUS)) * 180.0 / M_PI;
+        hm_project__web_inverse(p[0], p[1], &rec->start_lon, &rec->start_lat);
     }
     for (i = 0; i < t.runs.npoints; i++) {
         double *p = t.runs.xy + 2 * i;

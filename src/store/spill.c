@@ -89,21 +89,21 @@ static int write_at(int fd, const void *buf, size_t n, uint64_t off)
 static void level_layout(hm_spill_level *out, const hm_index_chunk *c, int k)
 {
     hm_store__spill_level(out, c->levels[k].npieces, c->levels[k].npoints,
-                          hm_index__attr_size(k == 0 && c->layout.exp[0] == 0));
+                          hm_index__attr_size(hm_index__level_packed(&c->layout, k)));
 }
 
 void hm_store__spill_part(hm_store_spill *s, hm_store_part *part)
 {
     hm_index_chunk *c = &part->chunk;
     uint64_t total = 0, at[HM_INDEX_MAX_LEVELS], base;
-    hm_spill_level lay;
+    hm_spill_level lay[HM_INDEX_MAX_LEVELS];
     int k, failed;
 
     if (!c->ctx)
         return; /* a file that was not read: nothing to move */
     for (k = 0; k < c->layout.nlevels; k++) {
-        level_layout(&lay, c, k);
-        total += lay.end;
+        level_layout(&lay[k], c, k);
+        total += lay[k].end;
     }
     pthread_mutex_lock(&s->lock);
     failed = s->failed;
@@ -115,13 +115,13 @@ void hm_store__spill_part(hm_store_spill *s, hm_store_part *part)
         return;
     for (k = 0; k < c->layout.nlevels; k++) {
         const hm_chunk_level *cl = &c->levels[k];
+        const hm_spill_level *l = &lay[k];
 
-        level_layout(&lay, c, k);
         at[k] = base;
-        if (write_at(s->fd, cl->pieces, (size_t)lay.boxes, base) != 0 ||
-            write_at(s->fd, cl->boxes, (size_t)(lay.points - lay.boxes), base + lay.boxes) != 0 ||
-            write_at(s->fd, cl->points, (size_t)(lay.attrs - lay.points), base + lay.points) != 0 ||
-            write_at(s->fd, cl->attrs, (size_t)(lay.end - lay.attrs), base + lay.attrs) != 0) {
+        if (write_at(s->fd, cl->pieces, (size_t)l->boxes, base) != 0 ||
+            write_at(s->fd, cl->boxes, (size_t)(l->points - l->boxes), base + l->boxes) != 0 ||
+            write_at(s->fd, cl->points, (size_t)(l->attrs - l->points), base + l->points) != 0 ||
+            write_at(s->fd, cl->attrs, (size_t)(l->end - l->attrs), base + l->attrs) != 0) {
             /* Disk full, say: this part and the next stay in memory. */
             hm_ctx__log(c->ctx, HM_LOG_DEBUG, "the spill file cannot be written (disk full?): "
                         "tracks wait in memory");
@@ -130,7 +130,7 @@ void hm_store__spill_part(hm_store_spill *s, hm_store_part *part)
             pthread_mutex_unlock(&s->lock);
             return;
         }
-        base += lay.end;
+        base += l->end;
     }
     for (k = 0; k < c->layout.nlevels; k++) {
         hm_chunk_level *cl = &c->levels[k];

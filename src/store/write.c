@@ -468,7 +468,7 @@ static int write_level(hm_store_sink *s, hm_ctx *ctx, int k, const hm_index_layo
                        const hm_store_input *inputs, size_t n, const uint32_t *act_base,
                        const old_store *olds, size_t nolds, hm_store_level *info)
 {
-    int packed = k == 0 && layout->exp[0] == 0;
+    int packed = hm_index__level_packed(layout, k);
     size_t asize = hm_index__attr_size(packed), i, j, npieces = 0, npoints = 0, piece_at;
     level_src *src;
     double *boxes = NULL;

@@ -33,18 +33,11 @@
 #define ITERATIONS 100 /* halvings and thirds: enough for 1e-12 of a segment */
 #define MAX_HIDDEN 16  /* hidden intervals of one segment (zones are few) */
 
-/* Degrees of a web mercator position. */
-static void to_degrees(double x, double y, double *lat, double *lon)
-{
-    *lon = x / HM_WEB_RADIUS * 180.0 / M_PI;
-    *lat = atan(sinh(y / HM_WEB_RADIUS)) * 180.0 / M_PI;
-}
-
 static double zone_distance(const hm_privacy_zone *z, const double *p, const double *q, double t)
 {
     double lat, lon;
 
-    to_degrees(p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]), &lat, &lon);
+    hm_project__web_inverse(p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]), &lon, &lat);
     return hm_geo__distance_m(z->lat, z->lon, lat, lon);
 }
 
@@ -173,8 +166,8 @@ static double ground_length(const double *p, const double *q)
 {
     double la0, lo0, la1, lo1;
 
-    to_degrees(p[0], p[1], &la0, &lo0);
-    to_degrees(q[0], q[1], &la1, &lo1);
+    hm_project__web_inverse(p[0], p[1], &lo0, &la0);
+    hm_project__web_inverse(q[0], q[1], &lo1, &la1);
     return hm_geo__distance_m(la0, lo0, la1, lo1);
 }
 

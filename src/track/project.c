@@ -187,3 +187,9 @@ int hm_project__wkt(hm_projector *p, char **out)
     *out = hm_ctx__strdup(p->ctx, wkt);
     return *out ? HM_OK : HM_RAISE_NOMEM(p->ctx);
 }
+
+void hm_project__web_inverse(double x, double y, double *lon, double *lat)
+{
+    *lon = x / HM_WEB_RADIUS * 180.0 / M_PI;
+    *lat = atan(sinh(y / HM_WEB_RADIUS)) * 180.0 / M_PI;
+}

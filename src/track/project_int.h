@@ -54,5 +54,7 @@ int hm_project__wkt(hm_projector *proj, char **out);
 
 /* Closed-form spherical mercator, m; lat must be within +-85.06. */
 void hm_project__web(double lon, double lat, double *x, double *y);
+/* Its inverse: degrees of a spherical mercator position (m). */
+void hm_project__web_inverse(double x, double y, double *lon, double *lat);
 
 #endif /* HM_TRACK_PROJECT_INT_H */
