@@ -101,17 +101,14 @@ static const hm_app_command command = {
     "--band defaults to count. Options given here override those in SRC.\n"
     "Exit status: 0 ok, 1 error, 2 usage error.\n"};
 
-/* 0 to run, -1 after --help, HM_EXIT_USAGE (printed) on a usage error. */
+/* The command's defaults, then argv over them; what hm_app_opt_parse() says. */
 static int parse_args(render_opts *o, int argc, char **argv)
 {
-    int rc;
-
     memset(o, 0, sizeof(*o));
     o->zoom = -1;
     o->width = o->height = DEFAULT_SIZE;
     o->threads = hm_app_cores();
-    rc = hm_app_opt_parse(&command, o, &o->spec, argc, argv);
-    return rc == HM_APP_OPT_OK ? 0 : rc == HM_APP_OPT_HELP ? -1 : HM_EXIT_USAGE;
+    return hm_app_opt_parse(&command, o, &o->spec, argc, argv);
 }
 
 static int open_at_zoom(hm_raster **out, hm_ctx *ctx, hm_spec *spec, int zoom)
@@ -162,8 +159,8 @@ int hm_cmd_render(int argc, char **argv)
     char err[1024];
 
     rc = parse_args(&o, argc, argv);
-    if (rc)
-        return rc < 0 ? HM_EXIT_OK : rc;
+    if (rc != HM_APP_OPT_OK)
+        return rc == HM_APP_OPT_HELP ? HM_EXIT_OK : HM_EXIT_USAGE;
     memset(&im, 0, sizeof(im));
     if (hm_ctx_new(&ctx, NULL) != HM_OK) {
         hm_app_error(VERB ": out of memory");

@@ -115,16 +115,13 @@ static const hm_app_command command = {
     "tiles in OUTDIR are overwritten; other files are left alone.\n"
     "Exit status: 0 ok, 1 error, 2 usage error.\n"};
 
-/* 0 to run, -1 after --help, HM_EXIT_USAGE (printed) on a usage error. */
+/* The command's defaults, then argv over them; what hm_app_opt_parse() says. */
 static int parse_args(tiles_opts *o, int argc, char **argv)
 {
-    int rc;
-
     memset(o, 0, sizeof(*o));
     o->zmin = o->zmax = -1;
     o->threads = hm_app_cores();
-    rc = hm_app_opt_parse(&command, o, &o->spec, argc, argv);
-    return rc == HM_APP_OPT_OK ? 0 : rc == HM_APP_OPT_HELP ? -1 : HM_EXIT_USAGE;
+    return hm_app_opt_parse(&command, o, &o->spec, argc, argv);
 }
 
 /* mkdir that accepts an existing folder. */
@@ -303,8 +300,8 @@ int hm_cmd_tiles(int argc, char **argv)
     char path[4096];
 
     rc = parse_args(&o, argc, argv);
-    if (rc)
-        return rc < 0 ? HM_EXIT_OK : rc;
+    if (rc != HM_APP_OPT_OK)
+        return rc == HM_APP_OPT_HELP ? HM_EXIT_OK : HM_EXIT_USAGE;
     o.progress = isatty(STDERR_FILENO);
     if (hm_ctx_new(&ctx, NULL) != HM_OK) {
         hm_app_error(VERB ": out of memory");

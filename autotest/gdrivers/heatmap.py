@@ -315,8 +315,7 @@ def test_heatmap_max_gap_splits_tracks(tmp_path, grid):
 
 
 def random_tracks(grid, seed, n, nsteps, step_px):
-    rng = np.random.default_rng(seed)
-    return [hmgen.random_walk(rng, grid, T0 + 3600 * i, nsteps, step_px) for i in range(n)]
+    return hmgen.random_walks(grid, seed, n, nsteps, step_px, T0)
 
 
 def test_heatmap_count_matches_reference(tmp_path, grid):

@@ -13,7 +13,7 @@ import pytest
 from osgeo import gdal
 
 import hmgen
-from hmtest import by_path
+from hmtest import as_other_user, by_path
 
 pytestmark = pytest.mark.require_driver("HEATMAP")
 
@@ -45,16 +45,6 @@ def test_fifos_named_like_tracks_are_skipped_not_opened(tmp_path, heatmap_bin):
     assert len(errors) == 2 and all("not a regular file" in v for v in errors.values())
 
 
-def as_nobody():
-    """A command prefix that runs as an unprivileged user (root reads everything)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        pytest.skip("running as root without setpriv: permissions cannot be tested")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
 @pytest.fixture
 def open_tmp():
     """A temporary folder other users can enter (pytest's own are private to their owner)."""
@@ -82,7 +72,7 @@ def test_unreadable_files_and_folders_are_named_with_the_reason(open_tmp, heatma
     stores.chmod(0o777)
     env = dict(os.environ, HEATMAP_STORE_DIR=str(stores))
     try:
-        p = subprocess.run(as_nobody() + [heatmap_bin, "info", str(folder)], capture_output=True,
+        p = subprocess.run(as_other_user() + [heatmap_bin, "info", str(folder)], capture_output=True,
                            text=True, env=env, timeout=60)  # fmt: skip
     finally:
         (folder / "locked").chmod(0o755)
@@ -95,7 +85,7 @@ def test_unreadable_files_and_folders_are_named_with_the_reason(open_tmp, heatma
     # The top folder itself unreadable: an error that says why.
     folder.chmod(0o000)
     try:
-        p = subprocess.run(as_nobody() + [heatmap_bin, "info", str(folder)], capture_output=True,
+        p = subprocess.run(as_other_user() + [heatmap_bin, "info", str(folder)], capture_output=True,
                            text=True, env=env, timeout=60)  # fmt: skip
     finally:
         folder.chmod(0o755)

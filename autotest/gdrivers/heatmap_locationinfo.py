@@ -169,15 +169,10 @@ def test_heatmap_locationinfo_overview(lines, grid):
     assert ovr.GetMetadataItem("Pixel_256_0", "LocationInfo") is None
 
 
-def walks(grid, seed, n, nsteps, step_px):
-    rng = np.random.default_rng(seed)
-    return [hmgen.random_walk(rng, grid, T0 + 3600 * i, nsteps, step_px) for i in range(n)]
-
-
 @pytest.mark.parametrize("level", [0, 1])
 def test_heatmap_locationinfo_diagonal_tracks_match_reference_and_count(tmp_path, grid, level):
     # Steps of at least 2 level-0 pixels: one overview pixel, so no vertex is simplified away.
-    tracks = walks(grid, 11, 6, 300, (2.0, 9.0))
+    tracks = hmgen.random_walks(grid, 11, 6, 300, (2.0, 9.0), T0)
     folder = tmp_path / "walks"
     folder.mkdir()
     names = []

@@ -37,6 +37,8 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
+from hmtest import as_other_user
+
 pytestmark = pytest.mark.require_driver("HEATMAP")
 
 HEADER = struct.Struct("<8sIIIIQQQq16s32sQ")  # hm_store_header
@@ -523,17 +525,6 @@ def test_heatmap_store_location(generated, tmp_path):
     # Never beside the data, never in the working directory.
     assert snapshot(generated) == data
     assert snapshot(cwd) == []
-
-
-def as_other_user():
-    """A command prefix running as an unprivileged user (root writes anywhere), or [] when
-    this process is not root (then permissions hold for it)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        pytest.skip("setpriv (util-linux) not found")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
 def test_heatmap_store_read_only_folder(heatmap_bin, generated):

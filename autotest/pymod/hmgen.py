@@ -165,6 +165,12 @@ def meridian_run(grid, col, row0, row1, t0, pace_s_per_km, step_s=10.0, hr=None)
     return fixes
 
 
+def random_walks(grid, seed, n, nsteps, step_px, t0):
+    """n random walks (random_walk) from one seeded generator, an hour apart from t0."""
+    rng = np.random.default_rng(seed)
+    return [random_walk(rng, grid, t0 + 3600 * i, nsteps, step_px) for i in range(n)]
+
+
 def random_walk(rng, grid, t0, nsteps, step_px=(0.5, 6.0), margin=8.0, speed=3.0):
     """A random walk in raster pixel space, kept inside the grid; fixes at `speed` m/s."""
     c = rng.uniform(margin, grid.width - margin)

@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Helpers shared by the pytest modules: running the CLI, reading MANIFEST.md."""
 import json
+import os
 import re
+import shutil
 import subprocess
+
+import pytest
 
 
 def run(cmd, check_rc=None, **kw):
@@ -41,3 +45,14 @@ def by_path(md, field):
             out[path] = md[f"FILE_{m.group(1)}_{field}"]
     assert len(md) == 2 * len(out), md
     return out
+
+
+def as_other_user():
+    """A command prefix running as an unprivileged user (root reads and writes anywhere), or
+    [] when this process is not root (then permissions hold for it)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("running as root without setpriv (util-linux): permissions cannot be tested")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
