@@ -152,52 +152,41 @@ static bool HEATMAPParsePixel(const char *pszName, const double adfGeoTransform[
     return true;
 }
 
-// The document for activities panActs[0 .. nActs) (increasing, hence file after file).
+// The document for activities panActs[0 .. nActs) (increasing, hence file after file): each
+// file once, then each activity, built in one pass over the activities.
 static void HEATMAPBuildLocationInfo(std::string &osXML, const hm_source *psSource,
                                      const size_t *panActs, size_t nActs)
 {
-    osXML = "<LocationInfo>";
-    if (psSource != nullptr)
-    {
-        size_t nLastFile = static_cast<size_t>(-1);
-        for (size_t i = 0; i < nActs; ++i)
-        {
-            hm_source_activity sAct;
-            hm_source_get_activity(psSource, panActs[i], &sAct);
-            if (sAct.file == nLastFile)
-                continue;
-            nLastFile = sAct.file;
-            hm_source_file sFile;
-            hm_source_get_file(psSource, sAct.file, &sFile);
-            osXML += "<File>";
-            HEATMAPAppendXMLText(osXML, sFile.path);
-            osXML += "</File>";
-        }
-    }
+    std::string osFiles;
+    std::string osActs;
+    size_t nLastFile = static_cast<size_t>(-1);
     for (size_t i = 0; i < nActs; ++i)
     {
-        osXML += "<Activity";
-        HEATMAPAppendAttribute(osXML, "index", CPLSPrintf("%zu", panActs[i]));
-        // A raster made without a source (engine tests) knows only the numbers.
-        if (psSource != nullptr)
+        hm_source_activity sAct;
+        hm_source_get_activity(psSource, panActs[i], &sAct);
+        hm_source_file sFile;
+        hm_source_get_file(psSource, sAct.file, &sFile);
+        if (sAct.file != nLastFile)
         {
-            hm_source_activity sAct;
-            hm_source_get_activity(psSource, panActs[i], &sAct);
-            hm_source_file sFile;
-            hm_source_get_file(psSource, sAct.file, &sFile);
-            HEATMAPAppendAttribute(osXML, "file", sFile.path);
-            HEATMAPAppendAttribute(osXML, "name", sAct.name);
-            const std::string osStart = HEATMAPFormatTime(sAct.start_time);
-            if (!osStart.empty())
-                HEATMAPAppendAttribute(osXML, "start", osStart.c_str());
-            if (sAct.sport[0])
-                HEATMAPAppendAttribute(osXML, "sport", sAct.sport);
-            if (sAct.sub_sport[0])
-                HEATMAPAppendAttribute(osXML, "sub_sport", sAct.sub_sport);
+            nLastFile = sAct.file;
+            osFiles += "<File>";
+            HEATMAPAppendXMLText(osFiles, sFile.path);
+            osFiles += "</File>";
         }
-        osXML += "/>";
+        osActs += "<Activity";
+        HEATMAPAppendAttribute(osActs, "index", CPLSPrintf("%zu", panActs[i]));
+        HEATMAPAppendAttribute(osActs, "file", sFile.path);
+        HEATMAPAppendAttribute(osActs, "name", sAct.name);
+        const std::string osStart = HEATMAPFormatTime(sAct.start_time);
+        if (!osStart.empty())
+            HEATMAPAppendAttribute(osActs, "start", osStart.c_str());
+        if (sAct.sport[0])
+            HEATMAPAppendAttribute(osActs, "sport", sAct.sport);
+        if (sAct.sub_sport[0])
+            HEATMAPAppendAttribute(osActs, "sub_sport", sAct.sub_sport);
+        osActs += "/>";
     }
-    osXML += "</LocationInfo>";
+    osXML = "<LocationInfo>" + osFiles + osActs + "</LocationInfo>";
 }
 
 // The LocationInfo item pszName of any band of this dataset, kept in osXML (the band's, so
