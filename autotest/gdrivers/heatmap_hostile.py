@@ -71,8 +71,9 @@ def test_unreadable_files_and_folders_are_named_with_the_reason(open_tmp, heatma
     stores.mkdir()
     stores.chmod(0o777)
     env = dict(os.environ, HEATMAP_STORE_DIR=str(stores))
+    prefix, build = as_other_user(pathlib.Path(heatmap_bin).parent)
     try:
-        p = subprocess.run(as_other_user() + [heatmap_bin, "info", str(folder)], capture_output=True,
+        p = subprocess.run(prefix + [str(build / "heatmap"), "info", str(folder)], capture_output=True,
                            text=True, env=env, timeout=60)  # fmt: skip
     finally:
         (folder / "locked").chmod(0o755)
@@ -85,7 +86,7 @@ def test_unreadable_files_and_folders_are_named_with_the_reason(open_tmp, heatma
     # The top folder itself unreadable: an error that says why.
     folder.chmod(0o000)
     try:
-        p = subprocess.run(as_other_user() + [heatmap_bin, "info", str(folder)], capture_output=True,
+        p = subprocess.run(prefix + [str(build / "heatmap"), "info", str(folder)], capture_output=True,
                            text=True, env=env, timeout=60)  # fmt: skip
     finally:
         folder.chmod(0o755)

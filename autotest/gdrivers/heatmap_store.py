@@ -530,7 +530,7 @@ def test_heatmap_store_location(generated, tmp_path):
 def test_heatmap_store_read_only_folder(heatmap_bin, generated):
     """A store built by `heatmap index` in a folder the server may not write (MapServer runs
     as another user): used while current; once stale, a warning and the tracks from memory."""
-    prefix = as_other_user()
+    prefix, build = as_other_user(pathlib.Path(heatmap_bin).parent)
     base = pathlib.Path(tempfile.mkdtemp(prefix="heatmap-ro-"))
     try:
         base.chmod(0o755)
@@ -542,7 +542,8 @@ def test_heatmap_store_read_only_folder(heatmap_bin, generated):
         out.chmod(0o777)
         for p in [folder, *folder.iterdir()]:
             p.chmod(0o755 if p.is_dir() else 0o644)
-        env = clean_env(base, HEATMAP_STORE_DIR=str(stores), HOME="/nonexistent")
+        env = clean_env(base, HEATMAP_STORE_DIR=str(stores), HOME="/nonexistent",
+                        GDAL_DRIVER_PATH=str(build))
         index(heatmap_bin, folder, env=env)
         stores.chmod(0o555)
         store = store_files(stores)[0]

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
 """Helpers shared by the pytest modules: running the CLI, reading MANIFEST.md."""
+import atexit
 import json
 import os
+import pathlib
 import re
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -47,12 +50,27 @@ def by_path(md, field):
     return out
 
 
-def as_other_user():
-    """A command prefix running as an unprivileged user (root reads and writes anywhere), or
-    [] when this process is not root (then permissions hold for it)."""
+_readable_build = None
+
+
+def as_other_user(build):
+    """How to run the build's tools as an unprivileged user (root reads and writes anywhere):
+    (command prefix, folder holding `heatmap` and the GDAL plugin for that user). When this
+    process is not root: ([], build). As root: setpriv to nobody, and a world-readable copy of
+    the tool and the plugin, since the build folder may sit in a private folder (a clone
+    under `mktemp -d`, say) that nobody cannot enter."""
+    global _readable_build
     if os.geteuid() != 0:
-        return []
+        return [], pathlib.Path(build)
     setpriv = shutil.which("setpriv")
     if not setpriv:
         pytest.skip("running as root without setpriv (util-linux): permissions cannot be tested")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if _readable_build is None:
+        copy = pathlib.Path(tempfile.mkdtemp(prefix="heatmap-build-copy-"))
+        copy.chmod(0o755)
+        for name in ("heatmap", "gdal_HEATMAP.so"):
+            shutil.copy2(pathlib.Path(build) / name, copy / name)
+            (copy / name).chmod(0o755)
+        atexit.register(shutil.rmtree, str(copy), True)
+        _readable_build = copy
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"], _readable_build
