@@ -127,6 +127,7 @@ int hm_cmd_index(int argc, char **argv)
     printf("activities: %zu, points drawn: %zu\n", u.activities, u.points);
     printf("store size: %.1f MB (%.1f%% of %.1f MB of files)\n", (double)u.store_bytes / 1e6,
            input ? 100.0 * (double)u.store_bytes / (double)input : 0.0, (double)input / 1e6);
+    printf("pyramid size: %.1f MB\n", (double)u.pyramid_bytes / 1e6);
     printf("time: %.2f s\n", u.seconds);
     ret = HM_EXIT_OK;
 

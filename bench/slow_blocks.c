@@ -154,6 +154,16 @@ int main(int argc, char **argv)
     hm_raster_get_grid(r, &g);
     printf("grid %s zoom %d, %d x %d px, %d levels; %s\n", g.srs, g.zoom, g.width, g.height,
            g.level_count, block_clock == CLOCK_MONOTONIC ? "wall time" : "thread CPU time");
+    {
+        hm_raster_stats st;
+        int k;
+        hm_raster_get_stats(r, &st);
+        printf("levels copied from the store's pyramid:");
+        for (k = 0; k < g.level_count; k++)
+            if (st.pyramid_levels >> k & 1u)
+                printf(" %d", k);
+        printf("%s; the others are rendered from the tracks\n", st.pyramid_levels ? "" : " none");
+    }
     mem = malloc((size_t)HM_BAND_MAX * BLOCK * BLOCK * sizeof(float));
     if (!mem)
         return 1;

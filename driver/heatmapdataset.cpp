@@ -321,6 +321,18 @@ void HEATMAPDataset::SetSourceMetadata()
     aosStore.SetNameValue("FILES_REMOVED", CPLSPrintf("%zu", sUpdate.removed));
     aosStore.SetNameValue("FILES_READ", CPLSPrintf("%zu", sUpdate.read));
     aosStore.SetNameValue("OPEN_SECONDS", CPLSPrintf("%.6f", sUpdate.seconds));
+    aosStore.SetNameValue("PYRAMID_BYTES", CPLSPrintf("%llu", static_cast<unsigned long long>(
+                                                                  sUpdate.pyramid_bytes)));
+    std::string osLevels;
+    for (int k = 0; k < 32; ++k)
+    {
+        if (!(sStats.pyramid_levels >> k & 1u))
+            continue;
+        if (!osLevels.empty())
+            osLevels += ",";
+        osLevels += CPLSPrintf("%d", k);
+    }
+    aosStore.SetNameValue("PYRAMID_LEVELS", osLevels.c_str());
     SetMetadata(aosStore.List(), "HEATMAP_STORE");
 
     CPLStringList aosErrors;

@@ -184,7 +184,8 @@ def test_heatmap_store_cold_build_waits_on_disk(heatmap_bin, generated, store_di
     m = re.search(r"tracks of (\d+) files read: ([0-9.]+) MB waited on disk", err)
     assert m and int(m.group(1)) == n and float(m.group(2)) > 0.1, err
     left = sorted(p.name for p in store_dir.iterdir() if not p.name.endswith(".lock"))
-    assert len(left) == 1 and left[0].endswith(".hmstore"), left
+    assert len(left) == 2 and left[0].endswith(".hmstore"), left
+    assert left[1] == left[0] + ".pyramid", left  # the default view, pre-rendered
     stored, _ = read_all(f"HEATMAP:{generated}")
     assert_same(stored, reference(generated))
 
@@ -205,6 +206,131 @@ def test_heatmap_store_identical_on_the_corpus(tracks, store_dir, tmp_path):
     filtered_mem, _ = read_all(f"HEATMAP:{tracks}:SPORT=running,cycling:DATE_FROM=2019-01-01"
                                ":STORE=NO")
     assert_same(filtered, filtered_mem)
+
+
+# ---------------------------------------------------------------- the pyramid
+
+PYRAMID_HEADER = struct.Struct("<8sII16sIi23iiQQQQQ")  # hm_pyramid_header
+PYRAMID_TILE = struct.Struct("<IIIIQQ")  # hm_pyramid_tile
+
+
+def store_md(name):
+    return gdal.OpenEx(name, gdal.OF_RASTER).GetMetadata("HEATMAP_STORE")
+
+
+def pyramid_levels(md):
+    return [int(k) for k in md["PYRAMID_LEVELS"].split(",") if k]
+
+
+def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, store_dir):
+    """The store's writer draws the default view (no filter options) once, as XYZ tiles
+    beside the store; every web raster with that selection copies its levels from it, at
+    any BOUNDS and at zooms up to the one it was drawn at, with the values the renderer
+    gives (the reference: STORE=NO, which has no pyramid). A filter that draws another
+    selection renders from the tracks."""
+    _, out, _ = index(heatmap_bin, generated)
+    size = float(re.search(r"pyramid size: ([0-9.]+) MB", out).group(1))
+    assert size > 0.0
+    ds = gdal.Open(f"HEATMAP:{generated}")
+    md = ds.GetMetadata("HEATMAP_STORE")
+    nlevels = ds.GetRasterBand(1).GetOverviewCount() + 1
+    assert pyramid_levels(md) == list(range(nlevels)), md
+    pyr = store_files(store_dir)[0].with_suffix(".hmstore.pyramid")
+    assert int(md["PYRAMID_BYTES"]) == pyr.stat().st_size
+    zoom = round(math.log2(2 * 20037508.342789244 / (256 * ds.GetGeoTransform()[1])))
+    for extra, want in [
+        ("", "all"),
+        (":DATE_FROM=1970-01-01", "all"),  # the same selection, in other words
+        (":SPORT=running", "none"),
+        (f":ZOOM={zoom + 2}", "from 2"),  # finer than the pyramid's zooms: rendered
+        (":BOUNDS=14.45,46.0,14.55,46.08:ZOOM=13", "all"),  # another corner, same pixels
+        (":SRS=EPSG:32633:RESOLUTION=20", "none"),
+    ]:
+        name = f"HEATMAP:{generated}{extra}"
+        d = gdal.Open(name)
+        got = pyramid_levels(d.GetMetadata("HEATMAP_STORE"))
+        n = d.GetRasterBand(1).GetOverviewCount() + 1
+        expect = {"all": list(range(n)), "none": [], "from 2": list(range(2, n))}[want]
+        assert got == expect, (extra, got)
+        stored, _ = read_all(name)
+        assert_same(stored, read_all(name + ":STORE=NO")[0])
+
+
+def test_heatmap_store_pyramid_damaged(heatmap_bin, generated, store_dir):
+    """A damaged pyramid is never drawn: flipped pixel bytes fail their tile's checksum (the
+    block is rendered instead); a damaged directory is not used, and the next process that
+    holds the store's lock draws the pyramid again."""
+    index(heatmap_bin, generated)
+    want = reference(generated)
+    pyr = store_files(store_dir)[0].with_suffix(".hmstore.pyramid")
+    good = pyr.read_bytes()
+    head = PYRAMID_HEADER.unpack_from(good)
+    nacts, ntiles, npixels = head[4], head[30], head[31]
+    assert head[0] == b"HMPYRMD\0" and ntiles > 0 and npixels > 0
+    directory_at = PYRAMID_HEADER.size + (nacts // 64 + 1) * 8
+    pixels_at = directory_at + ntiles * PYRAMID_TILE.size
+    assert pixels_at + npixels * 20 == len(good) == head[32]
+    # The count of every 97th pixel record changed: values a reader would otherwise copy.
+    data = bytearray(good)
+    for at in range(pixels_at + 4, len(data), 20 * 97):
+        data[at] ^= 0x01
+    pyr.write_bytes(bytes(data))
+    got, md = read_all(f"HEATMAP:{generated}")
+    assert pyramid_levels(md)  # attached (its directory holds), its damaged tiles refused
+    assert_same(got, want)
+    # A flipped byte in the directory: not used, and drawn again by this open.
+    data = bytearray(good)
+    data[directory_at + 3] ^= 0x10
+    pyr.write_bytes(bytes(data))
+    got, md = read_all(f"HEATMAP:{generated}")
+    assert_same(got, want)
+    assert pyr.read_bytes() != bytes(data)
+    assert PYRAMID_HEADER.unpack_from(pyr.read_bytes())[30] == ntiles
+    assert pyramid_levels(md)
+
+
+def test_heatmap_store_pyramid_after_update(heatmap_bin, generate_bin, generated, store_dir,
+                                            tmp_path):
+    """After an update the pyramid's tiles away from what changed are kept and the others
+    drawn again; either way every value is the renderer's (STORE=NO). Covers a file added,
+    one removed, one changed, and a copy of a drawn file (DEDUPE now leaves one of the two
+    out: an old activity's selection changes without its file changing)."""
+    folder = copy_tracks(generated, tmp_path / "tracks")
+    more = tmp_path / "more"
+    subprocess.run([generate_bin, str(more), "--seed", "99", "--activities", "3"], check=True,
+                   capture_output=True)
+    env = dict(os.environ, HEATMAP_DEBUG="1")
+    names = sorted(p.name for p in folder.iterdir())
+
+    def update():
+        _, _, err = index(heatmap_bin, folder, env=env)
+        m = re.search(r"zooms 0-\d+, (\d+) tiles \((\d+) kept from the old one\)", err)
+        assert m, err
+        assert_same(read_all(f"HEATMAP:{folder}")[0], reference(folder))
+        return int(m.group(1)), int(m.group(2))
+
+    tiles, kept = update()
+    assert tiles > 0 and kept == 0
+    new = sorted(p for p in more.iterdir() if p.suffix == ".gpx")[0]
+    shutil.copy(new, folder / ("zz-" + new.name))
+    tiles, kept = update()
+    assert 0 < kept < tiles
+    (folder / names[3]).unlink()
+    tiles, kept = update()
+    assert 0 < kept < tiles
+    changed = folder / names[5]
+    changed.write_bytes(changed.read_bytes())
+    os.utime(changed, ns=(time.time_ns() - 10**10, time.time_ns() - 10**10))
+    tiles, kept = update()
+    assert 0 < kept < tiles
+    # Listed before its original, the copy is the one drawn now: the original (an old
+    # activity of an unchanged file) is left out, and the tiles under it are drawn again.
+    shutil.copy(folder / names[7], folder / ("0-copy-" + names[7]))
+    tiles, kept = update()
+    assert kept < tiles
+    dups = gdal.Open(f"HEATMAP:{folder}").GetMetadata("HEATMAP_DUPLICATES")
+    assert os.path.basename(dups["FILE_1_PATH"]) == names[7]
+    assert os.path.basename(dups["FILE_1_COUNTED_AS"]) == "0-copy-" + names[7]
 
 
 # ---------------------------------------------------------------- incremental

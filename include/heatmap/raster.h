@@ -180,6 +180,9 @@ typedef struct hm_raster_stats {
     size_t points;         /**< points with a position in the kept activities */
     double time_min;       /**< s since epoch, earliest point time; NaN when none */
     double time_max;       /**< s since epoch, latest point time; NaN when none */
+    unsigned pyramid_levels; /**< bit k: the blocks of level k are copied from the store's
+                                  pyramid (the default view pre-rendered when the store was
+                                  written), not rendered from the tracks */
 } hm_raster_stats;
 
 /**

@@ -592,6 +592,9 @@ static int listing_has_unknown_mtime(const hm_listing *l)
     return 0;
 }
 
+static int keep_pyramid(hm_ctx *ctx, hm_store *store, const hm_store *old,
+                        const hm_spec *spec);
+
 /* The store for a listing, as the process shares it: found, loaded, or brought up to date. */
 static int find_store(shared **out, hm_ctx *ctx, const hm_spec *spec, const hm_listing *l,
                       const char *canonical, const char *data_key, const char *store_path,
@@ -627,10 +630,11 @@ static int find_store(shared **out, hm_ctx *ctx, const hm_spec *spec, const hm_l
     if (store_path) {
         if ((rc = look(&store, &old, ctx, store_path, canonical, data_key, l)) != HM_OK)
             goto done;
-        if (!store && (lock = hm_store__lock(store_path)) >= 0) {
+        if ((!store || !store->pyramid) && (lock = hm_store__lock(store_path)) >= 0) {
             /* Another process may have been building it: look again, under the lock. */
             hm_store__release(old);
-            old = NULL;
+            hm_store__release(store);
+            old = store = NULL;
             if ((rc = look(&store, &old, ctx, store_path, canonical, data_key, l)) != HM_OK)
                 goto done;
         }
@@ -639,6 +643,10 @@ static int find_store(shared **out, hm_ctx *ctx, const hm_spec *spec, const hm_l
     }
     if (!store && (rc = update(&store, ctx, spec, l, old, canonical, data_key, store_path, u)) !=
                       HM_OK)
+        goto done;
+    /* The lock's holder draws what is missing beside the store it wrote or found. */
+    if (lock >= 0 && store->path && !store->pyramid &&
+        (rc = keep_pyramid(ctx, store, old, spec)) != HM_OK)
         goto done;
     /* A store with racy files is not shared: the next open looks at the files again. */
     for (i = 0; i < store->meta->nfiles; i++) {
@@ -765,6 +773,7 @@ int hm_source_open(hm_source **out, hm_ctx *ctx, const hm_spec *spec)
         goto done;
     src->update.store = src->store_path;
     src->update.store_bytes = src->store->size;
+    src->update.pyramid_bytes = src->store->pyramid ? src->store->pyramid->size : 0;
     src->update.activities = src->store->meta->nacts;
     src->update.points = (size_t)src->store->meta->points;
     for (i = 0; i < src->store->meta->nfiles; i++)
@@ -949,15 +958,15 @@ static void source_free_owner(void *p)
     hm_source_free(p);
 }
 
-/* A raster of a source's store as the spec says. */
-static int raster_of(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_spec *spec,
-                     const char *path)
+/* The raster request the spec makes; req->key and req->where are allocated with ctx
+ * (request_free). */
+static int request_of(hm_raster_request *req, hm_ctx *ctx, hm_store *store,
+                      const hm_spec *spec, const char *path)
 {
     hm_strbuf key = HM_STRBUF_INIT(ctx);
-    hm_raster_request req;
     int rc;
 
-    memset(&req, 0, sizeof(req));
+    memset(req, 0, sizeof(*req));
     /* The grid's part of the derived values' names is the grid as built (the raster adds
      * it), so that an automatic ZOOM shares them with the zoom it chose. */
     hm_spec__key(spec, HM_OPTION_KINDS(HM_OPTION_KIND_FILTER), &key);
@@ -965,29 +974,84 @@ static int raster_of(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_spe
         hm_strbuf_free(&key);
         return HM_RAISE_NOMEM(ctx);
     }
-    req.path = path;
-    req.is_web = spec_is_web(spec);
-    req.zoom = spec->zoom;
-    req.fit[0] = spec->fit[0];
-    req.fit[1] = spec->fit[1];
-    req.srs = spec->srs;
-    req.resolution = spec->resolution;
-    req.has_bounds = spec->has_bounds;
-    memcpy(req.bounds, spec->bounds, sizeof(req.bounds));
-    req.filter.date_from = spec->date_from;
-    req.filter.date_to = spec->date_to;
-    req.filter.sports = spec->sports;
-    req.filter.nsports = spec->nsports;
-    req.filter.include_virtual = spec->include_virtual;
-    req.filter.max_gap = spec->max_gap;
-    req.dedupe = spec->dedupe;
-    req.key = key.s;
-    if (spec->where && (rc = hm_where__select(&req.where, store, ctx, spec->where)) != HM_OK) {
+    req->path = path;
+    req->is_web = spec_is_web(spec);
+    req->zoom = spec->zoom;
+    req->fit[0] = spec->fit[0];
+    req->fit[1] = spec->fit[1];
+    req->srs = spec->srs;
+    req->resolution = spec->resolution;
+    req->has_bounds = spec->has_bounds;
+    memcpy(req->bounds, spec->bounds, sizeof(req->bounds));
+    req->filter.date_from = spec->date_from;
+    req->filter.date_to = spec->date_to;
+    req->filter.sports = spec->sports;
+    req->filter.nsports = spec->nsports;
+    req->filter.include_virtual = spec->include_virtual;
+    req->filter.max_gap = spec->max_gap;
+    req->dedupe = spec->dedupe;
+    req->key = key.s;
+    if (spec->where && (rc = hm_where__select(&req->where, store, ctx, spec->where)) != HM_OK) {
         hm_strbuf_free(&key);
+        req->key = NULL;
         return rc;
     }
+    return HM_OK;
+}
+
+static void request_free(hm_raster_request *req, hm_ctx *ctx)
+{
+    hm_ctx__free(ctx, (char *)req->key); /* where is the store's */
+}
+
+/*
+ * Draw the pyramid of the store's default view (the raster an open without filter options
+ * makes) beside the store file: done by the process that holds the store's lock and finds
+ * the pyramid missing, so once per store content; after an update, only the tiles the
+ * changed files touch are drawn again (old: the store updated from). Never fails the
+ * open: without a pyramid, blocks are rendered from the index.
+ */
+static int keep_pyramid(hm_ctx *ctx, hm_store *store, const hm_store *old,
+                        const hm_spec *spec)
+{
+    hm_raster_request req;
+    hm_spec *def = NULL;
+    double t0 = now_s();
+    int rc;
+
+    if ((rc = hm_spec_new(&def, ctx)) != HM_OK)
+        return rc;
+    if ((rc = request_of(&req, ctx, store, def, spec->path)) == HM_OK) {
+        rc = hm_raster__pyramid_build(store, ctx, &req, old, spec->threads);
+        request_free(&req, ctx);
+    }
+    hm_spec_free(def);
+    if (rc == HM_ENOMEM)
+        return rc;
+    if (rc == HM_OK) {
+        hm_ctx__log(ctx, HM_LOG_DEBUG, "%s: pyramid drawn in %.3f s", store->path,
+                    now_s() - t0);
+    } else {
+        const hm_error *e = hm_ctx_last_error(ctx);
+        hm_ctx__log(ctx, rc == HM_EIO ? HM_LOG_WARNING : HM_LOG_DEBUG,
+                    "%s: no pyramid (%s); blocks are rendered from the tracks", store->path,
+                    e ? e->message : hm_strerror(rc));
+        hm_ctx_clear_error(ctx);
+    }
+    return HM_OK;
+}
+
+/* A raster of a source's store as the spec says. */
+static int raster_of(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_spec *spec,
+                     const char *path)
+{
+    hm_raster_request req;
+    int rc;
+
+    if ((rc = request_of(&req, ctx, store, spec, path)) != HM_OK)
+        return rc;
     rc = hm_raster__new(out, ctx, store, &req);
-    hm_strbuf_free(&key);
+    request_free(&req, ctx);
     return rc;
 }
 

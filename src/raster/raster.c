@@ -288,7 +288,11 @@ static int open_web(hm_raster *r, const hm_raster_request *req, const int64_t bo
     g.zoom = req->zoom;
     g.fit[0] = req->fit[0];
     g.fit[1] = req->fit[1];
-    if (req->has_bounds) {
+    if (req->world) {
+        g.has_units = 1;
+        g.units[0] = g.units[1] = 0;
+        g.units[2] = g.units[3] = ((int64_t)1 << HM_WEB_UNIT_BITS) - 1;
+    } else if (req->has_bounds) {
         if ((rc = bounds_extent(r, req, NULL, &g)) != HM_OK)
             return rc;
     } else {
@@ -403,6 +407,8 @@ int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raste
         rc = req->is_web ? open_web(r, req, box) : open_other(r, req);
     if (rc == HM_OK)
         rc = make_key(r, req);
+    if (rc == HM_OK)
+        hm_raster__pyramid_levels(r);
     hm_ctx_set_log(rctx, NULL, NULL);
     if (rc != HM_OK) {
         hm_ctx__copy_error(ctx, rctx);
@@ -438,6 +444,7 @@ void hm_raster_get_level_size(const hm_raster *r, int level, int *width, int *he
 void hm_raster_get_stats(const hm_raster *r, hm_raster_stats *out)
 {
     *out = r->stats;
+    out->pyramid_levels = r->pyramid_levels;
 }
 
 const char *hm_raster_get_srs_wkt(const hm_raster *r)
@@ -540,12 +547,18 @@ static int block_valid(const hm_raster *r, int level, int bx, int by, int *w, in
 int hm_raster_render_block(const hm_raster *r, hm_ctx *ctx, int level, int block_x, int block_y,
                            float *const bands[HM_BAND_MAX])
 {
+    int64_t x0 = (int64_t)block_x * HM_GRID_BLOCK, y0 = (int64_t)block_y * HM_GRID_BLOCK;
     int w, h;
 
     assert(bands != NULL);
     if (!block_valid(r, level, block_x, block_y, &w, &h))
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "no block (%d, %d) at level %d", block_x,
                         block_y, level);
+    if ((r->pyramid_levels >> level & 1u) &&
+        hm_raster__pyramid_window(r, level, x0, y0, HM_GRID_BLOCK, HM_GRID_BLOCK,
+                                  x0 + HM_GRID_BLOCK < w ? x0 + HM_GRID_BLOCK : w,
+                                  y0 + HM_GRID_BLOCK < h ? y0 + HM_GRID_BLOCK : h, bands))
+        return HM_OK;
     return hm_render__block(ctx, &r->views[level], w, h, block_x, block_y, bands);
 }
 
@@ -579,6 +592,9 @@ int hm_raster_render_window(const hm_raster *r, hm_ctx *ctx, int level, int64_t 
         height > HM_RASTER_MAX_WINDOW)
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "a window of %d x %d pixels", width,
                         height);
+    if ((r->pyramid_levels >> level & 1u) &&
+        hm_raster__pyramid_window(r, level, x, y, width, height, x + width, y + height, bands))
+        return HM_OK;
     return hm_render__window(ctx, &r->views[level], x, y, width, height, bands);
 }
 

@@ -32,6 +32,8 @@ typedef struct hm_raster_request {
     int dedupe;                  /* 1: a duplicate of a drawn activity is not drawn */
     const char *key;             /* the filter as text; with the grid as built, it names
                                     derived values */
+    int world;                   /* web: the grid covers the whole world (the pyramid's
+                                    tiles), not the selection's extent or bounds */
 } hm_raster_request;
 
 struct hm_raster {
@@ -46,6 +48,8 @@ struct hm_raster {
     size_t ndups;                /* pairs in dups */
     hm_render_view views[HM_INDEX_MAX_LEVELS]; /* how each grid level is drawn */
     hm_raster_stats stats;       /* figures for metadata */
+    uint32_t pyramid_levels;     /* bit k: level k's pixels are copied from the store's
+                                    pyramid (pyramid.c), not rendered */
     char *key;                   /* owned copy of the request key */
     void *owner;                 /* what the raster was opened from (the open path's), */
     void (*owner_free)(void *);  /* freed with it */
@@ -60,5 +64,31 @@ int hm_raster__new(hm_raster **out, hm_ctx *ctx, hm_store *store, const hm_raste
 
 /* The view drawing grid level `level` (0 <= level < level_count). */
 const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);
+
+/* ---- the pyramid (pyramid.c) --------------------------------------------------- */
+
+/*
+ * Draw the pyramid of the raster that req opens (its selection, at zooms 0 to the zoom its
+ * automatic grid chooses) and write it beside the store file.
+ * @param old the store this one was updated from (its pyramid's tiles where nothing
+ *        changed are kept, not rendered again), or NULL.
+ * @param threads 0: one per core.
+ * @return HM_OK; as hm_raster__new (HM_EINVAL: nothing to draw), HM_EIO, HM_ENOMEM.
+ */
+int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *req,
+                             const hm_store *old, int threads);
+
+/* Set raster->pyramid_levels: the levels the store's pyramid draws exactly as the
+ * renderer would (same selection, same pixels, same index level). */
+void hm_raster__pyramid_levels(hm_raster *raster);
+
+/*
+ * The window [x0, x0 + w) x [y0, y0 + h) of a level in raster->pyramid_levels, drawn
+ * only before (x1, y1) like hm_render__block, copied from the pyramid.
+ * @return 1 drawn, 0 not (a damaged tile): render it.
+ */
+int hm_raster__pyramid_window(const hm_raster *raster, int level, int64_t x0, int64_t y0,
+                              int w, int h, int64_t x1, int64_t y1,
+                              float *const bands[HM_BAND_MAX]);
 
 #endif /* HM_RASTER_RASTER_INT_H */

@@ -178,9 +178,10 @@ static int end_activity(render *r, const hm_render_view *v, uint32_t act, hm_ren
     return rc;
 }
 
+const float hm_render__empty[HM_BAND_MAX] = {0.0f, 0.0f, NAN, NAN, NAN};
+
 static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND_MAX])
 {
-    static const float empty[HM_BAND_MAX] = {0.0f, 0.0f, NAN, NAN, NAN};
     float logs[256]; /* ln(1 + c) for small counts, computed once per window when first met */
     size_t b, i;
 
@@ -191,7 +192,7 @@ static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND
         if (!bands[b])
             continue;
         for (i = 0; i < npix; i++)
-            bands[b][i] = empty[b];
+            bands[b][i] = hm_render__empty[b];
     }
     for (i = 0; i < r->nused; i++) {
         uint32_t p = r->used[i];
@@ -204,10 +205,10 @@ static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND
             uint32_t n = r->count[p];
             if (n < 256) {
                 if (logs[n] < 0.0f)
-                    logs[n] = (float)log1p(c);
+                    logs[n] = hm_render__log_count(n);
                 bands[HM_BAND_LOG_COUNT][p] = logs[n];
             } else {
-                bands[HM_BAND_LOG_COUNT][p] = (float)log1p(c);
+                bands[HM_BAND_LOG_COUNT][p] = hm_render__log_count(n);
             }
         }
         if (bands[HM_BAND_PACE] && t->pace_n)

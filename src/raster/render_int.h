@@ -11,6 +11,8 @@
 #ifndef HM_RASTER_RENDER_INT_H
 #define HM_RASTER_RENDER_INT_H
 
+#include <math.h>
+
 #include "heatmap/raster.h"
 #include "index/index_int.h"
 
@@ -32,6 +34,15 @@ typedef struct hm_render_view {
     const double *act_days;    /* start of each activity, days since epoch (NaN unknown) */
     const uint64_t *selected;  /* activities drawn, one bit each; NULL = all */
 } hm_render_view;
+
+/* Each band's value at a pixel no activity touches: 0 counts, NaN (no data) otherwise. */
+extern const float hm_render__empty[HM_BAND_MAX];
+
+/* The log_count band's value of a count. */
+static inline float hm_render__log_count(uint32_t count)
+{
+    return (float)log1p((double)count);
+}
 
 /*
  * Render the window [x0, x0 + w) x [y0, y0 + h) of the grid level's global

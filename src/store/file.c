@@ -76,6 +76,8 @@ int hm_store__open_file(hm_store **out, hm_ctx *ctx, const char *path, char *why
         *out = NULL;
         return HM_RAISE_NOMEM(ctx);
     }
+    if (rc == HM_OK)
+        hm_store__pyramid_attach(*out);
     return rc;
 }
 
@@ -160,8 +162,10 @@ int hm_store__write_file(hm_store **out, hm_ctx *ctx, const char *path,
         return rc;
     }
     /* Values derived from the old store's content (src/store/derived.c) name its
-     * generation and would never be used again. */
+     * generation and would never be used again; so does its pyramid. */
     if (snprintf(tmp, sizeof(tmp), "%s.stats", path) < (int)sizeof(tmp))
+        unlink(tmp);
+    if (snprintf(tmp, sizeof(tmp), "%s.pyramid", path) < (int)sizeof(tmp))
         unlink(tmp);
     folder_of(path, dir, sizeof(dir));
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

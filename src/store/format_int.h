@@ -180,4 +180,50 @@ typedef struct hm_store_level {
     uint64_t npoints;
 } hm_store_level;
 
+/*
+ * The pyramid file ("<store>.pyramid", src/store/pyramid.c): the store's
+ * default view (the selection an open without filter options draws)
+ * rendered once, as global XYZ tiles of 256 x 256 pixels at every web zoom
+ * from 0 to zmax, so that a block of that view costs a copy of its pixels
+ * whatever the data density. Header, the selection (nacts bits), the tile
+ * directory sorted by (z, ty, tx), then each tile's non-empty pixels in
+ * increasing pixel order. Same byte order, alignment and versioning rules as
+ * the store; it names the store generation it was drawn from.
+ */
+#define HM_PYRAMID_MAGIC "HMPYRMD" /* 8 bytes with its NUL */
+#define HM_PYRAMID_VERSION 1
+#define HM_PYRAMID_MAX_ZOOM 22     /* zooms 0 .. HM_PYRAMID_MAX_ZOOM */
+
+typedef struct hm_pyramid_header {
+    char magic[8];           /* HM_PYRAMID_MAGIC */
+    uint32_t version;        /* HM_PYRAMID_VERSION */
+    uint32_t endian;         /* HM_STORE_ENDIAN */
+    uint8_t generation[16];  /* the store's it was drawn from */
+    uint32_t nacts;          /* bits of the selection (the store's activities) */
+    int32_t zmax;            /* tiles of zooms 0 .. zmax */
+    int32_t index_level[HM_PYRAMID_MAX_ZOOM + 1]; /* per zoom: the index level drawn */
+    int32_t reserved;        /* zero */
+    uint64_t ntiles;         /* directory entries */
+    uint64_t npixels;        /* pixel records */
+    uint64_t file_size;      /* bytes of the whole file */
+    uint64_t body_hash;      /* hm_hash64 of the selection and the directory */
+    uint64_t header_hash;    /* hm_hash64 of the header up to here */
+} hm_pyramid_header;
+
+typedef struct hm_pyramid_tile {
+    uint32_t z, tx, ty;      /* XYZ tile */
+    uint32_t npix;           /* its non-empty pixels, 1 .. 65536 */
+    uint64_t first;          /* its first pixel record */
+    uint64_t hash;           /* hm_hash64 of its pixel records */
+} hm_pyramid_tile;
+
+/* One non-empty pixel: the values the renderer gives it (log_count follows from count). */
+typedef struct hm_pyramid_pixel {
+    uint32_t pos;            /* row * 256 + column in its tile */
+    uint32_t count;          /* activities, > 0 */
+    float pace;              /* s/km, NaN none */
+    float hr;                /* bpm, NaN none */
+    float recency;           /* days since epoch, NaN none */
+} hm_pyramid_pixel;
+
 #endif /* HM_STORE_FORMAT_INT_H */

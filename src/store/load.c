@@ -250,6 +250,7 @@ static void store_free(hm_store *st)
     hm_ctx *ctx = st->ctx;
 
     hm_memo__destroy(&st->memo, ctx);
+    hm_store__pyramid_detach(st);
     if (st->image) {
         if (st->mapped)
             munmap(st->image, st->size);

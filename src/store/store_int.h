@@ -59,6 +59,7 @@ typedef struct hm_store {
     double *act_days;                 /* owned: start of each activity, days since epoch */
     char *path;                       /* owned: the file it was mapped from; NULL in memory */
     hm_memo memo;                     /* derived values; the one mutable part */
+    struct hm_pyramid *pyramid;       /* owned: the default view pre-rendered, or NULL */
 } hm_store;
 
 /* Text at a string offset of the store (checked at load). */
@@ -291,6 +292,54 @@ int hm_store__derived_load(void **data, size_t *len, hm_ctx *ctx, const hm_store
  * written means computing again next time). */
 void hm_store__derived_save(hm_ctx *ctx, const hm_store *store, const char *key,
                             const void *data, size_t len);
+
+/* ---- the pyramid beside a store file (pyramid.c) ---------------------------------- */
+
+/* A mapped pyramid file (see format_int.h), checked against its store. */
+typedef struct hm_pyramid {
+    unsigned char *map;                /* the whole file, mapped read-only */
+    size_t size;
+    const hm_pyramid_header *header;   /* in map */
+    const uint64_t *selection;         /* header->nacts bits: the activities drawn */
+    const hm_pyramid_tile *tiles;      /* header->ntiles, sorted by (z, ty, tx) */
+    const hm_pyramid_pixel *pixels;    /* header->npixels */
+} hm_pyramid;
+
+/* What a pyramid holds, to write (tiles sorted by (z, ty, tx), their pixels in order). */
+typedef struct hm_pyramid_data {
+    int zmax;
+    int index_level[HM_PYRAMID_MAX_ZOOM + 1];
+    const uint64_t *selection;         /* store->meta->nacts bits */
+    const hm_pyramid_tile *tiles;      /* hash is filled in by the writer */
+    size_t ntiles;
+    const hm_pyramid_pixel *pixels;
+    size_t npixels;
+} hm_pyramid_data;
+
+/*
+ * Map "<store>.pyramid" when it was drawn from this store's content and its header,
+ * selection and directory hold; otherwise leave store->pyramid NULL (a debug message
+ * says why). Never fails: without a pyramid, blocks are rendered.
+ */
+void hm_store__pyramid_attach(hm_store *store);
+
+/*
+ * Write "<store>.pyramid" atomically and attach it to the store (which must not be
+ * shared yet).
+ * @return HM_OK, HM_EIO (raised), HM_ENOMEM.
+ */
+int hm_store__pyramid_write(hm_store *store, hm_ctx *ctx, const hm_pyramid_data *data);
+
+/* Unmap the store's pyramid, if any. */
+void hm_store__pyramid_detach(hm_store *store);
+
+/*
+ * The non-empty pixels of tile (z, tx, ty).
+ * @return 1 (*pixels, *npix set), 0 the tile is empty (or beyond the world or zmax),
+ *         -1 its bytes are damaged: render instead.
+ */
+int hm_store__pyramid_tile(const hm_pyramid *p, int z, int64_t tx, int64_t ty,
+                           const hm_pyramid_pixel **pixels, size_t *npix);
 
 /* ---- duplicates (duplicates.c) ------------------------------------------------ */
 

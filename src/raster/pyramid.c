@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pyramid: the store's default view rendered once, so that its blocks
+ * cost a copy of their pixels however many activities cross them (a dense
+ * city block at a coarse level folds millions of activity-pixels; see
+ * bench/blocks.sh).
+ *
+ * What it holds. The raster an open without filter options makes (its
+ * selection: virtual activities and duplicates left out) is drawn on the
+ * whole world's web grid at the zoom its automatic grid chooses, and every
+ * covered block of every level of that grid is a global XYZ tile of zoom
+ * z = zmax .. 0, written beside the store (src/store/pyramid.c).
+ *
+ * Why any web raster can use it. A pixel of a web grid level is a pixel of
+ * the global XYZ grid of its zoom when the grid's corner (a whole tile of
+ * the grid's zoom) is a whole pixel of the level: always at the first nine
+ * levels. The renderer gives a pixel the same values whichever window
+ * draws it (render.c), from the index level the view names; so a level of
+ * a raster with the same selection, drawn from the same index level as the
+ * tile was, is the tiles' pixels, bit for bit, whatever its ZOOM or BOUNDS.
+ * Other levels, other selections (any filter that changes what is drawn)
+ * and other CRSs render from the index as before, so filters cost what they
+ * did and the pyramid only ever replaces a render by its result.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "raster/raster_int.h"
+
+#define TILE HM_GRID_BLOCK
+#define MAX_THREADS 64
+
+/* ---- using it ------------------------------------------------------------------ */
+
+static int bit(const uint64_t *bits, size_t i)
+{
+    return (int)(bits[i >> 6] >> (i & 63) & 1u);
+}
+
+void hm_raster__pyramid_levels(hm_raster *r)
+{
+    const hm_pyramid *p = r->store->pyramid;
+    const hm_store *s = r->store;
+    size_t i;
+    int k;
+
+    r->pyramid_levels = 0;
+    if (!p || !r->grid.is_web || r->index != &s->index)
+        return;
+    for (i = 0; i < s->meta->nacts; i++) {
+        int drawn = r->selected ? bit(r->selected, i) : (s->acts[i].flags & HM_ACT_KEPT) != 0;
+        if (drawn != bit(p->selection, i))
+            return;
+    }
+    for (k = 0; k < r->grid.level_count && k < 32; k++) {
+        int z = r->grid.zoom - k;
+        int64_t m = ((int64_t)1 << k) - 1;
+        if (z < 0 || z > p->header->zmax || ((r->grid.tile_x0 * TILE) & m) ||
+            ((r->grid.tile_y0 * TILE) & m) || r->views[k].level != p->header->index_level[z])
+            continue;
+        r->pyramid_levels |= 1u << k;
+    }
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && a < 0);
+}
+
+int hm_raster__pyramid_window(const hm_raster *r, int level, int64_t x0, int64_t y0, int w,
+                              int h, int64_t x1, int64_t y1, float *const bands[HM_BAND_MAX])
+{
+    const hm_pyramid *p = r->store->pyramid;
+    const int z = r->grid.zoom - level;
+    int64_t gx, gy, tx, ty, tx0, tx1, ty0, ty1;
+    size_t npix = (size_t)w * (size_t)h, i;
+    int b;
+
+    for (b = 0; b < HM_BAND_MAX; b++)
+        if (bands[b])
+            for (i = 0; i < npix; i++)
+                bands[b][i] = hm_render__empty[b];
+    /* As the renderer: nothing that far out, and x1, y1 stay exact. */
+    if (x1 > x0 + w)
+        x1 = x0 + w;
+    if (y1 > y0 + h)
+        y1 = y0 + h;
+    if (llabs(x0) > ((int64_t)1 << 32) || llabs(y0) > ((int64_t)1 << 32) || x1 <= x0 || y1 <= y0)
+        return 1;
+    /* The window in the global pixels of zoom z. */
+    gx = ((r->grid.tile_x0 * TILE) >> level) + x0;
+    gy = ((r->grid.tile_y0 * TILE) >> level) + y0;
+    tx0 = floor_div(gx, TILE);
+    tx1 = floor_div(gx + (x1 - x0) - 1, TILE);
+    ty0 = floor_div(gy, TILE);
+    ty1 = floor_div(gy + (y1 - y0) - 1, TILE);
+    for (ty = ty0; ty <= ty1; ty++) {
+        for (tx = tx0; tx <= tx1; tx++) {
+            const hm_pyramid_pixel *px;
+            size_t n;
+            int found = hm_store__pyramid_tile(p, z, tx, ty, &px, &n);
+            /* Window pixel of the tile's pixel (0, 0). */
+            int64_t cx = tx * TILE - gx, cy = ty * TILE - gy;
+
+            if (found < 0)
+                return 0;
+            for (i = 0; i < n; i++) {
+                int64_t x = cx + (int64_t)(px[i].pos % TILE), y = cy + (int64_t)(px[i].pos / TILE);
+                size_t q;
+                if (x < 0 || y < 0 || x >= x1 - x0 || y >= y1 - y0)
+                    continue;
+                q = (size_t)y * (size_t)w + (size_t)x;
+                if (bands[HM_BAND_COUNT])
+                    bands[HM_BAND_COUNT][q] = (float)px[i].count;
+                if (bands[HM_BAND_LOG_COUNT])
+                    bands[HM_BAND_LOG_COUNT][q] = hm_render__log_count(px[i].count);
+                if (bands[HM_BAND_PACE])
+                    bands[HM_BAND_PACE][q] = px[i].pace;
+                if (bands[HM_BAND_HR])
+                    bands[HM_BAND_HR][q] = px[i].hr;
+                if (bands[HM_BAND_RECENCY])
+                    bands[HM_BAND_RECENCY][q] = px[i].recency;
+            }
+        }
+    }
+    return 1;
+}
+
+/* ---- making it ------------------------------------------------------------------ */
+
+typedef struct tile_job {
+    int level;                /* of the world raster: zoom zmax - level */
+    int bx, by;               /* block of that level: the XYZ tile */
+    hm_pyramid_pixel *pixels; /* its non-empty pixels (allocated with the builder's ctx) */
+    size_t npix;
+    int kept;                 /* 1: copied from the old pyramid, not rendered */
+} tile_job;
+
+typedef struct builder {
+    const hm_raster *world;   /* the default selection on the world's grid */
+    int zmax;
+    const hm_pyramid *old;    /* the pyramid of the store this one was updated from, or NULL */
+    int64_t *dirty;           /* boxes (units, 4 each) where the old one's tiles changed */
+    size_t ndirty;
+    hm_ctx *ctx;              /* allocator of the jobs' pixels */
+    tile_job *jobs;
+    size_t njobs;
+    pthread_mutex_t lock;     /* guards next and rc */
+    size_t next;              /* the next job to take */
+    int rc;                   /* the first failure */
+} builder;
+
+typedef struct worker {
+    builder *b;
+    hm_ctx *ctx;              /* the worker's own (errors) */
+    float *buf;               /* HM_BAND_MAX tiles of floats */
+} worker;
+
+/* 1 when the old pyramid's tile is this one's: none of the boxes where what is drawn
+ * changed comes near it (a tile's margin of one tile around each box). */
+static int unchanged(const builder *b, int z, int64_t tx, int64_t ty)
+{
+    int shift = HM_WEB_UNIT_BITS - z; /* log2 units per tile */
+    size_t i;
+
+    for (i = 0; i < b->ndirty; i++) {
+        const int64_t *d = b->dirty + 4 * i;
+        if (tx >= (d[0] >> shift) - 1 && tx <= (d[2] >> shift) + 1 &&
+            ty >= (d[1] >> shift) - 1 && ty <= (d[3] >> shift) + 1)
+            return 0;
+    }
+    return 1;
+}
+
+/* Render one tile, or copy it from the old pyramid when nothing there changed, and keep
+ * its non-empty pixels. */
+static int render_tile(worker *w, tile_job *j)
+{
+    float *bands[HM_BAND_MAX];
+    size_t n = 0, i;
+    int b, rc;
+
+    if (w->b->old && unchanged(w->b, w->b->zmax - j->level, j->bx, j->by)) {
+        const hm_pyramid_pixel *px;
+        int found = hm_store__pyramid_tile(w->b->old, w->b->zmax - j->level, j->bx, j->by,
+                                           &px, &n);
+        if (found == 0)
+            return HM_OK;
+        if (found == 1) {
+            if (!(j->pixels = hm_ctx__reallocarray(w->b->ctx, NULL, n, sizeof(*j->pixels))))
+                return HM_RAISE_NOMEM(w->ctx);
+            memcpy(j->pixels, px, n * sizeof(*px));
+            j->npix = n;
+            j->kept = 1;
+            return HM_OK;
+        }
+        n = 0; /* damaged: rendered */
+    }
+
+    for (b = 0; b < HM_BAND_MAX; b++)
+        bands[b] = w->buf + (size_t)b * TILE * TILE;
+    if ((rc = hm_raster_render_block(w->b->world, w->ctx, j->level, j->bx, j->by, bands)) !=
+        HM_OK)
+        return rc;
+    for (i = 0; i < (size_t)TILE * TILE; i++)
+        n += bands[HM_BAND_COUNT][i] > 0.0f;
+    if (n == 0)
+        return HM_OK; /* the index's boxes touch it, no segment does */
+    if (!(j->pixels = hm_ctx__reallocarray(w->b->ctx, NULL, n, sizeof(*j->pixels))))
+        return HM_RAISE_NOMEM(w->ctx);
+    for (i = 0; i < (size_t)TILE * TILE; i++) {
+        hm_pyramid_pixel *px;
+        if (!(bands[HM_BAND_COUNT][i] > 0.0f))
+            continue;
+        px = &j->pixels[j->npix++];
+        memset(px, 0, sizeof(*px));
+        px->pos = (uint32_t)i;
+        px->count = (uint32_t)bands[HM_BAND_COUNT][i];
+        px->pace = bands[HM_BAND_PACE][i];
+        px->hr = bands[HM_BAND_HR][i];
+        px->recency = bands[HM_BAND_RECENCY][i];
+    }
+    return HM_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    builder *b = w->b;
+
+    for (;;) {
+        size_t k;
+        int rc;
+
+        pthread_mutex_lock(&b->lock);
+        k = b->rc == HM_OK ? b->next++ : b->njobs;
+        pthread_mutex_unlock(&b->lock);
+        if (k >= b->njobs)
+            break;
+        if ((rc = render_tile(w, &b->jobs[k])) != HM_OK) {
+            pthread_mutex_lock(&b->lock);
+            if (b->rc == HM_OK)
+                b->rc = rc;
+            pthread_mutex_unlock(&b->lock);
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* The jobs: every covered block of every level, zoom 0 first, in (ty, tx) order. */
+static int list_jobs(builder *b, hm_ctx *ctx)
+{
+    size_t cap = 0;
+    int k, rc = HM_OK;
+
+    for (k = b->world->grid.level_count - 1; k >= 0 && rc == HM_OK; k--) {
+        int *pairs;
+        size_t n, i;
+        if ((rc = hm_raster_query_blocks(&pairs, &n, b->world, ctx, k)) != HM_OK)
+            break;
+        if ((rc = hm_ctx__grow(ctx, (void **)&b->jobs, &cap, b->njobs + n, sizeof(*b->jobs))) ==
+            HM_OK) {
+            for (i = 0; i < n; i++) {
+                tile_job *j = &b->jobs[b->njobs++];
+                memset(j, 0, sizeof(*j));
+                j->level = k;
+                j->bx = pairs[2 * i];
+                j->by = pairs[2 * i + 1];
+            }
+        }
+        hm_ctx__free(ctx, pairs);
+    }
+    return rc;
+}
+
+static int run_jobs(builder *b, hm_ctx *ctx, int threads)
+{
+    worker ws[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    size_t n = threads > 0 ? (size_t)threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN), i,
+           started = 0;
+
+    if (n < 1)
+        n = 1;
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
+    if (n > b->njobs)
+        n = b->njobs ? b->njobs : 1;
+    memset(ws, 0, sizeof(ws));
+    for (i = 0; i < n; i++) {
+        ws[i].b = b;
+        if (hm_ctx__new_child(&ws[i].ctx, ctx) != HM_OK ||
+            !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, (size_t)HM_BAND_MAX * TILE * TILE,
+                                               sizeof(float)))) {
+            b->rc = HM_RAISE_NOMEM(ctx);
+            break;
+        }
+    }
+    /* The calling thread is worker 0. */
+    for (i = 1; i < n && b->rc == HM_OK; i++)
+        if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) == 0)
+            started = i;
+        else
+            break;
+    if (b->rc == HM_OK)
+        worker_main(&ws[0]);
+    for (i = 1; i <= started; i++)
+        pthread_join(tids[i], NULL);
+    for (i = 0; i < n; i++) {
+        if (ws[i].ctx && b->rc != HM_OK && hm_ctx_last_error(ws[i].ctx) &&
+            !hm_ctx_last_error(ctx))
+            hm_ctx__copy_error(ctx, ws[i].ctx);
+        hm_ctx__free(ctx, ws[i].buf);
+        hm_ctx_free(ws[i].ctx);
+    }
+    return b->rc;
+}
+
+/* Gather the jobs' pixels into the file's directory and pixel array, and write it. */
+static int write_pyramid(hm_store *store, hm_ctx *ctx, const builder *b, int zmax)
+{
+    hm_pyramid_data d;
+    hm_pyramid_tile *tiles;
+    hm_pyramid_pixel *pixels;
+    uint64_t *selection;
+    size_t npixels = 0, ntiles = 0, nkept = 0, i, words = (size_t)store->meta->nacts / 64 + 1;
+    int k, rc;
+
+    for (i = 0; i < b->njobs; i++)
+        npixels += b->jobs[i].npix;
+    tiles = hm_ctx__reallocarray(ctx, NULL, b->njobs ? b->njobs : 1, sizeof(*tiles));
+    pixels = hm_ctx__reallocarray(ctx, NULL, npixels ? npixels : 1, sizeof(*pixels));
+    selection = hm_ctx__calloc(ctx, words, sizeof(*selection));
+    if (!tiles || !pixels || !selection) {
+        hm_ctx__free(ctx, tiles);
+        hm_ctx__free(ctx, pixels);
+        hm_ctx__free(ctx, selection);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    npixels = 0;
+    for (i = 0; i < b->njobs; i++) {
+        const tile_job *j = &b->jobs[i];
+        hm_pyramid_tile *t;
+        if (!j->npix)
+            continue;
+        t = &tiles[ntiles++];
+        nkept += j->kept;
+        memset(t, 0, sizeof(*t));
+        t->z = (uint32_t)(zmax - j->level);
+        t->tx = (uint32_t)j->bx;
+        t->ty = (uint32_t)j->by;
+        t->npix = (uint32_t)j->npix;
+        t->first = npixels;
+        memcpy(pixels + npixels, j->pixels, j->npix * sizeof(*pixels));
+        npixels += j->npix;
+    }
+    for (i = 0; i < store->meta->nacts; i++)
+        if (b->world->selected ? bit(b->world->selected, i)
+                               : (store->acts[i].flags & HM_ACT_KEPT) != 0)
+            selection[i >> 6] |= (uint64_t)1 << (i & 63);
+    memset(&d, 0, sizeof(d));
+    d.zmax = zmax;
+    for (k = 0; k <= zmax; k++)
+        d.index_level[k] = b->world->views[zmax - k].level;
+    d.selection = selection;
+    d.tiles = tiles;
+    d.ntiles = ntiles;
+    d.pixels = pixels;
+    d.npixels = npixels;
+    rc = hm_store__pyramid_write(store, ctx, &d);
+    if (rc == HM_OK)
+        hm_ctx__log(ctx, HM_LOG_DEBUG,
+                    "pyramid of %s: zooms 0-%d, %zu tiles (%zu kept from the old one), "
+                    "%zu pixels", store->path, zmax, ntiles, nkept, npixels);
+    hm_ctx__free(ctx, tiles);
+    hm_ctx__free(ctx, pixels);
+    hm_ctx__free(ctx, selection);
+    return rc;
+}
+
+/* The activity of `old` that activity i of `s` is (same file, unchanged, same place in
+ * it), or -1. */
+static int64_t old_act(const hm_store *s, const hm_store *old, size_t i)
+{
+    const hm_store_act *a = &s->acts[i];
+    const hm_store_file *f = &s->files[a->file], *of;
+    long k = hm_store__find_file(old, hm_store__str(s, f->path));
+
+    if (k < 0)
+        return -1;
+    of = &old->files[k];
+    if (of->size != f->size || of->mtime_ns != f->mtime_ns || f->mtime_ns < 0 ||
+        of->act_count != f->act_count)
+        return -1;
+    return (int64_t)of->act_first + (int64_t)(i - f->act_first);
+}
+
+static void add_dirty(builder *b, const int64_t box[4])
+{
+    memcpy(b->dirty + 4 * b->ndirty++, box, 4 * sizeof(int64_t));
+}
+
+/*
+ * Where the old pyramid's tiles no longer hold: the boxes of activities drawn in one and
+ * not the other, or drawn in both from other data (another file, another start). Tiles
+ * elsewhere hold the same activities in the same order (a store lists activities file
+ * after file, in path order), each drawn from the same stored pieces, so their pixels
+ * are the same bits. Without an old pyramid of the same zooms, there is nothing to keep.
+ */
+static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store *old)
+{
+    const hm_pyramid *op = old ? old->pyramid : NULL;
+    uint8_t *seen;
+    size_t i;
+    int z;
+
+    if (!op || op->header->zmax != b->zmax)
+        return HM_OK;
+    for (z = 0; z <= b->zmax; z++)
+        if (op->header->index_level[z] != b->world->views[b->zmax - z].level)
+            return HM_OK;
+    b->dirty = hm_ctx__reallocarray(ctx, NULL, (size_t)s->meta->nacts + old->meta->nacts + 1,
+                                    4 * sizeof(int64_t));
+    seen = hm_ctx__calloc(ctx, (size_t)old->meta->nacts + 1, 1);
+    if (!b->dirty || !seen) {
+        hm_ctx__free(ctx, seen);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    for (i = 0; i < s->meta->nacts; i++) {
+        int64_t o = old_act(s, old, i);
+        int now = b->world->selected ? bit(b->world->selected, i)
+                                     : (s->acts[i].flags & HM_ACT_KEPT) != 0;
+        int before = o >= 0 && bit(op->selection, (size_t)o);
+        int same = o >= 0 && memcmp(&old->act_days[o], &s->act_days[i], sizeof(double)) == 0;
+
+        if (o >= 0)
+            seen[o] = 1;
+        if (now == before && (!now || same))
+            continue; /* drawn in neither, or in both from the same data */
+        if (now)
+            add_dirty(b, s->acts[i].bbox);
+        if (before)
+            add_dirty(b, old->acts[o].bbox);
+    }
+    for (i = 0; i < old->meta->nacts; i++)
+        if (!seen[i] && bit(op->selection, i))
+            add_dirty(b, old->acts[i].bbox);
+    hm_ctx__free(ctx, seen);
+    b->old = op;
+    return HM_OK;
+}
+
+int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *req,
+                             const hm_store *old, int threads)
+{
+    hm_raster_request world = *req;
+    hm_raster *view = NULL, *r = NULL;
+    builder b;
+    size_t i;
+    int rc, zmax;
+
+    if (!store->path)
+        return HM_OK; /* nothing to keep it beside */
+    /* The zoom the default view's automatic grid chooses: its blocks, and all coarser. */
+    if ((rc = hm_raster__new(&view, ctx, store, req)) != HM_OK)
+        return rc;
+    zmax = view->grid.zoom;
+    hm_raster_free(view);
+    if (zmax < 0 || zmax > HM_PYRAMID_MAX_ZOOM)
+        return HM_OK;
+    world.zoom = zmax;
+    world.has_bounds = 0;
+    world.world = 1;
+    if ((rc = hm_raster__new(&r, ctx, store, &world)) != HM_OK)
+        return rc;
+    r->pyramid_levels = 0; /* drawn from the index, whatever pyramid is attached */
+    memset(&b, 0, sizeof(b));
+    b.world = r;
+    b.zmax = zmax;
+    b.ctx = ctx;
+    pthread_mutex_init(&b.lock, NULL);
+    if ((rc = find_dirty(&b, ctx, store, old)) == HM_OK && (rc = list_jobs(&b, ctx)) == HM_OK &&
+        (rc = run_jobs(&b, ctx, threads)) == HM_OK)
+        rc = write_pyramid(store, ctx, &b, zmax);
+    for (i = 0; i < b.njobs; i++)
+        hm_ctx__free(ctx, b.jobs[i].pixels);
+    hm_ctx__free(ctx, b.jobs);
+    hm_ctx__free(ctx, b.dirty);
+    pthread_mutex_destroy(&b.lock);
+    hm_raster_free(r);
+    return rc;
+}
