@@ -32,6 +32,7 @@
 
 #define TILE HM_GRID_BLOCK
 #define MAX_THREADS 64
+#define DROP_EVERY 4 /* tiles drawn between two hm_store__drop_pages() */
 
 /* ---- using it ------------------------------------------------------------------ */
 
@@ -148,8 +149,9 @@ typedef struct builder {
     hm_ctx *ctx;              /* allocator of the jobs' pixels */
     tile_job *jobs;
     size_t njobs;
-    pthread_mutex_t lock;     /* guards next and rc */
+    pthread_mutex_t lock;     /* guards next, done and rc */
     size_t next;              /* the next job to take */
+    size_t done;              /* jobs finished */
     int rc;                   /* the first failure */
 } builder;
 
@@ -233,20 +235,26 @@ static void *worker_main(void *arg)
 
     for (;;) {
         size_t k;
-        int rc;
+        int rc, drop;
 
         pthread_mutex_lock(&b->lock);
         k = b->rc == HM_OK ? b->next++ : b->njobs;
         pthread_mutex_unlock(&b->lock);
         if (k >= b->njobs)
             break;
-        if ((rc = render_tile(w, &b->jobs[k])) != HM_OK) {
-            pthread_mutex_lock(&b->lock);
-            if (b->rc == HM_OK)
-                b->rc = rc;
-            pthread_mutex_unlock(&b->lock);
+        rc = render_tile(w, &b->jobs[k]);
+        pthread_mutex_lock(&b->lock);
+        if (rc != HM_OK && b->rc == HM_OK)
+            b->rc = rc;
+        drop = ++b->done % DROP_EVERY == 0;
+        pthread_mutex_unlock(&b->lock);
+        /* Every tile reads pages from all over its index level (pieces are stored activity
+         * after activity): let them go now and then, or the whole store would be resident
+         * by the end. They stay in the page cache; a tile that needs one again maps it. */
+        if (drop)
+            hm_store__drop_pages(b->world->store);
+        if (rc != HM_OK)
             break;
-        }
     }
     return NULL;
 }
@@ -486,6 +494,7 @@ int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_reque
     if ((rc = find_dirty(&b, ctx, store, old)) == HM_OK && (rc = list_jobs(&b, ctx)) == HM_OK &&
         (rc = run_jobs(&b, ctx, threads)) == HM_OK)
         rc = write_pyramid(store, ctx, &b, zmax);
+    hm_store__drop_pages(store);
     for (i = 0; i < b.njobs; i++)
         hm_ctx__free(ctx, b.jobs[i].pixels);
     hm_ctx__free(ctx, b.jobs);

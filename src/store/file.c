@@ -81,6 +81,12 @@ int hm_store__open_file(hm_store **out, hm_ctx *ctx, const char *path, char *why
     return rc;
 }
 
+void hm_store__drop_pages(const hm_store *store)
+{
+    if (store->mapped)
+        madvise(store->image, store->size, MADV_DONTNEED);
+}
+
 int hm_store__build_memory(hm_store **out, hm_ctx *ctx, const hm_store_info *info,
                            const hm_store_input *inputs, size_t n)
 {

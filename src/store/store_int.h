@@ -238,6 +238,11 @@ void hm_store__acquire(hm_store *store);
 /* One user less; the last frees the store. NULL does nothing. */
 void hm_store__release(hm_store *store);
 
+/* Let the pages of a mapped store go from the process (they stay in the page cache and
+ * are mapped again when read): what a pass over the whole store does to keep its resident
+ * memory bounded. Nothing for a store in memory. */
+void hm_store__drop_pages(const hm_store *store);
+
 /* The file record of a store whose path is rel, or -1 (binary search: FILES is sorted). */
 long hm_store__find_file(const hm_store *store, const char *rel);
 
