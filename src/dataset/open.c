@@ -861,13 +861,9 @@ void hm_source_get_activity(const hm_source *src, size_t i, hm_source_activity *
     out->gear = "";
     out->commute = (a->flags & HM_ACT_COMMUTE) != 0;
     out->table_row = a->csv_row == HM_NO_ROW ? -1 : (long)a->csv_row;
-    if (a->csv_row != HM_NO_ROW) {
-        hm_csv_keys keys;
-        hm_store__table_keys(s, &keys);
-        if (keys.gear >= 0)
-            out->gear = hm_store__str(
-                s, s->csv_cells[(size_t)a->csv_row * s->meta->csv_cols + (size_t)keys.gear]);
-    }
+    if (a->csv_row != HM_NO_ROW && s->table_keys.gear >= 0)
+        out->gear = hm_store__str(
+            s, s->csv_cells[(size_t)a->csv_row * s->meta->csv_cols + (size_t)s->table_keys.gear]);
     out->device = hm_store__str(s, a->device);
     out->is_virtual = (a->flags & HM_ACT_VIRTUAL) != 0;
     out->start_time = a->start_time;
@@ -920,27 +916,21 @@ const char *hm_source_get_table_cell(const hm_source *src, size_t row, size_t c)
 
 int hm_source_find_duplicates(const hm_source *src, hm_ctx *ctx, size_t **pairs, size_t *n)
 {
-    uint32_t *dup_of, i, nacts = src->store->meta->nacts;
-    size_t k = 0;
+    uint32_t *found;
+    size_t i;
     int rc;
 
     *pairs = NULL;
-    *n = 0;
-    if ((rc = hm_store__find_duplicates(src->store, NULL, ctx, &dup_of)) != HM_OK)
+    if ((rc = hm_store__duplicate_pairs(src->store, NULL, ctx, &found, n)) != HM_OK)
         return rc;
-    for (i = 0; i < nacts; i++)
-        k += dup_of[i] != i;
-    if (!(*pairs = hm_ctx__calloc(ctx, 2 * k + 1, sizeof(size_t)))) {
-        hm_ctx__free(ctx, dup_of);
+    if (!(*pairs = hm_ctx__calloc(ctx, 2 * *n + 1, sizeof(size_t)))) {
+        hm_ctx__free(ctx, found);
+        *n = 0;
         return HM_RAISE_NOMEM(ctx);
     }
-    for (i = 0; i < nacts; i++) {
-        if (dup_of[i] == i)
-            continue;
-        (*pairs)[2 * *n] = i;
-        (*pairs)[2 * (*n)++ + 1] = dup_of[i];
-    }
-    hm_ctx__free(ctx, dup_of);
+    for (i = 0; i < 2 * *n; i++)
+        (*pairs)[i] = found[i];
+    hm_ctx__free(ctx, found);
     return HM_OK;
 }
 

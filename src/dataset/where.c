@@ -253,14 +253,12 @@ static int compute_selection(void **value, hm_ctx *ctx, void *payload)
     uint32_t nacts = s->meta->nacts, i;
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    hm_csv_keys keys;
     uint64_t *mask = NULL;
     int building = 1, rc = HM_OK, src;
     budget bud;
     const char *tail = NULL;
 
     *value = NULL;
-    hm_store__table_keys(s, &keys); /* the columns the store joined with */
     if ((rc = table_sql(&create, &insert, s, ctx)) != HM_OK)
         goto done;
     /* No parentheses around it: SQLite's messages then speak of the user's text alone. What
@@ -292,7 +290,7 @@ static int compute_selection(void **value, hm_ctx *ctx, void *payload)
     }
     for (i = 0; i < nacts; i++) {
         char start[HM_TIME_ISO8601_SIZE];
-        bind_activity(st, s, &keys, i, start);
+        bind_activity(st, s, &s->table_keys, i, start); /* the columns the store joined */
         if (sqlite3_step(st) != SQLITE_DONE) {
             rc = sql_error(ctx, job->expr, db, NULL);
             goto done;
@@ -319,8 +317,7 @@ static int compute_selection(void **value, hm_ctx *ctx, void *payload)
         rc = sql_error(ctx, job->expr, db, NULL);
         goto done;
     }
-    while (tail && (*tail == ' ' || *tail == '\t' || *tail == '\n' || *tail == '\r' ||
-                    *tail == ';'))
+    while (tail && (hm_text__is_space(*tail) || *tail == ';'))
         tail++;
     if (tail && *tail) {
         rc = sql_error(ctx, job->expr, NULL, "one expression expected, not several statements");

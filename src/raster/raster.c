@@ -121,26 +121,13 @@ static int sport_selected(const hm_store *s, const hm_store_act *a, const hm_cle
 /* Leave out the duplicates among the selected activities, keeping the pairs. */
 static int drop_duplicates(hm_raster *r)
 {
-    const hm_store *s = r->store;
-    uint32_t *dup_of, i, n = 0;
-    int rc = hm_store__find_duplicates(s, r->selected, r->ctx, &dup_of);
+    size_t i;
+    int rc = hm_store__duplicate_pairs(r->store, r->selected, r->ctx, &r->dups, &r->ndups);
 
     if (rc != HM_OK)
         return rc;
-    for (i = 0; i < s->meta->nacts; i++)
-        n += dup_of[i] != i;
-    if (n && !(r->dups = hm_ctx__calloc(r->ctx, 2 * (size_t)n, sizeof(uint32_t)))) {
-        hm_ctx__free(r->ctx, dup_of);
-        return HM_RAISE_NOMEM(r->ctx);
-    }
-    for (i = 0; i < s->meta->nacts; i++) {
-        if (dup_of[i] == i)
-            continue;
-        r->dups[2 * r->ndups] = i;
-        r->dups[2 * r->ndups++ + 1] = dup_of[i];
-        r->selected[i >> 6] &= ~((uint64_t)1 << (i & 63));
-    }
-    hm_ctx__free(r->ctx, dup_of);
+    for (i = 0; i < r->ndups; i++)
+        r->selected[r->dups[2 * i] >> 6] &= ~((uint64_t)1 << (r->dups[2 * i] & 63));
     return HM_OK;
 }
 

@@ -15,8 +15,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "core/text_int.h"
 #include "store/activity_int.h"
 #include "store/store_int.h"
 #include "track/sport_int.h"
@@ -42,7 +42,7 @@ static long find_column(column_fn column, const void *t, size_t ncols, const cha
 
     for (; *names; names++)
         for (c = 0; c < ncols; c++)
-            if (strcasecmp(column(t, c), *names) == 0)
+            if (hm_text__equal_ci(column(t, c), strlen(column(t, c)), *names))
                 return (long)c;
     return -1;
 }
@@ -145,14 +145,14 @@ static int truthy(const char *s)
     const char *const *p;
 
     for (p = yes; *p; p++)
-        if (strcasecmp(s, *p) == 0)
+        if (hm_text__equal_ci(s, strlen(s), *p))
             return 1;
     return 0;
 }
 
-void hm_store__derive(hm_derived *out, const hm_csv_join *join, uint32_t row,
-                      const char *file_sport, const char *file_sub_sport, const char *file_name,
-                      int file_virtual)
+void hm_store__act_fields(hm_act_fields *out, const hm_csv_join *join, uint32_t row,
+                          const char *file_sport, const char *file_sub_sport,
+                          const char *file_name, int file_virtual)
 {
     const hm_csv *t = join ? join->table : NULL;
     const char *type = NULL, *name = NULL, *commute = NULL;

@@ -19,7 +19,7 @@ typedef struct hm_csv_keys {
 } hm_csv_keys;
 
 /* Find the key columns of a table by their English or German names: of a table read, or of
- * the one a store holds. */
+ * the one a store holds (done once, at load: hm_store.table_keys). */
 void hm_store__csv_keys(const hm_csv *table, hm_csv_keys *out);
 struct hm_store;
 void hm_store__table_keys(const struct hm_store *store, hm_csv_keys *out);
@@ -46,21 +46,21 @@ void hm_store__csv_join_free(hm_csv_join *join);
 uint32_t hm_store__csv_row(const hm_csv_join *join, const char *rel_path);
 
 /* What is derived for an activity; strings borrowed (static, the table's, the caller's). */
-typedef struct hm_derived {
+typedef struct hm_act_fields {
     const char *sport;        /* canonical, "" unknown */
     const char *sub_sport;    /* canonical, "" none */
     const char *source_sport; /* the word it came from */
     const char *name;         /* the table's name, else the file's */
     int is_virtual;           /* the file or the type says virtual */
     int commute;              /* the table says commute */
-} hm_derived;
+} hm_act_fields;
 
 /*
  * Derive an activity's fields from its file's and its table row (row
  * HM_NO_ROW, or join NULL: the file's alone).
  */
-void hm_store__derive(hm_derived *out, const hm_csv_join *join, uint32_t row,
-                      const char *file_sport, const char *file_sub_sport, const char *file_name,
-                      int file_virtual);
+void hm_store__act_fields(hm_act_fields *out, const hm_csv_join *join, uint32_t row,
+                          const char *file_sport, const char *file_sub_sport,
+                          const char *file_name, int file_virtual);
 
 #endif /* HM_STORE_ACTIVITY_INT_H */

@@ -55,8 +55,10 @@ static int better(const hm_store_act *a, uint32_t ia, const hm_store_act *b, uin
     return ia < ib;
 }
 
-int hm_store__find_duplicates(const hm_store *s, const uint64_t *mask, hm_ctx *ctx,
-                              uint32_t **dup_of)
+/* For every activity, the one it duplicates: (*dup_of)[i] == i for an activity that is kept
+ * (or takes no part), else the kept recording of the same activity; nacts entries. */
+static int find_duplicates(const hm_store *s, const uint64_t *mask, hm_ctx *ctx,
+                           uint32_t **dup_of)
 {
     size_t nacts = s->meta->nacts, n = 0, i, j;
     cand *c;
@@ -104,5 +106,32 @@ int hm_store__find_duplicates(const hm_store *s, const uint64_t *mask, hm_ctx *c
     }
     hm_ctx__free(ctx, c);
     *dup_of = of;
+    return HM_OK;
+}
+
+int hm_store__duplicate_pairs(const hm_store *s, const uint64_t *mask, hm_ctx *ctx,
+                              uint32_t **pairs, size_t *n)
+{
+    uint32_t *dup_of, i;
+    size_t k = 0;
+    int rc;
+
+    *pairs = NULL;
+    *n = 0;
+    if ((rc = find_duplicates(s, mask, ctx, &dup_of)) != HM_OK)
+        return rc;
+    for (i = 0; i < s->meta->nacts; i++)
+        k += dup_of[i] != i;
+    if (!(*pairs = hm_ctx__calloc(ctx, 2 * k + 1, sizeof(uint32_t)))) {
+        hm_ctx__free(ctx, dup_of);
+        return HM_RAISE_NOMEM(ctx);
+    }
+    for (i = 0; i < s->meta->nacts; i++) {
+        if (dup_of[i] == i)
+            continue;
+        (*pairs)[2 * *n] = i;
+        (*pairs)[2 * (*n)++ + 1] = dup_of[i];
+    }
+    hm_ctx__free(ctx, dup_of);
     return HM_OK;
 }

@@ -348,6 +348,7 @@ int hm_store__load(hm_store **out, hm_ctx *ctx, unsigned char *image, size_t siz
     }
     for (i = 0; i < st->meta->nacts; i++)
         st->act_days[i] = st->acts[i].start_time / 86400.0;
+    hm_store__table_keys(st, &st->table_keys);
     *out = st;
     return HM_OK;
 

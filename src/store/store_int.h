@@ -36,6 +36,7 @@
 #include "index/index_int.h"
 #include "io/csv_int.h"
 #include "io/source_int.h"
+#include "store/activity_int.h"
 #include "store/format_int.h"
 #include "track/privacy_int.h"
 
@@ -55,6 +56,7 @@ typedef struct hm_store {
     size_t strings_size;
     const uint32_t *csv_header;       /* meta->csv_cols string offsets: the table's columns */
     const uint32_t *csv_cells;        /* meta->csv_rows * csv_cols string offsets */
+    hm_csv_keys table_keys;           /* the table's key columns, found once at load */
     hm_index index;                   /* a view into image */
     double *act_days;                 /* owned: start of each activity, days since epoch */
     char *path;                       /* owned: the file it was mapped from; NULL in memory */
@@ -354,13 +356,13 @@ int hm_store__pyramid_tile(const hm_pyramid *p, int z, int64_t tx, int64_t ty,
 #define HM_DUP_MAX_LENGTH_M 100.0        /* ... or this, m, whichever is larger */
 
 /*
- * For every activity, the one it duplicates: (*dup_of)[i] == i for an
- * activity that is kept (or takes no part), else the kept recording of the
- * same activity. Only drawn activities selected by mask (NULL: all) take part.
- * @param dup_of receives nacts entries, owned by the caller (hm_ctx__free).
+ * The duplicates among the drawn activities selected by mask (NULL: all), as pairs
+ * (duplicate, the kept recording of the same activity) in activity order: what the raster
+ * leaves out and the source lists.
+ * @param pairs receives 2 * *n entries (at least one allocated), owned by the caller.
  * @return HM_OK or HM_ENOMEM.
  */
-int hm_store__find_duplicates(const hm_store *store, const uint64_t *mask, hm_ctx *ctx,
-                              uint32_t **dup_of);
+int hm_store__duplicate_pairs(const hm_store *store, const uint64_t *mask, hm_ctx *ctx,
+                              uint32_t **pairs, size_t *n);
 
 #endif /* HM_STORE_STORE_INT_H */

@@ -251,12 +251,12 @@ static void set_act(catalog *c, hm_store_act *a, size_t k, const char *rel,
                     const char *file_sport, const char *file_sub_sport, const char *file_name,
                     const char *device)
 {
-    hm_derived d;
+    hm_act_fields d;
 
     a->file = (uint32_t)k;
     a->csv_row = c->join ? hm_store__csv_row(c->join, rel) : HM_NO_ROW;
-    hm_store__derive(&d, c->join, a->csv_row, file_sport, file_sub_sport, file_name,
-                     (a->flags & HM_ACT_FILE_VIRTUAL) != 0);
+    hm_store__act_fields(&d, c->join, a->csv_row, file_sport, file_sub_sport, file_name,
+                         (a->flags & HM_ACT_FILE_VIRTUAL) != 0);
     a->flags &= ~(HM_ACT_VIRTUAL | HM_ACT_COMMUTE);
     a->flags |= (d.is_virtual ? HM_ACT_VIRTUAL : 0u) | (d.commute ? HM_ACT_COMMUTE : 0u);
     a->file_sport = intern(c, file_sport);
