@@ -78,6 +78,7 @@ int hm_raster__pyramid_window(const hm_raster *r, int level, int64_t x0, int64_t
     const int z = r->grid.zoom - level;
     int64_t gx, gy, tx, ty, tx0, tx1, ty0, ty1;
     size_t npix = (size_t)w * (size_t)h, i;
+    hm_log_cache logs;
     int b;
 
     for (b = 0; b < HM_BAND_MAX; b++)
@@ -92,6 +93,7 @@ int hm_raster__pyramid_window(const hm_raster *r, int level, int64_t x0, int64_t
     if (llabs(x0) > ((int64_t)1 << 32) || llabs(y0) > ((int64_t)1 << 32) || x1 <= x0 || y1 <= y0)
         return 1;
     /* The window in the global pixels of zoom z. */
+    hm_render__log_cache_init(&logs);
     gx = ((r->grid.tile_x0 * TILE) >> level) + x0;
     gy = ((r->grid.tile_y0 * TILE) >> level) + y0;
     tx0 = floor_div(gx, TILE);
@@ -117,7 +119,7 @@ int hm_raster__pyramid_window(const hm_raster *r, int level, int64_t x0, int64_t
                 if (bands[HM_BAND_COUNT])
                     bands[HM_BAND_COUNT][q] = (float)px[i].count;
                 if (bands[HM_BAND_LOG_COUNT])
-                    bands[HM_BAND_LOG_COUNT][q] = hm_render__log_count(px[i].count);
+                    bands[HM_BAND_LOG_COUNT][q] = hm_render__log_count_cached(&logs, px[i].count);
                 if (bands[HM_BAND_PACE])
                     bands[HM_BAND_PACE][q] = px[i].pace;
                 if (bands[HM_BAND_HR])

@@ -182,12 +182,10 @@ const float hm_render__empty[HM_BAND_MAX] = {0.0f, 0.0f, NAN, NAN, NAN};
 
 static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND_MAX])
 {
-    float logs[256]; /* ln(1 + c) for small counts, computed once per window when first met */
+    hm_log_cache logs;
     size_t b, i;
 
-    for (i = 0; i < 256; i++)
-        logs[i] = -1.0f;
-
+    hm_render__log_cache_init(&logs);
     for (b = 0; b < HM_BAND_MAX; b++) {
         if (!bands[b])
             continue;
@@ -201,16 +199,8 @@ static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND
 
         if (bands[HM_BAND_COUNT])
             bands[HM_BAND_COUNT][p] = (float)c;
-        if (bands[HM_BAND_LOG_COUNT]) {
-            uint32_t n = r->count[p];
-            if (n < 256) {
-                if (logs[n] < 0.0f)
-                    logs[n] = hm_render__log_count(n);
-                bands[HM_BAND_LOG_COUNT][p] = logs[n];
-            } else {
-                bands[HM_BAND_LOG_COUNT][p] = hm_render__log_count(n);
-            }
-        }
+        if (bands[HM_BAND_LOG_COUNT])
+            bands[HM_BAND_LOG_COUNT][p] = hm_render__log_count_cached(&logs, r->count[p]);
         if (bands[HM_BAND_PACE] && t->pace_n)
             bands[HM_BAND_PACE][p] = t->pace_sum / (float)t->pace_n;
         if (bands[HM_BAND_HR] && t->hr_n)

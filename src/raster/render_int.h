@@ -44,6 +44,29 @@ static inline float hm_render__log_count(uint32_t count)
     return (float)log1p((double)count);
 }
 
+/* The same, for small counts computed once per window: log1p is most of the cost of
+ * writing a pixel. Initialise v[] to -1. */
+typedef struct hm_log_cache {
+    float v[256];
+} hm_log_cache;
+
+static inline void hm_render__log_cache_init(hm_log_cache *c)
+{
+    size_t i;
+
+    for (i = 0; i < 256; i++)
+        c->v[i] = -1.0f;
+}
+
+static inline float hm_render__log_count_cached(hm_log_cache *c, uint32_t count)
+{
+    if (count >= 256)
+        return hm_render__log_count(count);
+    if (c->v[count] < 0.0f)
+        c->v[count] = hm_render__log_count(count);
+    return c->v[count];
+}
+
 /*
  * Render the window [x0, x0 + w) x [y0, y0 + h) of the grid level's global
  * pixel grid (pixel (i, j) is [i, i+1) x [j, j+1) in its coordinates).
