@@ -267,12 +267,13 @@ def test_heatmap_store_pyramid_damaged(heatmap_bin, generated, store_dir):
     head = PYRAMID_HEADER.unpack_from(good)
     nacts, ntiles, npixels = head[4], head[30], head[31]
     assert head[0] == b"HMPYRMD\0" and ntiles > 0 and npixels > 0
-    directory_at = PYRAMID_HEADER.size + (nacts // 64 + 1) * 8
-    pixels_at = directory_at + ntiles * PYRAMID_TILE.size
-    assert pixels_at + npixels * 20 == len(good) == head[32]
+    # Header, selection, pixel records, the directory (8-byte aligned): format_int.h.
+    pixels_at = PYRAMID_HEADER.size + (nacts // 64 + 1) * 8
+    directory_at = (pixels_at + npixels * 20 + 7) // 8 * 8
+    assert directory_at + ntiles * PYRAMID_TILE.size == len(good) == head[32]
     # The count of every 97th pixel record changed: values a reader would otherwise copy.
     data = bytearray(good)
-    for at in range(pixels_at + 4, len(data), 20 * 97):
+    for at in range(pixels_at + 4, pixels_at + npixels * 20, 20 * 97):
         data[at] ^= 0x01
     pyr.write_bytes(bytes(data))
     got, md = read_all(f"HEATMAP:{generated}")

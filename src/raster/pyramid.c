@@ -140,6 +140,7 @@ typedef struct tile_job {
     hm_pyramid_pixel *pixels; /* its non-empty pixels (allocated with the builder's ctx) */
     size_t npix;
     int kept;                 /* 1: copied from the old pyramid, not rendered */
+    int finished;             /* 1: drawn (or copied), waiting to be written */
 } tile_job;
 
 typedef struct builder {
@@ -149,11 +150,14 @@ typedef struct builder {
     int64_t *dirty;           /* boxes (units, 4 each) where the old one's tiles changed */
     size_t ndirty;
     hm_ctx *ctx;              /* allocator of the jobs' pixels */
+    hm_pyramid_writer *out;   /* the file, written in job order */
     tile_job *jobs;
     size_t njobs;
-    pthread_mutex_t lock;     /* guards next, done and rc */
+    pthread_mutex_t lock;     /* guards next, done, written, kept, the jobs' finished and rc */
     size_t next;              /* the next job to take */
     size_t done;              /* jobs finished */
+    size_t written;           /* jobs written (all before it are) */
+    size_t kept;              /* tiles written that were copied from the old pyramid */
     int rc;                   /* the first failure */
 } builder;
 
@@ -246,6 +250,18 @@ static void *worker_main(void *arg)
             break;
         rc = render_tile(w, &b->jobs[k]);
         pthread_mutex_lock(&b->lock);
+        b->jobs[k].finished = 1;
+        /* The file takes tiles in job order: write what is ready, so that only the tiles
+         * being drawn (about one per thread) wait in memory. */
+        while (rc == HM_OK && b->rc == HM_OK && b->written < b->njobs &&
+               b->jobs[b->written].finished) {
+            tile_job *j = &b->jobs[b->written++];
+            rc = hm_store__pyramid_add(b->out, b->zmax - j->level, j->bx, j->by, j->pixels,
+                                       j->npix);
+            b->kept += j->kept && j->npix;
+            hm_ctx__free(b->ctx, j->pixels);
+            j->pixels = NULL;
+        }
         if (rc != HM_OK && b->rc == HM_OK)
             b->rc = rc;
         drop = ++b->done % DROP_EVERY == 0;
@@ -330,65 +346,45 @@ static int run_jobs(builder *b, hm_ctx *ctx, int threads)
     return b->rc;
 }
 
-/* Gather the jobs' pixels into the file's directory and pixel array, and write it. */
-static int write_pyramid(hm_store *store, hm_ctx *ctx, const builder *b, int zmax)
+/* The activities the pyramid draws, as bits. */
+static uint64_t *selection_of(const hm_raster *r, hm_ctx *ctx)
 {
-    hm_pyramid_data d;
-    hm_pyramid_tile *tiles;
-    hm_pyramid_pixel *pixels;
-    uint64_t *selection;
-    size_t npixels = 0, ntiles = 0, nkept = 0, i, words = (size_t)store->meta->nacts / 64 + 1;
-    int k, rc;
+    const hm_store *s = r->store;
+    uint64_t *bits = hm_ctx__calloc(ctx, (size_t)s->meta->nacts / 64 + 1, sizeof(*bits));
+    size_t i;
 
-    for (i = 0; i < b->njobs; i++)
-        npixels += b->jobs[i].npix;
-    tiles = hm_ctx__reallocarray(ctx, NULL, b->njobs ? b->njobs : 1, sizeof(*tiles));
-    pixels = hm_ctx__reallocarray(ctx, NULL, npixels ? npixels : 1, sizeof(*pixels));
-    selection = hm_ctx__calloc(ctx, words, sizeof(*selection));
-    if (!tiles || !pixels || !selection) {
-        hm_ctx__free(ctx, tiles);
-        hm_ctx__free(ctx, pixels);
-        hm_ctx__free(ctx, selection);
+    if (!bits)
+        return NULL;
+    for (i = 0; i < s->meta->nacts; i++)
+        if (r->selected ? bit(r->selected, i) : (s->acts[i].flags & HM_ACT_KEPT) != 0)
+            bits[i >> 6] |= (uint64_t)1 << (i & 63);
+    return bits;
+}
+
+/* Draw the jobs into the file and put it in place. */
+static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
+{
+    int index_level[HM_PYRAMID_MAX_ZOOM + 1], z, rc;
+    uint64_t *selection = selection_of(b->world, ctx);
+
+    if (!selection)
         return HM_RAISE_NOMEM(ctx);
+    rc = hm_store__pyramid_begin(&b->out, store, ctx, selection);
+    hm_ctx__free(ctx, selection);
+    if (rc != HM_OK)
+        return rc;
+    if ((rc = run_jobs(b, ctx, threads)) != HM_OK) {
+        hm_store__pyramid_abort(b->out);
+        return rc;
     }
-    npixels = 0;
-    for (i = 0; i < b->njobs; i++) {
-        const tile_job *j = &b->jobs[i];
-        hm_pyramid_tile *t;
-        if (!j->npix)
-            continue;
-        t = &tiles[ntiles++];
-        nkept += j->kept;
-        memset(t, 0, sizeof(*t));
-        t->z = (uint32_t)(zmax - j->level);
-        t->tx = (uint32_t)j->bx;
-        t->ty = (uint32_t)j->by;
-        t->npix = (uint32_t)j->npix;
-        t->first = npixels;
-        memcpy(pixels + npixels, j->pixels, j->npix * sizeof(*pixels));
-        npixels += j->npix;
-    }
-    for (i = 0; i < store->meta->nacts; i++)
-        if (b->world->selected ? bit(b->world->selected, i)
-                               : (store->acts[i].flags & HM_ACT_KEPT) != 0)
-            selection[i >> 6] |= (uint64_t)1 << (i & 63);
-    memset(&d, 0, sizeof(d));
-    d.zmax = zmax;
-    for (k = 0; k <= zmax; k++)
-        d.index_level[k] = b->world->views[zmax - k].level;
-    d.selection = selection;
-    d.tiles = tiles;
-    d.ntiles = ntiles;
-    d.pixels = pixels;
-    d.npixels = npixels;
-    rc = hm_store__pyramid_write(store, ctx, &d);
-    if (rc == HM_OK)
+    for (z = 0; z <= b->zmax; z++)
+        index_level[z] = b->world->views[b->zmax - z].level;
+    rc = hm_store__pyramid_finish(b->out, b->zmax, index_level);
+    if (rc == HM_OK && store->pyramid)
         hm_ctx__log(ctx, HM_LOG_DEBUG,
                     "pyramid of %s: zooms 0-%d, %zu tiles (%zu kept from the old one), "
-                    "%zu pixels", store->path, zmax, ntiles, nkept, npixels);
-    hm_ctx__free(ctx, tiles);
-    hm_ctx__free(ctx, pixels);
-    hm_ctx__free(ctx, selection);
+                    "%zu pixels", store->path, b->zmax, store->pyramid->header->ntiles, b->kept,
+                    (size_t)store->pyramid->header->npixels);
     return rc;
 }
 
@@ -493,9 +489,8 @@ int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_reque
     b.zmax = zmax;
     b.ctx = ctx;
     pthread_mutex_init(&b.lock, NULL);
-    if ((rc = find_dirty(&b, ctx, store, old)) == HM_OK && (rc = list_jobs(&b, ctx)) == HM_OK &&
-        (rc = run_jobs(&b, ctx, threads)) == HM_OK)
-        rc = write_pyramid(store, ctx, &b, zmax);
+    if ((rc = find_dirty(&b, ctx, store, old)) == HM_OK && (rc = list_jobs(&b, ctx)) == HM_OK)
+        rc = draw(&b, store, ctx, threads);
     hm_store__drop_pages(store);
     for (i = 0; i < b.njobs; i++)
         hm_ctx__free(ctx, b.jobs[i].pixels);

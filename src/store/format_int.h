@@ -185,10 +185,11 @@ typedef struct hm_store_level {
  * default view (the selection an open without filter options draws)
  * rendered once, as global XYZ tiles of 256 x 256 pixels at every web zoom
  * from 0 to zmax, so that a block of that view costs a copy of its pixels
- * whatever the data density. Header, the selection (nacts bits), the tile
- * directory sorted by (z, ty, tx), then each tile's non-empty pixels in
- * increasing pixel order. Same byte order, alignment and versioning rules as
- * the store; it names the store generation it was drawn from.
+ * whatever the data density. Header, the selection (nacts bits), each
+ * tile's non-empty pixels in increasing pixel order (tile after tile, as they
+ * are drawn), then the tile directory sorted by (z, ty, tx), 8-byte aligned.
+ * Same byte order and versioning rules as the store; it names the store
+ * generation it was drawn from.
  */
 #define HM_PYRAMID_MAGIC "HMPYRMD" /* 8 bytes with its NUL */
 #define HM_PYRAMID_VERSION 1

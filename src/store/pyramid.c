@@ -37,14 +37,15 @@ static size_t selection_words(uint32_t nacts)
     return (size_t)nacts / 64 + 1;
 }
 
-/* Where the parts of a pyramid of n activities, t tiles and p pixels lie. */
-static void layout(uint32_t nacts, uint64_t t, uint64_t p, size_t *sel, size_t *dir,
-                   size_t *pix, size_t *end)
+/* Where the parts of a pyramid of n activities, t tiles and p pixels lie: the header,
+ * the selection, the pixels (as tiles are drawn), the directory (8-byte aligned). */
+static void layout(uint32_t nacts, uint64_t t, uint64_t p, size_t *sel, size_t *pix, size_t *dir,
+                   size_t *end)
 {
     *sel = sizeof(hm_pyramid_header);
-    *dir = *sel + selection_words(nacts) * sizeof(uint64_t);
-    *pix = *dir + (size_t)t * sizeof(hm_pyramid_tile);
-    *end = *pix + (size_t)p * sizeof(hm_pyramid_pixel);
+    *pix = *sel + selection_words(nacts) * sizeof(uint64_t);
+    *dir = (*pix + (size_t)p * sizeof(hm_pyramid_pixel) + 7) & ~(size_t)7;
+    *end = *dir + (size_t)t * sizeof(hm_pyramid_tile);
 }
 
 /* NULL when the mapped bytes are a pyramid of this store; else why not. */
@@ -53,6 +54,7 @@ static const char *check(const hm_store *store, const unsigned char *map, size_t
 {
     const hm_pyramid_header *h = (const hm_pyramid_header *)map;
     size_t sel, dir, pix, end, i;
+    hm_hasher body;
     uint64_t next = 0;
 
     if (size < sizeof(*h) || memcmp(h->magic, HM_PYRAMID_MAGIC, sizeof(h->magic)) != 0)
@@ -68,11 +70,14 @@ static const char *check(const hm_store *store, const unsigned char *map, size_t
         h->ntiles > (uint64_t)(SIZE_MAX / 4) / sizeof(hm_pyramid_tile) ||
         h->npixels > (uint64_t)(SIZE_MAX / 4) / sizeof(hm_pyramid_pixel))
         return "bad counts";
-    layout(h->nacts, h->ntiles, h->npixels, &sel, &dir, &pix, &end);
+    layout(h->nacts, h->ntiles, h->npixels, &sel, &pix, &dir, &end);
     if (h->file_size != size || end != size)
         return "truncated or extended";
-    if (h->body_hash != hm_hash64(map + sel, pix - sel, 0))
-        return "damaged directory";
+    hm_hasher_init(&body, 0);
+    hm_hasher_add(&body, map + sel, pix - sel);
+    hm_hasher_add(&body, map + dir, end - dir);
+    if (h->body_hash != hm_hasher_final(&body))
+        return "damaged selection or directory";
     p->header = h;
     p->selection = (const uint64_t *)(map + sel);
     p->tiles = (const hm_pyramid_tile *)(map + dir);
@@ -140,82 +145,149 @@ void hm_store__pyramid_detach(hm_store *store)
     store->pyramid = NULL;
 }
 
-static int write_all(int fd, const void *data, size_t n)
+struct hm_pyramid_writer {
+    hm_store *store;
+    hm_ctx *ctx;
+    int fd;
+    char path[PATH_MAX];     /* "<store>.pyramid" */
+    char tmp[PATH_MAX];      /* where it is written until finished */
+    hm_pyramid_header head;  /* filled in as tiles come */
+    hm_hasher body;          /* of the selection, then of the directory */
+    hm_pyramid_tile *tiles;  /* the directory so far */
+    size_t ntiles, cap;
+    uint64_t pos;            /* bytes written */
+};
+
+static int write_all(hm_pyramid_writer *w, const void *data, size_t n)
 {
     const unsigned char *b = data;
 
     while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
+        ssize_t got = write(w->fd, b, n);
+        if (got < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            return -1;
-        b += w;
-        n -= (size_t)w;
+        if (got <= 0)
+            return HM_RAISE(w->ctx, HM_EIO, w->path, 0, -1, "cannot write the pyramid: %s",
+                            got < 0 ? strerror(errno) : "no space");
+        b += got;
+        n -= (size_t)got;
+        w->pos += (uint64_t)got;
     }
-    return 0;
+    return HM_OK;
 }
 
-int hm_store__pyramid_write(hm_store *store, hm_ctx *ctx, const hm_pyramid_data *d)
+int hm_store__pyramid_begin(hm_pyramid_writer **out, hm_store *store, hm_ctx *ctx,
+                            const uint64_t *selection)
 {
-    char path[PATH_MAX], tmp[PATH_MAX];
-    hm_pyramid_header h;
-    hm_pyramid_tile *tiles;
-    hm_hasher body;
-    size_t sel, dir, pix, end, i, words = selection_words(store->meta->nacts);
-    int fd, failed;
+    hm_pyramid_writer *w;
+    size_t words = selection_words(store->meta->nacts);
+    int rc;
 
-    if (pyramid_path(path, sizeof(path), store) != 0 ||
-        snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-        return HM_RAISE(ctx, HM_EIO, store->path, 0, -1, "pyramid path too long");
-    tiles = hm_ctx__reallocarray(ctx, NULL, d->ntiles ? d->ntiles : 1, sizeof(*tiles));
-    if (!tiles)
+    *out = NULL;
+    if (!(w = hm_ctx__calloc(ctx, 1, sizeof(*w))))
         return HM_RAISE_NOMEM(ctx);
-    for (i = 0; i < d->ntiles; i++) {
-        tiles[i] = d->tiles[i];
-        tiles[i].hash = hm_hash64(d->pixels + tiles[i].first,
-                                  tiles[i].npix * sizeof(hm_pyramid_pixel), 0);
+    w->store = store;
+    w->ctx = ctx;
+    w->fd = -1;
+    if (pyramid_path(w->path, sizeof(w->path), store) != 0 ||
+        snprintf(w->tmp, sizeof(w->tmp), "%s.tmp.XXXXXX", w->path) >= (int)sizeof(w->tmp)) {
+        hm_ctx__free(ctx, w);
+        return HM_RAISE(ctx, HM_EIO, store->path, 0, -1, "pyramid path too long");
     }
-    memset(&h, 0, sizeof(h));
-    memcpy(h.magic, HM_PYRAMID_MAGIC, sizeof(h.magic));
-    h.version = HM_PYRAMID_VERSION;
-    h.endian = HM_STORE_ENDIAN;
-    memcpy(h.generation, store->header->generation, sizeof(h.generation));
-    h.nacts = store->meta->nacts;
-    h.zmax = d->zmax;
-    memcpy(h.index_level, d->index_level, sizeof(h.index_level));
-    h.ntiles = d->ntiles;
-    h.npixels = d->npixels;
-    layout(h.nacts, h.ntiles, h.npixels, &sel, &dir, &pix, &end);
-    h.file_size = end;
-    hm_hasher_init(&body, 0);
-    hm_hasher_add(&body, d->selection, words * sizeof(uint64_t));
-    hm_hasher_add(&body, tiles, d->ntiles * sizeof(*tiles));
-    h.body_hash = hm_hasher_final(&body);
-    h.header_hash = hm_hash64(&h, offsetof(hm_pyramid_header, header_hash), 0);
-
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        hm_ctx__free(ctx, tiles);
-        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot create the pyramid: %s",
-                        strerror(errno));
+    if ((w->fd = mkostemp(w->tmp, O_CLOEXEC)) < 0) {
+        rc = HM_RAISE(ctx, HM_EIO, w->path, 0, -1, "cannot create the pyramid: %s",
+                      strerror(errno));
+        hm_ctx__free(ctx, w);
+        return rc;
     }
-    fchmod(fd, 0644); /* readable by others, as the store is */
-    failed = write_all(fd, &h, sizeof(h)) != 0 ||
-             write_all(fd, d->selection, words * sizeof(uint64_t)) != 0 ||
-             write_all(fd, tiles, d->ntiles * sizeof(*tiles)) != 0 ||
-             write_all(fd, d->pixels, d->npixels * sizeof(*d->pixels)) != 0 || fsync(fd) != 0;
-    hm_ctx__free(ctx, tiles);
-    if (close(fd) != 0)
-        failed = 1;
-    if (failed || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot write the pyramid: %s", strerror(e));
+    fchmod(w->fd, 0644); /* readable by others, as the store is */
+    memcpy(w->head.magic, HM_PYRAMID_MAGIC, sizeof(w->head.magic));
+    w->head.version = HM_PYRAMID_VERSION;
+    w->head.endian = HM_STORE_ENDIAN;
+    memcpy(w->head.generation, store->header->generation, sizeof(w->head.generation));
+    w->head.nacts = store->meta->nacts;
+    hm_hasher_init(&w->body, 0);
+    hm_hasher_add(&w->body, selection, words * sizeof(uint64_t));
+    /* The header is written last, over these zeros. */
+    if ((rc = write_all(w, &w->head, sizeof(w->head))) != HM_OK ||
+        (rc = write_all(w, selection, words * sizeof(uint64_t))) != HM_OK) {
+        hm_store__pyramid_abort(w);
+        return rc;
     }
-    hm_store__pyramid_detach(store);
-    hm_store__pyramid_attach(store);
+    *out = w;
     return HM_OK;
+}
+
+int hm_store__pyramid_add(hm_pyramid_writer *w, int z, int64_t tx, int64_t ty,
+                          const hm_pyramid_pixel *pixels, size_t n)
+{
+    hm_pyramid_tile *t;
+    int rc;
+
+    if (n == 0)
+        return HM_OK;
+    if ((rc = hm_ctx__grow(w->ctx, (void **)&w->tiles, &w->cap, w->ntiles + 1,
+                           sizeof(*w->tiles))) != HM_OK)
+        return rc;
+    t = &w->tiles[w->ntiles];
+    memset(t, 0, sizeof(*t));
+    t->z = (uint32_t)z;
+    t->tx = (uint32_t)tx;
+    t->ty = (uint32_t)ty;
+    t->npix = (uint32_t)n;
+    t->first = w->head.npixels;
+    t->hash = hm_hash64(pixels, n * sizeof(*pixels), 0);
+    if ((rc = write_all(w, pixels, n * sizeof(*pixels))) != HM_OK)
+        return rc;
+    w->ntiles++;
+    w->head.npixels += n;
+    return HM_OK;
+}
+
+int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmax, const int *index_level)
+{
+    static const unsigned char zeros[8];
+    hm_pyramid_header *h = &w->head;
+    size_t sel, pix, dir, end;
+    int rc;
+
+    h->zmax = zmax;
+    memcpy(h->index_level, index_level, (size_t)(zmax + 1) * sizeof(int));
+    h->ntiles = w->ntiles;
+    layout(h->nacts, h->ntiles, h->npixels, &sel, &pix, &dir, &end);
+    h->file_size = end;
+    hm_hasher_add(&w->body, w->tiles, w->ntiles * sizeof(*w->tiles));
+    h->body_hash = hm_hasher_final(&w->body);
+    h->header_hash = hm_hash64(h, offsetof(hm_pyramid_header, header_hash), 0);
+    if ((rc = write_all(w, zeros, dir - (size_t)w->pos)) == HM_OK &&
+        (rc = write_all(w, w->tiles, w->ntiles * sizeof(*w->tiles))) == HM_OK) {
+        int failed = pwrite(w->fd, h, sizeof(*h), 0) != (ssize_t)sizeof(*h) || fsync(w->fd) != 0;
+        failed |= close(w->fd) != 0;
+        w->fd = -1;
+        if (failed || rename(w->tmp, w->path) != 0)
+            rc = HM_RAISE(w->ctx, HM_EIO, w->path, 0, -1, "cannot write the pyramid: %s",
+                          strerror(errno));
+        else
+            w->tmp[0] = '\0'; /* in place: nothing to remove */
+    }
+    if (rc == HM_OK) {
+        hm_store__pyramid_detach(w->store);
+        hm_store__pyramid_attach(w->store);
+    }
+    hm_store__pyramid_abort(w);
+    return rc;
+}
+
+void hm_store__pyramid_abort(hm_pyramid_writer *w)
+{
+    if (!w)
+        return;
+    if (w->fd >= 0)
+        close(w->fd);
+    if (w->tmp[0])
+        unlink(w->tmp);
+    hm_ctx__free(w->ctx, w->tiles);
+    hm_ctx__free(w->ctx, w);
 }
 
 int hm_store__pyramid_tile(const hm_pyramid *p, int z, int64_t tx, int64_t ty,

@@ -312,17 +312,6 @@ typedef struct hm_pyramid {
     const hm_pyramid_pixel *pixels;    /* header->npixels */
 } hm_pyramid;
 
-/* What a pyramid holds, to write (tiles sorted by (z, ty, tx), their pixels in order). */
-typedef struct hm_pyramid_data {
-    int zmax;
-    int index_level[HM_PYRAMID_MAX_ZOOM + 1];
-    const uint64_t *selection;         /* store->meta->nacts bits */
-    const hm_pyramid_tile *tiles;      /* hash is filled in by the writer */
-    size_t ntiles;
-    const hm_pyramid_pixel *pixels;
-    size_t npixels;
-} hm_pyramid_data;
-
 /*
  * Map "<store>.pyramid" when it was drawn from this store's content and its header,
  * selection and directory hold; otherwise leave store->pyramid NULL (a debug message
@@ -331,11 +320,29 @@ typedef struct hm_pyramid_data {
 void hm_store__pyramid_attach(hm_store *store);
 
 /*
- * Write "<store>.pyramid" atomically and attach it to the store (which must not be
- * shared yet).
- * @return HM_OK, HM_EIO (raised), HM_ENOMEM.
+ * Writing a pyramid, tile by tile, so that a build holds only the tiles being drawn: a
+ * temporary file beside the store until hm_store__pyramid_finish renames it into place
+ * and attaches it to the store (which must not be shared yet).
  */
-int hm_store__pyramid_write(hm_store *store, hm_ctx *ctx, const hm_pyramid_data *data);
+typedef struct hm_pyramid_writer hm_pyramid_writer;
+
+/* Start one, for the activities selection draws (store->meta->nacts bits).
+ * @return HM_OK, HM_EIO (raised), HM_ENOMEM. */
+int hm_store__pyramid_begin(hm_pyramid_writer **out, hm_store *store, hm_ctx *ctx,
+                            const uint64_t *selection);
+
+/* Add the next tile's non-empty pixels (in pixel order; tiles in (z, ty, tx) order; none
+ * is nothing). @return HM_OK, HM_EIO (raised), HM_ENOMEM. */
+int hm_store__pyramid_add(hm_pyramid_writer *w, int z, int64_t tx, int64_t ty,
+                          const hm_pyramid_pixel *pixels, size_t n);
+
+/* Write the directory and header (tiles of zooms 0 .. zmax, each drawn from
+ * index_level[z]), put the file in place and attach it; frees w whatever happens.
+ * @return HM_OK, HM_EIO (raised), HM_ENOMEM. */
+int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmax, const int *index_level);
+
+/* Give up: the temporary file is removed. NULL does nothing. */
+void hm_store__pyramid_abort(hm_pyramid_writer *w);
 
 /* Unmap the store's pyramid, if any. */
 void hm_store__pyramid_detach(hm_store *store);
