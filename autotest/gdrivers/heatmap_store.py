@@ -243,6 +243,7 @@ def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, s
         (":DATE_FROM=1970-01-01", "all"),  # the same selection, in other words
         (":SPORT=running", "none"),
         (f":ZOOM={zoom + 2}", "from 2"),  # finer than the pyramid's zooms: rendered
+
         (":BOUNDS=14.45,46.0,14.55,46.08:ZOOM=13", "all"),  # another corner, same pixels
         (":SRS=EPSG:32633:RESOLUTION=20", "none"),
     ]:
@@ -254,6 +255,25 @@ def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, s
         assert got == expect, (extra, got)
         stored, _ = read_all(name)
         assert_same(stored, read_all(name + ":STORE=NO")[0])
+
+    # ZOOM=22: levels 22 - zoom on hold the pyramid's zooms, and from level 9 on a level's
+    # pixel is a global one only when the grid's corner tile is a multiple of 2^(level - 8)
+    # tiles (the others are rendered). Its coarse levels, read whole, are the renderer's.
+    name = f"HEATMAP:{generated}:ZOOM=22"
+    d = gdal.Open(name)
+    gt = d.GetGeoTransform()
+    tx0 = round((gt[0] + 20037508.342789244) / (256 * gt[1]))
+    ty0 = round((20037508.342789244 - gt[3]) / (256 * gt[1]))
+    n = d.GetRasterBand(1).GetOverviewCount() + 1
+    expect = [k for k in range(22 - zoom, n)
+              if k <= 8 or (tx0 * 256 % 2**k == 0 and ty0 * 256 % 2**k == 0)]
+    assert n > 9 and pyramid_levels(d.GetMetadata("HEATMAP_STORE")) == expect
+    ref = gdal.Open(name + ":STORE=NO")
+    for k in range(22 - zoom, n):
+        for b in range(1, 6):
+            got = d.GetRasterBand(b).GetOverview(k - 1).ReadAsArray()
+            want = ref.GetRasterBand(b).GetOverview(k - 1).ReadAsArray()
+            assert got.tobytes() == want.tobytes(), (k, b)
 
 
 def test_heatmap_store_pyramid_damaged(heatmap_bin, generated, store_dir):
