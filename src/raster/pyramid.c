@@ -36,9 +36,10 @@
 
 /* ---- using it ------------------------------------------------------------------ */
 
-static int bit(const uint64_t *bits, size_t i)
+/* 1 when the raster draws activity i (a selection holds kept activities only). */
+static int drawn(const hm_raster *r, uint32_t i)
 {
-    return (int)(bits[i >> 6] >> (i & 63) & 1u);
+    return hm_index__selected(r->selected, i) && (r->store->acts[i].flags & HM_ACT_KEPT);
 }
 
 void hm_raster__pyramid_levels(hm_raster *r)
@@ -52,8 +53,7 @@ void hm_raster__pyramid_levels(hm_raster *r)
     if (!p || !r->grid.is_web || r->index != &s->index)
         return;
     for (i = 0; i < s->meta->nacts; i++) {
-        int drawn = r->selected ? bit(r->selected, i) : (s->acts[i].flags & HM_ACT_KEPT) != 0;
-        if (drawn != bit(p->selection, i))
+        if (drawn(r, (uint32_t)i) != hm_index__selected(p->selection, (uint32_t)i))
             return;
     }
     for (k = 0; k < r->grid.level_count && k < 32; k++) {
@@ -137,7 +137,7 @@ int hm_raster__pyramid_window(const hm_raster *r, int level, int64_t x0, int64_t
 typedef struct tile_job {
     int level;                /* of the world raster: zoom zmax - level */
     int bx, by;               /* block of that level: the XYZ tile */
-    hm_pyramid_pixel *pixels; /* its non-empty pixels (allocated with the builder's ctx) */
+    hm_pyramid_pixel *pixels; /* its non-empty pixels (a worker's ctx: same allocator) */
     size_t npix;
     int kept;                 /* 1: copied from the old pyramid, not rendered */
     int finished;             /* 1: drawn (or copied), waiting to be written */
@@ -149,7 +149,7 @@ typedef struct builder {
     const hm_pyramid *old;    /* the pyramid of the store this one was updated from, or NULL */
     int64_t *dirty;           /* boxes (units, 4 each) where the old one's tiles changed */
     size_t ndirty;
-    hm_ctx *ctx;              /* allocator of the jobs' pixels */
+    hm_ctx *ctx;              /* the builder's (frees the jobs' pixels) */
     hm_pyramid_writer *out;   /* the file, written in job order */
     tile_job *jobs;
     size_t njobs;
@@ -198,7 +198,7 @@ static int render_tile(worker *w, tile_job *j)
         if (found == 0)
             return HM_OK;
         if (found == 1) {
-            if (!(j->pixels = hm_ctx__reallocarray(w->b->ctx, NULL, n, sizeof(*j->pixels))))
+            if (!(j->pixels = hm_ctx__reallocarray(w->ctx, NULL, n, sizeof(*j->pixels))))
                 return HM_RAISE_NOMEM(w->ctx);
             memcpy(j->pixels, px, n * sizeof(*px));
             j->npix = n;
@@ -217,7 +217,7 @@ static int render_tile(worker *w, tile_job *j)
         n += bands[HM_BAND_COUNT][i] > 0.0f;
     if (n == 0)
         return HM_OK; /* the index's boxes touch it, no segment does */
-    if (!(j->pixels = hm_ctx__reallocarray(w->b->ctx, NULL, n, sizeof(*j->pixels))))
+    if (!(j->pixels = hm_ctx__reallocarray(w->ctx, NULL, n, sizeof(*j->pixels))))
         return HM_RAISE_NOMEM(w->ctx);
     for (i = 0; i < (size_t)TILE * TILE; i++) {
         hm_pyramid_pixel *px;
@@ -356,7 +356,7 @@ static uint64_t *selection_of(const hm_raster *r, hm_ctx *ctx)
     if (!bits)
         return NULL;
     for (i = 0; i < s->meta->nacts; i++)
-        if (r->selected ? bit(r->selected, i) : (s->acts[i].flags & HM_ACT_KEPT) != 0)
+        if (drawn(r, (uint32_t)i))
             bits[i >> 6] |= (uint64_t)1 << (i & 63);
     return bits;
 }
@@ -389,7 +389,7 @@ static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
 }
 
 /* The activity of `old` that activity i of `s` is (same file, unchanged, same place in
- * it), or -1. */
+ * it), or -1. A file listed too close to a change (racy) may differ unseen: not the same. */
 static int64_t old_act(const hm_store *s, const hm_store *old, size_t i)
 {
     const hm_store_act *a = &s->acts[i];
@@ -400,7 +400,7 @@ static int64_t old_act(const hm_store *s, const hm_store *old, size_t i)
         return -1;
     of = &old->files[k];
     if (of->size != f->size || of->mtime_ns != f->mtime_ns || f->mtime_ns < 0 ||
-        of->act_count != f->act_count)
+        of->act_count != f->act_count || ((of->flags | f->flags) & HM_STORE_FILE_RACY))
         return -1;
     return (int64_t)of->act_first + (int64_t)(i - f->act_first);
 }
@@ -438,9 +438,8 @@ static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store
     }
     for (i = 0; i < s->meta->nacts; i++) {
         int64_t o = old_act(s, old, i);
-        int now = b->world->selected ? bit(b->world->selected, i)
-                                     : (s->acts[i].flags & HM_ACT_KEPT) != 0;
-        int before = o >= 0 && bit(op->selection, (size_t)o);
+        int now = drawn(b->world, (uint32_t)i);
+        int before = o >= 0 && hm_index__selected(op->selection, (uint32_t)o);
         int same = o >= 0 && memcmp(&old->act_days[o], &s->act_days[i], sizeof(double)) == 0;
 
         if (o >= 0)
@@ -453,7 +452,7 @@ static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store
             add_dirty(b, old->acts[o].bbox);
     }
     for (i = 0; i < old->meta->nacts; i++)
-        if (!seen[i] && bit(op->selection, i))
+        if (!seen[i] && hm_index__selected(op->selection, (uint32_t)i))
             add_dirty(b, old->acts[i].bbox);
     hm_ctx__free(ctx, seen);
     b->old = op;
