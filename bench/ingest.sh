@@ -17,7 +17,7 @@
 #       with PULL=1 also sax_empty --pull: libxml2's pull parser, same files
 #       and callbacks (what replacing the push parser would give);
 #   (b) cold build: `heatmap index DATA --store <new file> --threads THREADS`
-#       in a new, empty HEATMAP_STORE_DIR;
+#       in a new, empty HEATMAP_STORE_DIR (the store and its pyramid);
 #   (c) cold open: `gdalinfo -oo ZOOM=z HEATMAP:DATA` for each z in ZOOMS,
 #       each in a new, empty HEATMAP_STORE_DIR (so the open builds the store
 #       in the gdalinfo process, as a user's first open does).

@@ -333,6 +333,7 @@ void HEATMAPDataset::SetSourceMetadata()
         osLevels += CPLSPrintf("%d", k);
     }
     aosStore.SetNameValue("PYRAMID_LEVELS", osLevels.c_str());
+    aosStore.SetNameValue("PYRAMID_VIEW", sStats.pyramid_view);
     SetMetadata(aosStore.List(), "HEATMAP_STORE");
 
     CPLStringList aosErrors;

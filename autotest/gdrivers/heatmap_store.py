@@ -184,8 +184,10 @@ def test_heatmap_store_cold_build_waits_on_disk(heatmap_bin, generated, store_di
     m = re.search(r"tracks of (\d+) files read: ([0-9.]+) MB waited on disk", err)
     assert m and int(m.group(1)) == n and float(m.group(2)) > 0.1, err
     left = sorted(p.name for p in store_dir.iterdir() if not p.name.endswith(".lock"))
-    assert len(left) == 2 and left[0].endswith(".hmstore"), left
-    assert left[1] == left[0] + ".pyramid", left  # the default view, pre-rendered
+    assert left[0].endswith(".hmstore"), left
+    # and its pyramids: the default view, and one per sport that is not all of it
+    assert left[1] == left[0] + ".pyramid", left
+    assert all(p.startswith(left[0] + ".pyramid.") for p in left[2:]), left
     stored, _ = read_all(f"HEATMAP:{generated}")
     assert_same(stored, reference(generated))
 
@@ -223,11 +225,12 @@ def pyramid_levels(md):
 
 
 def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, store_dir):
-    """The store's writer draws the default view (no filter options) once, as XYZ tiles
-    beside the store; every web raster with that selection copies its levels from it, at
-    any BOUNDS and at zooms up to the one it was drawn at, with the values the renderer
-    gives (the reference: STORE=NO, which has no pyramid). A filter that draws another
-    selection renders from the tracks."""
+    """The store's writer draws the default view (no filter options) and each sport's
+    (SPORT=<sport>) once, as XYZ tiles beside the store; every web raster with one of
+    those selections copies its levels from that view, at any BOUNDS and at zooms up to
+    the one it was drawn at, with the values the renderer gives (the reference: STORE=NO,
+    which has no pyramid). A filter that draws another selection renders from the
+    tracks."""
     _, out, _ = index(heatmap_bin, generated)
     size = float(re.search(r"pyramid size: ([0-9.]+) MB", out).group(1))
     assert size > 0.0
@@ -235,24 +238,32 @@ def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, s
     md = ds.GetMetadata("HEATMAP_STORE")
     nlevels = ds.GetRasterBand(1).GetOverviewCount() + 1
     assert pyramid_levels(md) == list(range(nlevels)), md
-    pyr = store_files(store_dir)[0].with_suffix(".hmstore.pyramid")
-    assert int(md["PYRAMID_BYTES"]) == pyr.stat().st_size
+    assert md["PYRAMID_VIEW"] == "default"
+    store = store_files(store_dir)[0]
+    views = {p.name[len(store.name) + len(".pyramid."):]: p
+             for p in store_dir.glob(store.name + ".pyramid.*")}
+    assert {"running", "cycling"} <= set(views), views  # the generator writes both
+    assert int(md["PYRAMID_BYTES"]) == sum(p.stat().st_size for p in store_dir.glob(
+        store.name + ".pyramid*"))
     zoom = round(math.log2(2 * 20037508.342789244 / (256 * ds.GetGeoTransform()[1])))
-    for extra, want in [
-        ("", "all"),
-        (":DATE_FROM=1970-01-01", "all"),  # the same selection, in other words
-        (":SPORT=running", "none"),
-        (f":ZOOM={zoom + 2}", "from 2"),  # finer than the pyramid's zooms: rendered
-
-        (":BOUNDS=14.45,46.0,14.55,46.08:ZOOM=13", "all"),  # another corner, same pixels
-        (":SRS=EPSG:32633:RESOLUTION=20", "none"),
+    for extra, want, view in [
+        ("", "all", "default"),
+        (":DATE_FROM=1970-01-01", "all", "default"),  # the same selection, in other words
+        (":SPORT=running", "all", "running"),
+        (":SPORT=run", "all", "running"),  # an alias: the same selection
+        (":SPORT=running,cycling", "none", ""),  # no view draws these together
+        (":SPORT=cycling:DATE_FROM=2023-09-01", "none", ""),
+        (f":ZOOM={zoom + 2}", "from 2", "default"),  # finer than the view's zooms: rendered
+        (":BOUNDS=14.45,46.0,14.55,46.08:ZOOM=13", "all", "default"),  # another corner
+        (":SRS=EPSG:32633:RESOLUTION=20", "none", ""),
     ]:
         name = f"HEATMAP:{generated}{extra}"
         d = gdal.Open(name)
-        got = pyramid_levels(d.GetMetadata("HEATMAP_STORE"))
+        md = d.GetMetadata("HEATMAP_STORE")
+        got = pyramid_levels(md)
         n = d.GetRasterBand(1).GetOverviewCount() + 1
         expect = {"all": list(range(n)), "none": [], "from 2": list(range(2, n))}[want]
-        assert got == expect, (extra, got)
+        assert got == expect and md["PYRAMID_VIEW"] == view, (extra, got, md["PYRAMID_VIEW"])
         stored, _ = read_all(name)
         assert_same(stored, read_all(name + ":STORE=NO")[0])
 

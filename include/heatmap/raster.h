@@ -180,9 +180,11 @@ typedef struct hm_raster_stats {
     size_t points;         /**< points with a position in the kept activities */
     double time_min;       /**< s since epoch, earliest point time; NaN when none */
     double time_max;       /**< s since epoch, latest point time; NaN when none */
-    unsigned pyramid_levels; /**< bit k: the blocks of level k are copied from the store's
-                                  pyramid (the default view pre-rendered when the store was
+    unsigned pyramid_levels; /**< bit k: the blocks of level k are copied from one of the
+                                  store's pyramids (views pre-rendered when the store was
                                   written), not rendered from the tracks */
+    const char *pyramid_view; /**< that view: "default" (no filter options) or a sport
+                                   (SPORT=<sport>); "" when none; static for the raster */
 } hm_raster_stats;
 
 /**

@@ -93,8 +93,8 @@ typedef struct hm_source_update {
     size_t activities;      /**< activities in the store */
     size_t points;          /**< positioned points drawn, all activities */
     uint64_t store_bytes;   /**< size of the store */
-    uint64_t pyramid_bytes; /**< size of the pyramid beside it (its default view pre-rendered;
-                                 see hm_raster_stats.pyramid_levels), 0 when none */
+    uint64_t pyramid_bytes; /**< size of the pyramids beside it (views pre-rendered; see
+                                 hm_raster_stats.pyramid_levels), 0 when none */
     double seconds;         /**< time the open took */
 } hm_source_update;
 

@@ -41,6 +41,7 @@
 #include "raster/raster_int.h"
 #include "dataset/where_int.h"
 #include "store/activity_int.h"
+#include "track/sport_int.h"
 
 /* A file modified less than this before the listing may still change unseen within its
  * timestamp's tick: read it again at the next open. Whole-second mtimes get two seconds. */
@@ -630,7 +631,8 @@ static int find_store(shared **out, hm_ctx *ctx, const hm_spec *spec, const hm_l
     if (store_path) {
         if ((rc = look(&store, &old, ctx, store_path, canonical, data_key, l)) != HM_OK)
             goto done;
-        if ((!store || !store->pyramid) && (lock = hm_store__lock(store_path)) >= 0) {
+        if ((!store || !hm_store__pyramid_find(store, "")) &&
+            (lock = hm_store__lock(store_path)) >= 0) {
             /* Another process may have been building it: look again, under the lock. */
             hm_store__release(old);
             hm_store__release(store);
@@ -645,7 +647,7 @@ static int find_store(shared **out, hm_ctx *ctx, const hm_spec *spec, const hm_l
                       HM_OK)
         goto done;
     /* The lock's holder draws what is missing beside the store it wrote or found. */
-    if (lock >= 0 && store->path && !store->pyramid &&
+    if (lock >= 0 && store->path && !hm_store__pyramid_find(store, "") &&
         (rc = keep_pyramid(ctx, store, old, spec)) != HM_OK)
         goto done;
     /* A store with racy files is not shared: the next open looks at the files again. */
@@ -773,7 +775,7 @@ int hm_source_open(hm_source **out, hm_ctx *ctx, const hm_spec *spec)
         goto done;
     src->update.store = src->store_path;
     src->update.store_bytes = src->store->size;
-    src->update.pyramid_bytes = src->store->pyramid ? src->store->pyramid->size : 0;
+    src->update.pyramid_bytes = hm_store__pyramid_bytes(src->store);
     src->update.activities = src->store->meta->nacts;
     src->update.points = (size_t)src->store->meta->points;
     for (i = 0; i < src->store->meta->nfiles; i++)
@@ -995,39 +997,53 @@ static void request_free(hm_raster_request *req, hm_ctx *ctx)
 }
 
 /*
- * Draw the pyramid of the store's default view (the raster an open without filter options
- * makes) beside the store file: done by the process that holds the store's lock and finds
- * the pyramid missing, so once per store content; after an update, only the tiles the
- * changed files touch are drawn again (old: the store updated from). Never fails the
- * open: without a pyramid, blocks are rendered from the index.
+ * Draw the store's views beside the store file: the default view (the raster an open
+ * without filter options makes), then each sport's (the default options with
+ * SPORT=<sport>) that has activities and is not the whole default view. Done by the
+ * process that holds the store's lock and finds the default view missing, so once per
+ * store content; after an update, only the tiles the changed files touch are drawn again
+ * (old: the store updated from). Never fails the open: without a view, blocks are
+ * rendered from the index.
  */
 static int keep_pyramid(hm_ctx *ctx, hm_store *store, const hm_store *old,
                         const hm_spec *spec)
 {
-    hm_raster_request req;
-    hm_spec *def = NULL;
+    size_t k, nsports = hm_sport__count(), nviews = 0;
     double t0 = now_s();
-    int rc;
+    int rc = HM_OK;
 
-    if ((rc = hm_spec_new(&def, ctx)) != HM_OK)
-        return rc;
-    if ((rc = request_of(&req, ctx, store, def, spec->path)) == HM_OK) {
-        rc = hm_raster__pyramid_build(store, ctx, &req, old, spec->threads);
-        request_free(&req, ctx);
+    for (k = 0; k <= nsports && k < HM_PYRAMID_MAX_VIEWS && rc != HM_ENOMEM; k++) {
+        const char *name = k ? hm_sport__name(k - 1) : "";
+        hm_raster_request req;
+        hm_spec *def = NULL;
+        int drawn = 0;
+
+        if ((rc = hm_spec_new(&def, ctx)) != HM_OK)
+            break;
+        if ((!name[0] || (rc = hm_spec_set(def, "SPORT", name)) == HM_OK) &&
+            (rc = request_of(&req, ctx, store, def, spec->path)) == HM_OK) {
+            rc = hm_raster__pyramid_build(store, ctx, &req, name, old, spec->threads, &drawn);
+            request_free(&req, ctx);
+        }
+        hm_spec_free(def);
+        nviews += drawn;
+        if (rc != HM_OK && rc != HM_ENOMEM) {
+            /* A sport without activities has nothing to draw: not worth a word. */
+            const hm_error *e = hm_ctx_last_error(ctx);
+            if (!name[0] || rc != HM_EINVAL)
+                hm_ctx__log(ctx, rc == HM_EIO ? HM_LOG_WARNING : HM_LOG_DEBUG,
+                            "%s: no pyramid%s%s (%s); its blocks are rendered from the tracks",
+                            store->path, name[0] ? " for SPORT=" : "", name,
+                            e ? e->message : hm_strerror(rc));
+            hm_ctx_clear_error(ctx);
+            if (!name[0])
+                break; /* no default view: no other either */
+        }
     }
-    hm_spec_free(def);
     if (rc == HM_ENOMEM)
         return rc;
-    if (rc == HM_OK) {
-        hm_ctx__log(ctx, HM_LOG_DEBUG, "%s: pyramid drawn in %.3f s", store->path,
-                    now_s() - t0);
-    } else {
-        const hm_error *e = hm_ctx_last_error(ctx);
-        hm_ctx__log(ctx, rc == HM_EIO ? HM_LOG_WARNING : HM_LOG_DEBUG,
-                    "%s: no pyramid (%s); blocks are rendered from the tracks", store->path,
-                    e ? e->message : hm_strerror(rc));
-        hm_ctx_clear_error(ctx);
-    }
+    hm_ctx__log(ctx, HM_LOG_DEBUG, "%s: %zu pyramid views drawn in %.3f s", store->path, nviews,
+                now_s() - t0);
     return HM_OK;
 }
 

@@ -42,20 +42,34 @@ static int drawn(const hm_raster *r, uint32_t i)
     return hm_index__selected(r->selected, i) && (r->store->acts[i].flags & HM_ACT_KEPT);
 }
 
+/* 1 when the view draws what the raster draws. */
+static int same_selection(const hm_raster *r, const hm_pyramid *p)
+{
+    uint32_t i;
+
+    for (i = 0; i < r->store->meta->nacts; i++)
+        if (drawn(r, i) != hm_index__selected(p->selection, i))
+            return 0;
+    return 1;
+}
+
 void hm_raster__pyramid_levels(hm_raster *r)
 {
-    const hm_pyramid *p = r->store->pyramid;
     const hm_store *s = r->store;
+    const hm_pyramid *p = NULL;
     size_t i;
     int k;
 
+    r->pyramid = NULL;
     r->pyramid_levels = 0;
-    if (!p || !r->grid.is_web || r->index != &s->index)
+    if (!r->grid.is_web || r->index != &s->index)
         return;
-    for (i = 0; i < s->meta->nacts; i++) {
-        if (drawn(r, (uint32_t)i) != hm_index__selected(p->selection, (uint32_t)i))
-            return;
-    }
+    for (i = 0; i < s->npyramids && !p; i++)
+        if (same_selection(r, s->pyramids[i]))
+            p = s->pyramids[i];
+    if (!p)
+        return;
+    r->pyramid = p;
     for (k = 0; k < r->grid.level_count && k < 32; k++) {
         int z = r->grid.zoom - k;
         int64_t m = ((int64_t)1 << k) - 1;
@@ -74,7 +88,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 int hm_raster__pyramid_window(const hm_raster *r, int level, int64_t x0, int64_t y0, int w,
                               int h, int64_t x1, int64_t y1, float *const bands[HM_BAND_MAX])
 {
-    const hm_pyramid *p = r->store->pyramid;
+    const hm_pyramid *p = r->pyramid;
     const int z = r->grid.zoom - level;
     int64_t gx, gy, tx, ty, tx0, tx1, ty0, ty1;
     size_t npix = (size_t)w * (size_t)h, i;
@@ -144,7 +158,8 @@ typedef struct tile_job {
 } tile_job;
 
 typedef struct builder {
-    const hm_raster *world;   /* the default selection on the world's grid */
+    const char *name;         /* the view's */
+    const hm_raster *world;   /* the view's selection on the world's grid */
     int zmax;
     const hm_pyramid *old;    /* the pyramid of the store this one was updated from, or NULL */
     int64_t *dirty;           /* boxes (units, 4 each) where the old one's tiles changed */
@@ -365,11 +380,12 @@ static uint64_t *selection_of(const hm_raster *r, hm_ctx *ctx)
 static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
 {
     int index_level[HM_PYRAMID_MAX_ZOOM + 1], z, rc;
+    const hm_pyramid *p;
     uint64_t *selection = selection_of(b->world, ctx);
 
     if (!selection)
         return HM_RAISE_NOMEM(ctx);
-    rc = hm_store__pyramid_begin(&b->out, store, ctx, selection);
+    rc = hm_store__pyramid_begin(&b->out, store, ctx, b->name, selection);
     hm_ctx__free(ctx, selection);
     if (rc != HM_OK)
         return rc;
@@ -380,11 +396,11 @@ static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
     for (z = 0; z <= b->zmax; z++)
         index_level[z] = b->world->views[b->zmax - z].level;
     rc = hm_store__pyramid_finish(b->out, b->zmax, index_level);
-    if (rc == HM_OK && store->pyramid)
+    if (rc == HM_OK && (p = hm_store__pyramid_find(store, b->name)) != NULL)
         hm_ctx__log(ctx, HM_LOG_DEBUG,
-                    "pyramid of %s: zooms 0-%d, %zu tiles (%zu kept from the old one), "
-                    "%zu pixels", store->path, b->zmax, store->pyramid->header->ntiles, b->kept,
-                    (size_t)store->pyramid->header->npixels);
+                    "pyramid of %s, view '%s': zooms 0-%d, %zu tiles (%zu kept from the old "
+                    "one), %zu pixels", store->path, b->name, b->zmax,
+                    (size_t)p->header->ntiles, b->kept, (size_t)p->header->npixels);
     return rc;
 }
 
@@ -419,7 +435,7 @@ static void add_dirty(builder *b, const int64_t box[4])
  */
 static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store *old)
 {
-    const hm_pyramid *op = old ? old->pyramid : NULL;
+    const hm_pyramid *op = old ? hm_store__pyramid_find(old, b->name) : NULL;
     uint8_t *seen;
     size_t i;
     int z;
@@ -460,30 +476,37 @@ static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store
 }
 
 int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *req,
-                             const hm_store *old, int threads)
+                             const char *name, const hm_store *old, int threads, int *drawn)
 {
     hm_raster_request world = *req;
     hm_raster *view = NULL, *r = NULL;
     builder b;
     size_t i;
-    int rc, zmax;
+    int rc, zmax, same = 0;
 
+    *drawn = 0;
     if (!store->path)
         return HM_OK; /* nothing to keep it beside */
-    /* The zoom the default view's automatic grid chooses: its blocks, and all coarser. */
+    /* The zoom the view's automatic grid chooses: its blocks, and all coarser. A view that
+     * draws what another one does (a folder of one sport) is that one. */
     if ((rc = hm_raster__new(&view, ctx, store, req)) != HM_OK)
         return rc;
     zmax = view->grid.zoom;
+    for (i = 0; i < store->npyramids && !same; i++)
+        same = strcmp(store->pyramids[i]->name, name) != 0 &&
+               same_selection(view, store->pyramids[i]);
     hm_raster_free(view);
-    if (zmax < 0 || zmax > HM_PYRAMID_MAX_ZOOM)
+    if (same || zmax < 0 || zmax > HM_PYRAMID_MAX_ZOOM)
         return HM_OK;
     world.zoom = zmax;
     world.has_bounds = 0;
     world.world = 1;
     if ((rc = hm_raster__new(&r, ctx, store, &world)) != HM_OK)
         return rc;
-    r->pyramid_levels = 0; /* drawn from the index, whatever pyramid is attached */
+    r->pyramid = NULL; /* drawn from the index, whatever view is attached */
+    r->pyramid_levels = 0;
     memset(&b, 0, sizeof(b));
+    b.name = name;
     b.world = r;
     b.zmax = zmax;
     b.ctx = ctx;
@@ -497,5 +520,6 @@ int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_reque
     hm_ctx__free(ctx, b.dirty);
     pthread_mutex_destroy(&b.lock);
     hm_raster_free(r);
+    *drawn = rc == HM_OK;
     return rc;
 }

@@ -432,6 +432,9 @@ void hm_raster_get_stats(const hm_raster *r, hm_raster_stats *out)
 {
     *out = r->stats;
     out->pyramid_levels = r->pyramid_levels;
+    out->pyramid_view = !r->pyramid_levels  ? ""
+                        : r->pyramid->name[0] ? r->pyramid->name
+                                              : "default";
 }
 
 const char *hm_raster_get_srs_wkt(const hm_raster *r)

@@ -48,8 +48,9 @@ struct hm_raster {
     size_t ndups;                /* pairs in dups */
     hm_render_view views[HM_INDEX_MAX_LEVELS]; /* how each grid level is drawn */
     hm_raster_stats stats;       /* figures for metadata */
-    uint32_t pyramid_levels;     /* bit k: level k's pixels are copied from the store's
-                                    pyramid (pyramid.c), not rendered */
+    const hm_pyramid *pyramid;   /* the store's view with this selection, or NULL */
+    uint32_t pyramid_levels;     /* bit k: level k's pixels are copied from it
+                                    (pyramid.c), not rendered */
     char *key;                   /* owned copy of the request key */
     void *owner;                 /* what the raster was opened from (the open path's), */
     void (*owner_free)(void *);  /* freed with it */
@@ -68,18 +69,19 @@ const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);
 /* ---- the pyramid (pyramid.c) --------------------------------------------------- */
 
 /*
- * Draw the pyramid of the raster that req opens (its selection, at zooms 0 to the zoom its
- * automatic grid chooses) and write it beside the store file.
- * @param old the store this one was updated from (its pyramid's tiles where nothing
- *        changed are kept, not rendered again), or NULL.
+ * Draw view `name` of the store: the raster that req opens (its selection, at zooms 0 to
+ * the zoom its automatic grid chooses), written beside the store file. Nothing is drawn
+ * when another view of the store has the same selection (*drawn = 0).
+ * @param old the store this one was updated from (the tiles of its view of the same name
+ *        where nothing changed are kept, not rendered again), or NULL.
  * @param threads 0: one per core.
  * @return HM_OK; as hm_raster__new (HM_EINVAL: nothing to draw), HM_EIO, HM_ENOMEM.
  */
 int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *req,
-                             const hm_store *old, int threads);
+                             const char *name, const hm_store *old, int threads, int *drawn);
 
-/* Set raster->pyramid_levels: the levels the store's pyramid draws exactly as the
- * renderer would (same selection, same pixels, same index level). */
+/* Set raster->pyramid and pyramid_levels: the store's view with the raster's selection
+ * and the levels it draws exactly as the renderer would (same pixels, same index level). */
 void hm_raster__pyramid_levels(hm_raster *raster);
 
 /*

@@ -168,11 +168,10 @@ int hm_store__write_file(hm_store **out, hm_ctx *ctx, const char *path,
         return rc;
     }
     /* Values derived from the old store's content (src/store/derived.c) name its
-     * generation and would never be used again; so does its pyramid. */
+     * generation and would never be used again; so do its pyramids. */
     if (snprintf(tmp, sizeof(tmp), "%s.stats", path) < (int)sizeof(tmp))
         unlink(tmp);
-    if (snprintf(tmp, sizeof(tmp), "%s.pyramid", path) < (int)sizeof(tmp))
-        unlink(tmp);
+    hm_store__pyramid_remove(path);
     folder_of(path, dir, sizeof(dir));
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {

@@ -181,11 +181,11 @@ typedef struct hm_store_level {
 } hm_store_level;
 
 /*
- * The pyramid file ("<store>.pyramid", src/store/pyramid.c): the store's
- * default view (the selection an open without filter options draws)
- * rendered once, as global XYZ tiles of 256 x 256 pixels at every web zoom
- * from 0 to zmax, so that a block of that view costs a copy of its pixels
- * whatever the data density. Header, the selection (nacts bits), each
+ * A pyramid file ("<store>.pyramid", src/store/pyramid.c): one view of the
+ * store (the selection an open without filter options draws, or the one of
+ * SPORT=<sport>: "<store>.pyramid.<sport>") rendered once, as global XYZ
+ * tiles of 256 x 256 pixels at every web zoom from 0 to zmax, so that a
+ * block of that view costs a copy of its pixels whatever the data density. Header, the selection (nacts bits), each
  * tile's non-empty pixels in increasing pixel order (tile after tile, as they
  * are drawn), then the tile directory sorted by (z, ty, tx), 8-byte aligned.
  * Same byte order and versioning rules as the store; it names the store
@@ -194,6 +194,7 @@ typedef struct hm_store_level {
 #define HM_PYRAMID_MAGIC "HMPYRMD" /* 8 bytes with its NUL */
 #define HM_PYRAMID_VERSION 1
 #define HM_PYRAMID_MAX_ZOOM 22     /* zooms 0 .. HM_PYRAMID_MAX_ZOOM */
+#define HM_PYRAMID_MAX_VIEWS 32    /* files of one store: the default view and sports */
 
 typedef struct hm_pyramid_header {
     char magic[8];           /* HM_PYRAMID_MAGIC */

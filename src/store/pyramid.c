@@ -26,10 +26,39 @@
 
 #include "core/hash_int.h"
 #include "store/store_int.h"
+#include "track/sport_int.h"
 
-static int pyramid_path(char *out, size_t size, const hm_store *store)
+/* The file of view `name` ("" the default) of the store at store_path. */
+static int pyramid_path(char *out, size_t size, const char *store_path, const char *name)
 {
-    return store->path && snprintf(out, size, "%s.pyramid", store->path) < (int)size ? 0 : -1;
+    return store_path &&
+                   snprintf(out, size, "%s.pyramid%s%s", store_path, name[0] ? "." : "", name) <
+                       (int)size
+               ? 0
+               : -1;
+}
+
+/* The name of view k: the default view, then one per canonical sport. */
+static const char *view_name(size_t k)
+{
+    return k == 0 ? "" : hm_sport__name(k - 1);
+}
+
+static size_t view_count(void)
+{
+    size_t n = 1 + hm_sport__count();
+
+    return n < HM_PYRAMID_MAX_VIEWS ? n : HM_PYRAMID_MAX_VIEWS;
+}
+
+void hm_store__pyramid_remove(const char *store_path)
+{
+    char path[PATH_MAX];
+    size_t k;
+
+    for (k = 0; k < view_count(); k++)
+        if (pyramid_path(path, sizeof(path), store_path, view_name(k)) == 0)
+            unlink(path);
 }
 
 static size_t selection_words(uint32_t nacts)
@@ -100,16 +129,18 @@ static const char *check(const hm_store *store, const unsigned char *map, size_t
     return NULL;
 }
 
-void hm_store__pyramid_attach(hm_store *store)
+/* Attach the view `name` when its file is there and holds for this store. */
+static void attach_one(hm_store *store, const char *name)
 {
     char path[PATH_MAX];
     const char *why;
     struct stat st;
-    hm_pyramid p;
+    hm_pyramid p, *kept;
     void *map;
     int fd;
 
-    if (store->pyramid || pyramid_path(path, sizeof(path), store) != 0)
+    if (store->npyramids >= HM_PYRAMID_MAX_VIEWS ||
+        pyramid_path(path, sizeof(path), store->path, name) != 0)
         return;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -125,7 +156,7 @@ void hm_store__pyramid_attach(hm_store *store)
         return;
     memset(&p, 0, sizeof(p));
     if ((why = check(store, map, (size_t)st.st_size, &p)) != NULL ||
-        !(store->pyramid = hm_ctx__malloc(store->ctx, sizeof(p)))) {
+        !(kept = hm_ctx__malloc(store->ctx, sizeof(p)))) {
         if (why)
             hm_ctx__log(store->ctx, HM_LOG_DEBUG, "%s: not used (%s)", path, why);
         munmap(map, (size_t)st.st_size);
@@ -133,23 +164,59 @@ void hm_store__pyramid_attach(hm_store *store)
     }
     p.map = map;
     p.size = (size_t)st.st_size;
-    *store->pyramid = p;
+    snprintf(p.name, sizeof(p.name), "%s", name);
+    *kept = p;
+    store->pyramids[store->npyramids++] = kept;
+}
+
+static void detach_one(hm_store *store, size_t i)
+{
+    munmap(store->pyramids[i]->map, store->pyramids[i]->size);
+    hm_ctx__free(store->ctx, store->pyramids[i]);
+    store->pyramids[i] = store->pyramids[--store->npyramids];
+}
+
+void hm_store__pyramid_attach(hm_store *store)
+{
+    size_t k;
+
+    for (k = 0; k < view_count(); k++)
+        if (!hm_store__pyramid_find(store, view_name(k)))
+            attach_one(store, view_name(k));
 }
 
 void hm_store__pyramid_detach(hm_store *store)
 {
-    if (!store->pyramid)
-        return;
-    munmap(store->pyramid->map, store->pyramid->size);
-    hm_ctx__free(store->ctx, store->pyramid);
-    store->pyramid = NULL;
+    while (store->npyramids)
+        detach_one(store, store->npyramids - 1);
+}
+
+const hm_pyramid *hm_store__pyramid_find(const hm_store *store, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < store->npyramids; i++)
+        if (strcmp(store->pyramids[i]->name, name) == 0)
+            return store->pyramids[i];
+    return NULL;
+}
+
+uint64_t hm_store__pyramid_bytes(const hm_store *store)
+{
+    uint64_t n = 0;
+    size_t i;
+
+    for (i = 0; i < store->npyramids; i++)
+        n += store->pyramids[i]->size;
+    return n;
 }
 
 struct hm_pyramid_writer {
     hm_store *store;
     hm_ctx *ctx;
     int fd;
-    char path[PATH_MAX];     /* "<store>.pyramid" */
+    char name[32];           /* the view's */
+    char path[PATH_MAX];     /* "<store>.pyramid[.name]" */
     char tmp[PATH_MAX];      /* where it is written until finished */
     hm_pyramid_header head;  /* filled in as tiles come */
     hm_hasher body;          /* of the selection, then of the directory */
@@ -177,7 +244,7 @@ static int write_all(hm_pyramid_writer *w, const void *data, size_t n)
 }
 
 int hm_store__pyramid_begin(hm_pyramid_writer **out, hm_store *store, hm_ctx *ctx,
-                            const uint64_t *selection)
+                            const char *name, const uint64_t *selection)
 {
     hm_pyramid_writer *w;
     size_t words = selection_words(store->meta->nacts);
@@ -189,7 +256,8 @@ int hm_store__pyramid_begin(hm_pyramid_writer **out, hm_store *store, hm_ctx *ct
     w->store = store;
     w->ctx = ctx;
     w->fd = -1;
-    if (pyramid_path(w->path, sizeof(w->path), store) != 0 ||
+    snprintf(w->name, sizeof(w->name), "%s", name);
+    if (pyramid_path(w->path, sizeof(w->path), store->path, name) != 0 ||
         snprintf(w->tmp, sizeof(w->tmp), "%s.tmp.XXXXXX", w->path) >= (int)sizeof(w->tmp)) {
         hm_ctx__free(ctx, w);
         return HM_RAISE(ctx, HM_EIO, store->path, 0, -1, "pyramid path too long");
@@ -271,8 +339,11 @@ int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmax, const int *index_le
             w->tmp[0] = '\0'; /* in place: nothing to remove */
     }
     if (rc == HM_OK) {
-        hm_store__pyramid_detach(w->store);
-        hm_store__pyramid_attach(w->store);
+        size_t i;
+        for (i = 0; i < w->store->npyramids; i++)
+            if (strcmp(w->store->pyramids[i]->name, w->name) == 0)
+                detach_one(w->store, i--);
+        attach_one(w->store, w->name);
     }
     hm_store__pyramid_abort(w);
     return rc;

@@ -61,7 +61,8 @@ typedef struct hm_store {
     double *act_days;                 /* owned: start of each activity, days since epoch */
     char *path;                       /* owned: the file it was mapped from; NULL in memory */
     hm_memo memo;                     /* derived values; the one mutable part */
-    struct hm_pyramid *pyramid;       /* owned: the default view pre-rendered, or NULL */
+    struct hm_pyramid *pyramids[HM_PYRAMID_MAX_VIEWS]; /* owned: views pre-rendered */
+    size_t npyramids;
 } hm_store;
 
 /* Text at a string offset of the store (checked at load). */
@@ -302,8 +303,14 @@ void hm_store__derived_save(hm_ctx *ctx, const hm_store *store, const char *key,
 
 /* ---- the pyramid beside a store file (pyramid.c) ---------------------------------- */
 
-/* A mapped pyramid file (see format_int.h), checked against its store. */
+/*
+ * A mapped pyramid file (see format_int.h), checked against its store. A store has one
+ * per view drawn: the default view (what an open without filter options draws, name "")
+ * and one per sport that is not the whole of it (SPORT=<name>), "<store>.pyramid" and
+ * "<store>.pyramid.<name>".
+ */
 typedef struct hm_pyramid {
+    char name[32];                     /* the view: "" default, else a canonical sport */
     unsigned char *map;                /* the whole file, mapped read-only */
     size_t size;
     const hm_pyramid_header *header;   /* in map */
@@ -313,11 +320,20 @@ typedef struct hm_pyramid {
 } hm_pyramid;
 
 /*
- * Map "<store>.pyramid" when it was drawn from this store's content and its header,
- * selection and directory hold; otherwise leave store->pyramid NULL (a debug message
- * says why). Never fails: without a pyramid, blocks are rendered.
+ * Map each view's file that was drawn from this store's content and whose header,
+ * selection and directory hold (a debug message says why one is not). Never fails:
+ * without a pyramid, blocks are rendered.
  */
 void hm_store__pyramid_attach(hm_store *store);
+
+/* The store's view `name`, or NULL. */
+const hm_pyramid *hm_store__pyramid_find(const hm_store *store, const char *name);
+
+/* Bytes of all the store's views. */
+uint64_t hm_store__pyramid_bytes(const hm_store *store);
+
+/* Remove every view's file of the store at store_path (its content is being replaced). */
+void hm_store__pyramid_remove(const char *store_path);
 
 /*
  * Writing a pyramid, tile by tile, so that a build holds only the tiles being drawn: a
@@ -326,10 +342,10 @@ void hm_store__pyramid_attach(hm_store *store);
  */
 typedef struct hm_pyramid_writer hm_pyramid_writer;
 
-/* Start one, for the activities selection draws (store->meta->nacts bits).
+/* Start view `name`'s, for the activities selection draws (store->meta->nacts bits).
  * @return HM_OK, HM_EIO (raised), HM_ENOMEM. */
 int hm_store__pyramid_begin(hm_pyramid_writer **out, hm_store *store, hm_ctx *ctx,
-                            const uint64_t *selection);
+                            const char *name, const uint64_t *selection);
 
 /* Add the next tile's non-empty pixels (in pixel order; tiles in (z, ty, tx) order; none
  * is nothing). @return HM_OK, HM_EIO (raised), HM_ENOMEM. */
@@ -337,14 +353,15 @@ int hm_store__pyramid_add(hm_pyramid_writer *w, int z, int64_t tx, int64_t ty,
                           const hm_pyramid_pixel *pixels, size_t n);
 
 /* Write the directory and header (tiles of zooms 0 .. zmax, each drawn from
- * index_level[z]), put the file in place and attach it; frees w whatever happens.
+ * index_level[z]), put the file in place and attach it (in place of the view's old
+ * one); frees w whatever happens.
  * @return HM_OK, HM_EIO (raised), HM_ENOMEM. */
 int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmax, const int *index_level);
 
 /* Give up: the temporary file is removed. NULL does nothing. */
 void hm_store__pyramid_abort(hm_pyramid_writer *w);
 
-/* Unmap the store's pyramid, if any. */
+/* Unmap the store's views. */
 void hm_store__pyramid_detach(hm_store *store);
 
 /*

@@ -55,6 +55,12 @@ static hm_store *new_store(char *dir, char *path, size_t size)
     return s;
 }
 
+/* The default view of a store. */
+static const hm_pyramid *view(const hm_store *s)
+{
+    return hm_store__pyramid_find(s, "");
+}
+
 static hm_pyramid_pixel px(uint32_t pos, uint32_t count, float pace)
 {
     hm_pyramid_pixel p;
@@ -116,65 +122,65 @@ static void test_pyramid__round_trip(void)
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     s = new_store(dir, path, sizeof(path));
     snprintf(pyr, sizeof(pyr), "%s.pyramid", path);
-    CU_ASSERT_PTR_NULL(s->pyramid);
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, selection), HM_OK);
+    CU_ASSERT_PTR_NULL(view(s));
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "", selection), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 0, 0, 0, NULL, 0), HM_OK); /* empty: no entry */
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 3, 1, 2, a, 2), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 3, 2, 2, b, 1), HM_OK);
     CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 3, levels), HM_OK);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s->pyramid);
-    CU_ASSERT_EQUAL(s->pyramid->header->zmax, 3);
-    CU_ASSERT_EQUAL(s->pyramid->header->ntiles, 2);
-    CU_ASSERT_EQUAL(s->pyramid->header->npixels, 3);
-    CU_ASSERT_EQUAL(s->pyramid->header->index_level[3], 2);
-    CU_ASSERT_EQUAL(s->pyramid->selection[0], 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(view(s));
+    CU_ASSERT_EQUAL(view(s)->header->zmax, 3);
+    CU_ASSERT_EQUAL(view(s)->header->ntiles, 2);
+    CU_ASSERT_EQUAL(view(s)->header->npixels, 3);
+    CU_ASSERT_EQUAL(view(s)->header->index_level[3], 2);
+    CU_ASSERT_EQUAL(view(s)->selection[0], 1);
     /* header 176 + selection 8 + 3 pixels of 20 (244, padded to 248) + 2 entries of 32 */
-    CU_ASSERT_EQUAL(s->pyramid->size, 312);
+    CU_ASSERT_EQUAL(view(s)->size, 312);
     CU_ASSERT_EQUAL(files_in(dir), 2); /* the store and its pyramid: no temporary file left */
 
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 3, 1, 2, &got, &n), 1);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 3, 1, 2, &got, &n), 1);
     CU_ASSERT_EQUAL_FATAL(n, 2);
     CU_ASSERT(memcmp(got, a, sizeof(a)) == 0);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 3, 2, 2, &got, &n), 1);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 3, 2, 2, &got, &n), 1);
     CU_ASSERT(n == 1 && got[0].pos == 257 && got[0].count == 2 && got[0].pace == 250.5f);
     /* not written, beyond the world, beyond the zooms: empty */
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 3, 2, 1, &got, &n), 0);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 3, 2, 1, &got, &n), 0);
     CU_ASSERT(n == 0 && got == NULL);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 0, 0, 0, &got, &n), 0);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 3, 8, 2, &got, &n), 0);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 3, -1, 2, &got, &n), 0);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 4, 2, 4, &got, &n), 0);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 0, 0, 0, &got, &n), 0);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 3, 8, 2, &got, &n), 0);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 3, -1, 2, &got, &n), 0);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 4, 2, 4, &got, &n), 0);
 
     /* Another process maps it with the store. */
     CU_ASSERT_EQUAL_FATAL(hm_store__open_file(&again, ctx, path, why, sizeof(why)), HM_OK);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(again->pyramid);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(again->pyramid, 3, 1, 2, &got, &n), 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(view(again));
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(again), 3, 1, 2, &got, &n), 1);
     hm_store__release(again);
 
     /* A pixel byte flipped (the mapping sees it): that tile is damaged, the other fine. */
     flip(pyr, 176 + 8 + 20 + 4);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 3, 1, 2, &got, &n), -1);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 3, 1, 2, &got, &n), -1);
     CU_ASSERT(n == 0 && got == NULL);
-    CU_ASSERT_EQUAL(hm_store__pyramid_tile(s->pyramid, 3, 2, 2, &got, &n), 1);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 3, 2, 2, &got, &n), 1);
     flip(pyr, 176 + 8 + 20 + 4);
     /* A directory byte flipped: the file is not used. */
     flip(pyr, 248 + 32 + 4);
     CU_ASSERT_EQUAL_FATAL(hm_store__open_file(&again, ctx, path, why, sizeof(why)), HM_OK);
-    CU_ASSERT_PTR_NULL(again->pyramid);
+    CU_ASSERT_PTR_NULL(view(again));
     hm_store__release(again);
     flip(pyr, 248 + 32 + 4);
     /* Nor is a truncated one. */
     CU_ASSERT_EQUAL_FATAL(truncate(pyr, 300), 0);
     CU_ASSERT_EQUAL_FATAL(hm_store__open_file(&again, ctx, path, why, sizeof(why)), HM_OK);
-    CU_ASSERT_PTR_NULL(again->pyramid);
+    CU_ASSERT_PTR_NULL(view(again));
     hm_store__release(again);
     /* Written again whole; then the store is replaced by another content (a new
      * generation at the same path): the pyramid, intact, is not that store's. */
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, selection), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "", selection), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 3, 1, 2, a, 2), HM_OK);
     CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 3, levels), HM_OK);
     CU_ASSERT_EQUAL_FATAL(hm_store__open_file(&again, ctx, path, why, sizeof(why)), HM_OK);
-    CU_ASSERT_PTR_NOT_NULL(again->pyramid);
+    CU_ASSERT_PTR_NOT_NULL(view(again));
     hm_store__release(again);
     hm_store__release(s);
     {
@@ -185,8 +191,57 @@ static void test_pyramid__round_trip(void)
         rm_folder(d2);
     }
     CU_ASSERT_EQUAL_FATAL(hm_store__open_file(&again, ctx, path, why, sizeof(why)), HM_OK);
-    CU_ASSERT_PTR_NULL(again->pyramid); /* drawn from another content */
+    CU_ASSERT_PTR_NULL(view(again)); /* drawn from another content */
     hm_store__release(again);
+    rm_folder(dir);
+    hm_ctx_free(ctx);
+    ctx = NULL;
+}
+
+/* Views side by side: each its own file, found by name, all removed with the store's
+ * content. */
+static void test_pyramid__views(void)
+{
+    char dir[] = "/tmp/hm_pyramid_XXXXXX", path[64], why[128];
+    const hm_pyramid_pixel a[1] = {px(7, 4, 300.0f)}, b[1] = {px(9, 1, 200.0f)};
+    const hm_pyramid_pixel *got;
+    uint64_t all[1] = {1}, some[1] = {0};
+    int levels[2] = {0, 0};
+    hm_pyramid_writer *w;
+    hm_store *s, *again;
+    size_t n;
+
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    s = new_store(dir, path, sizeof(path));
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "", all), HM_OK);
+    CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 1, 0, 1, a, 1), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 1, levels), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "running", some), HM_OK);
+    CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 1, 0, 1, b, 1), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 1, levels), HM_OK);
+    CU_ASSERT_EQUAL(s->npyramids, 2);
+    CU_ASSERT_EQUAL(files_in(dir), 3);
+    CU_ASSERT_PTR_NULL(hm_store__pyramid_find(s, "cycling"));
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(hm_store__pyramid_find(s, "running"), 1, 0, 1, &got,
+                                           &n), 1);
+    CU_ASSERT(n == 1 && got[0].count == 1 && got[0].pos == 9);
+    CU_ASSERT_EQUAL(hm_store__pyramid_find(s, "running")->selection[0], 0);
+    CU_ASSERT_EQUAL(hm_store__pyramid_tile(view(s), 1, 0, 1, &got, &n), 1);
+    CU_ASSERT(n == 1 && got[0].count == 4);
+    CU_ASSERT_EQUAL(hm_store__pyramid_bytes(s), hm_store__pyramid_find(s, "running")->size +
+                                                    view(s)->size);
+    /* Drawn again, a view replaces its own file only. */
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "running", some), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 1, levels), HM_OK);
+    CU_ASSERT_EQUAL(s->npyramids, 2);
+    CU_ASSERT_EQUAL(hm_store__pyramid_find(s, "running")->header->ntiles, 0);
+    CU_ASSERT_EQUAL(view(s)->header->ntiles, 1);
+    CU_ASSERT_EQUAL_FATAL(hm_store__open_file(&again, ctx, path, why, sizeof(why)), HM_OK);
+    CU_ASSERT_EQUAL(again->npyramids, 2);
+    hm_store__release(again);
+    hm_store__pyramid_remove(path);
+    CU_ASSERT_EQUAL(files_in(dir), 1);
+    hm_store__release(s);
     rm_folder(dir);
     hm_ctx_free(ctx);
     ctx = NULL;
@@ -203,12 +258,12 @@ static void test_pyramid__abort(void)
 
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     s = new_store(dir, path, sizeof(path));
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, selection), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "", selection), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 1, 1, 1, a, 1), HM_OK);
     CU_ASSERT_EQUAL(files_in(dir), 2); /* the store and the temporary file ... */
     hm_store__pyramid_abort(w);
     CU_ASSERT_EQUAL(files_in(dir), 1); /* ... gone: the store alone */
-    CU_ASSERT_PTR_NULL(s->pyramid);
+    CU_ASSERT_PTR_NULL(view(s));
     hm_store__pyramid_abort(NULL);
     hm_store__release(s);
     rm_folder(dir);
@@ -220,6 +275,7 @@ void hm_test_pyramid_suite(void)
 {
     static CU_TestInfo tests[] = {
         {"test_pyramid__round_trip", test_pyramid__round_trip},
+        {"test_pyramid__views", test_pyramid__views},
         {"test_pyramid__abort", test_pyramid__abort},
         CU_TEST_INFO_NULL,
     };
