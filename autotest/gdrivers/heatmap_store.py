@@ -228,9 +228,9 @@ def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, s
     """The store's writer draws the default view (no filter options) and each sport's
     (SPORT=<sport>) once, as XYZ tiles beside the store; every web raster with one of
     those selections copies its levels from that view, at any BOUNDS and at zooms up to
-    the one it was drawn at, with the values the renderer gives (the reference: STORE=NO,
-    which has no pyramid). A filter that draws another selection renders from the
-    tracks."""
+    the one it was drawn at and down to its own grid's coarsest, with the values the renderer
+    gives (the reference: STORE=NO, which has no pyramid). A filter that draws another
+    selection renders from the tracks."""
     _, out, _ = index(heatmap_bin, generated)
     size = float(re.search(r"pyramid size: ([0-9.]+) MB", out).group(1))
     assert size > 0.0
@@ -254,6 +254,8 @@ def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, s
         (":SPORT=running,cycling", "none", ""),  # no view draws these together
         (":SPORT=cycling:DATE_FROM=2023-09-01", "none", ""),
         (f":ZOOM={zoom + 2}", "from 2", "default"),  # finer than the view's zooms: rendered
+        # Coarser than the view's own grid goes (where it fits in about a tile): rendered.
+        (f":ZOOM={zoom - 6}", "none", ""),
         (":BOUNDS=14.45,46.0,14.55,46.08:ZOOM=13", "all", "default"),  # another corner
         (":SRS=EPSG:32633:RESOLUTION=20", "none", ""),
     ]:
@@ -336,7 +338,7 @@ def test_heatmap_store_pyramid_after_update(heatmap_bin, generate_bin, generated
 
     def update():
         _, _, err = index(heatmap_bin, folder, env=env)
-        m = re.search(r"zooms 0-\d+, (\d+) tiles \((\d+) kept from the old one\)", err)
+        m = re.search(r"zooms \d+-\d+, (\d+) tiles \((\d+) kept from the old one\)", err)
         assert m, err
         assert_same(read_all(f"HEATMAP:{folder}")[0], reference(folder))
         return int(m.group(1)), int(m.group(2))

@@ -950,8 +950,8 @@ static void source_free_owner(void *p)
     hm_source_free(p);
 }
 
-/* The raster request the spec makes; req->key and req->where are allocated with ctx
- * (request_free). */
+/* The raster request the spec makes; req->key is allocated with ctx (request_free),
+ * req->where belongs to the store. */
 static int request_of(hm_raster_request *req, hm_ctx *ctx, hm_store *store,
                       const hm_spec *spec, const char *path)
 {

@@ -8,8 +8,11 @@
  * What it holds. The raster an open without filter options makes (its
  * selection: virtual activities and duplicates left out) is drawn on the
  * whole world's web grid at the zoom its automatic grid chooses, and every
- * covered block of every level of that grid is a global XYZ tile of zoom
- * z = zmax .. 0, written beside the store (src/store/pyramid.c).
+ * covered block of the levels that grid has (zooms zmax down to zmin, where
+ * the view fits in about a tile) is a global XYZ tile, written beside the
+ * store (src/store/pyramid.c). Coarser zooms, which only a coarser ZOOM
+ * asks for, would each hold everything in one tile: costly to draw again
+ * after every update, so they are rendered when asked.
  *
  * Why any web raster can use it. A pixel of a web grid level is a pixel of
  * the global XYZ grid of its zoom when the grid's corner (a whole tile of
@@ -73,7 +76,7 @@ void hm_raster__pyramid_levels(hm_raster *r)
     for (k = 0; k < r->grid.level_count && k < 32; k++) {
         int z = r->grid.zoom - k;
         int64_t m = ((int64_t)1 << k) - 1;
-        if (z < 0 || z > p->header->zmax || ((r->grid.tile_x0 * TILE) & m) ||
+        if (z < p->header->zmin || z > p->header->zmax || ((r->grid.tile_x0 * TILE) & m) ||
             ((r->grid.tile_y0 * TILE) & m) || r->views[k].level != p->header->index_level[z])
             continue;
         r->pyramid_levels |= 1u << k;
@@ -160,7 +163,7 @@ typedef struct tile_job {
 typedef struct builder {
     const char *name;         /* the view's */
     const hm_raster *world;   /* the view's selection on the world's grid */
-    int zmax;
+    int zmin, zmax;           /* the zooms drawn */
     const hm_pyramid *old;    /* the pyramid of the store this one was updated from, or NULL */
     int64_t *dirty;           /* boxes (units, 4 each) where the old one's tiles changed */
     size_t ndirty;
@@ -292,13 +295,14 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* The jobs: every covered block of every level, zoom 0 first, in (ty, tx) order. */
+/* The jobs: every covered block of the levels of zooms zmin .. zmax, zmin first, in
+ * (ty, tx) order. */
 static int list_jobs(builder *b, hm_ctx *ctx)
 {
     size_t cap = 0;
     int k, rc = HM_OK;
 
-    for (k = b->world->grid.level_count - 1; k >= 0 && rc == HM_OK; k--) {
+    for (k = b->zmax - b->zmin; k >= 0 && rc == HM_OK; k--) {
         int *pairs;
         size_t n, i;
         if ((rc = hm_raster_query_blocks(&pairs, &n, b->world, ctx, k)) != HM_OK)
@@ -394,12 +398,12 @@ static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
         return rc;
     }
     for (z = 0; z <= b->zmax; z++)
-        index_level[z] = b->world->views[b->zmax - z].level;
-    rc = hm_store__pyramid_finish(b->out, b->zmax, index_level);
+        index_level[z] = z < b->zmin ? -1 : b->world->views[b->zmax - z].level;
+    rc = hm_store__pyramid_finish(b->out, b->zmin, b->zmax, index_level);
     if (rc == HM_OK && (p = hm_store__pyramid_find(store, b->name)) != NULL)
         hm_ctx__log(ctx, HM_LOG_DEBUG,
-                    "pyramid of %s, view '%s': zooms 0-%d, %zu tiles (%zu kept from the old "
-                    "one), %zu pixels", store->path, b->name, b->zmax,
+                    "pyramid of %s, view '%s': zooms %d-%d, %zu tiles (%zu kept from the old "
+                    "one), %zu pixels", store->path, b->name, b->zmin, b->zmax,
                     (size_t)p->header->ntiles, b->kept, (size_t)p->header->npixels);
     return rc;
 }
@@ -440,9 +444,9 @@ static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store
     size_t i;
     int z;
 
-    if (!op || op->header->zmax != b->zmax)
+    if (!op || op->header->zmax != b->zmax || op->header->zmin != b->zmin)
         return HM_OK;
-    for (z = 0; z <= b->zmax; z++)
+    for (z = b->zmin; z <= b->zmax; z++)
         if (op->header->index_level[z] != b->world->views[b->zmax - z].level)
             return HM_OK;
     b->dirty = hm_ctx__reallocarray(ctx, NULL, (size_t)s->meta->nacts + old->meta->nacts + 1,
@@ -482,7 +486,7 @@ int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_reque
     hm_raster *view = NULL, *r = NULL;
     builder b;
     size_t i;
-    int rc, zmax, same = 0;
+    int rc, zmin, zmax, same = 0;
 
     *drawn = 0;
     if (!store->path)
@@ -492,11 +496,12 @@ int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_reque
     if ((rc = hm_raster__new(&view, ctx, store, req)) != HM_OK)
         return rc;
     zmax = view->grid.zoom;
+    zmin = zmax - (view->grid.level_count - 1);
     for (i = 0; i < store->npyramids && !same; i++)
         same = strcmp(store->pyramids[i]->name, name) != 0 &&
                same_selection(view, store->pyramids[i]);
     hm_raster_free(view);
-    if (same || zmax < 0 || zmax > HM_PYRAMID_MAX_ZOOM)
+    if (same || zmin < 0 || zmax > HM_PYRAMID_MAX_ZOOM)
         return HM_OK;
     world.zoom = zmax;
     world.has_bounds = 0;
@@ -508,6 +513,7 @@ int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_reque
     memset(&b, 0, sizeof(b));
     b.name = name;
     b.world = r;
+    b.zmin = zmin;
     b.zmax = zmax;
     b.ctx = ctx;
     pthread_mutex_init(&b.lock, NULL);

@@ -184,7 +184,7 @@ typedef struct hm_store_level {
  * A pyramid file ("<store>.pyramid", src/store/pyramid.c): one view of the
  * store (the selection an open without filter options draws, or the one of
  * SPORT=<sport>: "<store>.pyramid.<sport>") rendered once, as global XYZ
- * tiles of 256 x 256 pixels at every web zoom from 0 to zmax, so that a
+ * tiles of 256 x 256 pixels at the web zooms zmin to zmax, so that a
  * block of that view costs a copy of its pixels whatever the data density. Header, the selection (nacts bits), each
  * tile's non-empty pixels in increasing pixel order (tile after tile, as they
  * are drawn), then the tile directory sorted by (z, ty, tx), 8-byte aligned.
@@ -202,9 +202,9 @@ typedef struct hm_pyramid_header {
     uint32_t endian;         /* HM_STORE_ENDIAN */
     uint8_t generation[16];  /* the store's it was drawn from */
     uint32_t nacts;          /* bits of the selection (the store's activities) */
-    int32_t zmax;            /* tiles of zooms 0 .. zmax */
+    int32_t zmax;            /* tiles of zooms zmin .. zmax */
     int32_t index_level[HM_PYRAMID_MAX_ZOOM + 1]; /* per zoom: the index level drawn */
-    int32_t reserved;        /* zero */
+    int32_t zmin;            /* (index_level of zooms below it: -1) */
     uint64_t ntiles;         /* directory entries */
     uint64_t npixels;        /* pixel records */
     uint64_t file_size;      /* bytes of the whole file */

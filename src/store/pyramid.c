@@ -95,7 +95,7 @@ static const char *check(const hm_store *store, const unsigned char *map, size_t
     if (memcmp(h->generation, store->header->generation, sizeof(h->generation)) != 0 ||
         h->nacts != store->meta->nacts)
         return "drawn from another content of the store";
-    if (h->zmax < 0 || h->zmax > HM_PYRAMID_MAX_ZOOM ||
+    if (h->zmin < 0 || h->zmax < h->zmin || h->zmax > HM_PYRAMID_MAX_ZOOM ||
         h->ntiles > (uint64_t)(SIZE_MAX / 4) / sizeof(hm_pyramid_tile) ||
         h->npixels > (uint64_t)(SIZE_MAX / 4) / sizeof(hm_pyramid_pixel))
         return "bad counts";
@@ -113,7 +113,8 @@ static const char *check(const hm_store *store, const unsigned char *map, size_t
     p->pixels = (const hm_pyramid_pixel *)(map + pix);
     for (i = 0; i < h->ntiles; i++) {
         const hm_pyramid_tile *t = &p->tiles[i], *u = i ? t - 1 : NULL;
-        if ((int64_t)t->z > h->zmax || t->tx >= (1u << t->z) || t->ty >= (1u << t->z) ||
+        if ((int64_t)t->z > h->zmax || (int64_t)t->z < h->zmin || t->tx >= (1u << t->z) ||
+            t->ty >= (1u << t->z) ||
             t->npix < 1 || t->npix > 65536 || t->first != next)
             return "bad directory entry";
         if (u && !(u->z < t->z || (u->z == t->z && (u->ty < t->ty ||
@@ -123,7 +124,7 @@ static const char *check(const hm_store *store, const unsigned char *map, size_t
     }
     if (next != h->npixels)
         return "pixel count mismatch";
-    for (i = 0; i <= (size_t)h->zmax; i++)
+    for (i = (size_t)h->zmin; i <= (size_t)h->zmax; i++)
         if (h->index_level[i] < 0 || h->index_level[i] >= store->index.nlevels)
             return "bad index level";
     return NULL;
@@ -312,13 +313,14 @@ int hm_store__pyramid_add(hm_pyramid_writer *w, int z, int64_t tx, int64_t ty,
     return HM_OK;
 }
 
-int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmax, const int *index_level)
+int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmin, int zmax, const int *index_level)
 {
     static const unsigned char zeros[8];
     hm_pyramid_header *h = &w->head;
     size_t sel, pix, dir, end;
     int rc;
 
+    h->zmin = zmin;
     h->zmax = zmax;
     memcpy(h->index_level, index_level, (size_t)(zmax + 1) * sizeof(int));
     h->ntiles = w->ntiles;
@@ -369,8 +371,8 @@ int hm_store__pyramid_tile(const hm_pyramid *p, int z, int64_t tx, int64_t ty,
 
     *pixels = NULL;
     *npix = 0;
-    if (z < 0 || z > p->header->zmax || tx < 0 || ty < 0 || tx >= ((int64_t)1 << z) ||
-        ty >= ((int64_t)1 << z))
+    if (z < p->header->zmin || z > p->header->zmax || tx < 0 || ty < 0 ||
+        tx >= ((int64_t)1 << z) || ty >= ((int64_t)1 << z))
         return 0;
     key = (uint64_t)z << 58 | (uint64_t)ty << 29 | (uint64_t)tx; /* z <= 22: 29 bits each */
     while (lo < hi) {

@@ -352,11 +352,12 @@ int hm_store__pyramid_begin(hm_pyramid_writer **out, hm_store *store, hm_ctx *ct
 int hm_store__pyramid_add(hm_pyramid_writer *w, int z, int64_t tx, int64_t ty,
                           const hm_pyramid_pixel *pixels, size_t n);
 
-/* Write the directory and header (tiles of zooms 0 .. zmax, each drawn from
- * index_level[z]), put the file in place and attach it (in place of the view's old
- * one); frees w whatever happens.
+/* Write the directory and header (tiles of zooms zmin .. zmax, each drawn from
+ * index_level[z]; -1 below zmin), put the file in place and attach it (in place of the
+ * view's old one); frees w whatever happens.
  * @return HM_OK, HM_EIO (raised), HM_ENOMEM. */
-int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmax, const int *index_level);
+int hm_store__pyramid_finish(hm_pyramid_writer *w, int zmin, int zmax,
+                             const int *index_level);
 
 /* Give up: the temporary file is removed. NULL does nothing. */
 void hm_store__pyramid_abort(hm_pyramid_writer *w);
@@ -366,7 +367,7 @@ void hm_store__pyramid_detach(hm_store *store);
 
 /*
  * The non-empty pixels of tile (z, tx, ty).
- * @return 1 (*pixels, *npix set), 0 the tile is empty (or beyond the world or zmax),
+ * @return 1 (*pixels, *npix set), 0 the tile is empty (or beyond the world or zooms),
  *         -1 its bytes are damaged: render instead.
  */
 int hm_store__pyramid_tile(const hm_pyramid *p, int z, int64_t tx, int64_t ty,

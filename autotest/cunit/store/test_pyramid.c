@@ -127,7 +127,7 @@ static void test_pyramid__round_trip(void)
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 0, 0, 0, NULL, 0), HM_OK); /* empty: no entry */
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 3, 1, 2, a, 2), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 3, 2, 2, b, 1), HM_OK);
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 3, levels), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 0, 3, levels), HM_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(view(s));
     CU_ASSERT_EQUAL(view(s)->header->zmax, 3);
     CU_ASSERT_EQUAL(view(s)->header->ntiles, 2);
@@ -178,7 +178,7 @@ static void test_pyramid__round_trip(void)
      * generation at the same path): the pyramid, intact, is not that store's. */
     CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "", selection), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 3, 1, 2, a, 2), HM_OK);
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 3, levels), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 0, 3, levels), HM_OK);
     CU_ASSERT_EQUAL_FATAL(hm_store__open_file(&again, ctx, path, why, sizeof(why)), HM_OK);
     CU_ASSERT_PTR_NOT_NULL(view(again));
     hm_store__release(again);
@@ -215,10 +215,10 @@ static void test_pyramid__views(void)
     s = new_store(dir, path, sizeof(path));
     CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "", all), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 1, 0, 1, a, 1), HM_OK);
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 1, levels), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 0, 1, levels), HM_OK);
     CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "running", some), HM_OK);
     CU_ASSERT_EQUAL(hm_store__pyramid_add(w, 1, 0, 1, b, 1), HM_OK);
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 1, levels), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 0, 1, levels), HM_OK);
     CU_ASSERT_EQUAL(s->npyramids, 2);
     CU_ASSERT_EQUAL(files_in(dir), 3);
     CU_ASSERT_PTR_NULL(hm_store__pyramid_find(s, "cycling"));
@@ -232,7 +232,7 @@ static void test_pyramid__views(void)
                                                     view(s)->size);
     /* Drawn again, a view replaces its own file only. */
     CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_begin(&w, s, ctx, "running", some), HM_OK);
-    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 1, levels), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__pyramid_finish(w, 0, 1, levels), HM_OK);
     CU_ASSERT_EQUAL(s->npyramids, 2);
     CU_ASSERT_EQUAL(hm_store__pyramid_find(s, "running")->header->ntiles, 0);
     CU_ASSERT_EQUAL(view(s)->header->ntiles, 1);
