@@ -51,6 +51,8 @@ void hm_hasher_add(hm_hasher *h, const void *data, size_t len)
 {
     const unsigned char *p = data;
 
+    if (len == 0)
+        return; /* data may then be NULL (an empty array) */
     h->total += len;
     if (h->ntail) {
         size_t take = 32 - h->ntail < len ? 32 - h->ntail : len;
