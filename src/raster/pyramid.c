@@ -29,7 +29,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "raster/raster_int.h"
 
@@ -326,15 +325,15 @@ static int run_jobs(builder *b, hm_ctx *ctx, int threads)
 {
     worker ws[MAX_THREADS];
     pthread_t tids[MAX_THREADS];
-    size_t n = threads > 0 ? (size_t)threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN), i,
-           started = 0;
+    hm_read_options threads_of;
+    size_t n, i, started = 0;
 
-    if (n < 1)
-        n = 1;
+    /* The readers' rule: THREADS, else one per core, at most one per job. */
+    memset(&threads_of, 0, sizeof(threads_of));
+    threads_of.threads = threads;
+    n = hm_source__thread_count(&threads_of, b->njobs);
     if (n > MAX_THREADS)
         n = MAX_THREADS;
-    if (n > b->njobs)
-        n = b->njobs ? b->njobs : 1;
     memset(ws, 0, sizeof(ws));
     for (i = 0; i < n; i++) {
         ws[i].b = b;
