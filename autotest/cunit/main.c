@@ -48,6 +48,7 @@ int main(int argc, char **argv)
     hm_test_png_suite();
     hm_test_spill_suite();
     hm_test_pyramid_suite();
+    hm_test_xml_scan_suite();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     if (argc > 1)

@@ -41,6 +41,7 @@ void hm_test_style_suite(void);
 void hm_test_png_suite(void);
 void hm_test_spill_suite(void);
 void hm_test_pyramid_suite(void);
+void hm_test_xml_scan_suite(void);
 
 /* Register a suite and its tests; tests is a NULL-name-terminated CU_TestInfo array. */
 void hm_test_add_suite(const char *name, CU_TestInfo *tests);

@@ -359,7 +359,7 @@ static int finish_meta(gpx_reader *r, hm_builder *b, int begun, int timed)
     return rc;
 }
 
-int hm_gpx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
+static int gpx_read(hm_file **out, hm_ctx *ctx, hm_stream *in, int scan)
 {
     gpx_reader *r;
     hm_builder *keep;
@@ -369,7 +369,7 @@ int hm_gpx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
     r = hm_ctx__calloc(ctx, 1, sizeof(*r));
     if (!r)
         return HM_RAISE_NOMEM(ctx);
-    hm_xml__setup(&r->xml, ctx, gpx_start, gpx_end, r);
+    hm_xml__setup(&r->xml, ctx, gpx_start, gpx_end, r, scan);
     r->file_time = NAN;
     rc = hm_builder__new(&r->trk, ctx, hm_stream__path(in), HM_FORMAT_GPX);
     if (rc == HM_OK)
@@ -392,6 +392,11 @@ int hm_gpx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
     hm_ctx__free(ctx, r->creator);
     hm_ctx__free(ctx, r);
     return rc;
+}
+
+int hm_gpx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
+{
+    return hm_xml__read(out, ctx, in, gpx_read);
 }
 
 int hm_gpx_parse_buffer(hm_file **out, hm_ctx *ctx, const char *path, const void *buf, size_t len)

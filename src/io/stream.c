@@ -273,9 +273,42 @@ int hm_stream__read(hm_stream *s, void *buf, size_t cap, size_t *got)
     return HM_OK;
 }
 
+/*
+ * Open s->path and look at its first bytes: inflated when they are the gzip
+ * magic. On failure s holds no handle and the error is raised.
+ */
+static int file_start(hm_stream *s)
+{
+    int rc;
+
+    errno = 0;
+    s->fh = s->io->open(s->path, s->io->payload);
+    if (!s->fh) {
+        int err = errno;
+        if (err)
+            return HM_RAISE(s->ctx, HM_EIO, s->path, 0, -1, "cannot open file: %s",
+                            strerror(err));
+        return HM_RAISE(s->ctx, HM_EIO, s->path, 0, -1, "cannot open file");
+    }
+    if (!s->raw && !(s->raw = hm_ctx__malloc(s->ctx, RAW_BUF_SIZE)))
+        return HM_RAISE_NOMEM(s->ctx);
+    if ((rc = raw_fill(s)) != HM_OK)
+        return rc;
+    if (s->raw_len >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b) {
+        memset(&s->zs, 0, sizeof(s->zs));
+        s->zs.zalloc = z_alloc;
+        s->zs.zfree = z_free;
+        s->zs.opaque = s->ctx;
+        if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK)
+            return HM_RAISE_NOMEM(s->ctx);
+        s->z_init = 1;
+        s->gzip = 1;
+    }
+    return HM_OK;
+}
+
 int hm_stream__new_file(hm_stream **out, hm_ctx *ctx, const char *path, uint64_t limit)
 {
-    const hm_io_api *io = hm_io__api(ctx);
     hm_stream *s;
     int rc = stream_alloc(&s, ctx, path);
 
@@ -284,37 +317,33 @@ int hm_stream__new_file(hm_stream **out, hm_ctx *ctx, const char *path, uint64_t
         return rc;
     if (limit)
         s->limit = limit;
-    s->io = io;
-    errno = 0;
-    s->fh = io->open(path, io->payload);
-    if (!s->fh) {
-        int err = errno;
-        hm_stream__free(s);
-        if (err)
-            return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot open file: %s", strerror(err));
-        return HM_RAISE(ctx, HM_EIO, path, 0, -1, "cannot open file");
-    }
-    s->raw = hm_ctx__malloc(ctx, RAW_BUF_SIZE);
-    if (!s->raw) {
-        hm_stream__free(s);
-        return HM_RAISE_NOMEM(ctx);
-    }
-    if ((rc = raw_fill(s)) != HM_OK) {
+    s->io = hm_io__api(ctx);
+    if ((rc = file_start(s)) != HM_OK) {
         hm_stream__free(s);
         return rc;
     }
-    if (s->raw_len >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b) {
-        memset(&s->zs, 0, sizeof(s->zs));
-        s->zs.zalloc = z_alloc;
-        s->zs.zfree = z_free;
-        s->zs.opaque = ctx;
-        if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK) {
-            hm_stream__free(s);
-            return HM_RAISE_NOMEM(ctx);
-        }
-        s->z_init = 1;
-        s->gzip = 1;
-    }
     *out = s;
     return HM_OK;
+}
+
+int hm_stream__rewind(hm_stream *s)
+{
+    s->delivered = 0;
+    s->peek_len = s->peek_pos = 0;
+    s->started = 0;
+    s->warning[0] = '\0';
+    if (s->mem) {
+        s->mem_pos = 0;
+        return HM_OK;
+    }
+    if (s->z_init)
+        inflateEnd(&s->zs);
+    if (s->fh)
+        s->io->close(s->fh, s->io->payload);
+    s->fh = NULL;
+    s->z_init = s->gzip = s->z_member_done = 0;
+    s->raw_len = s->raw_pos = 0;
+    s->raw_eof = 0;
+    s->raw_total = 0;
+    return file_start(s);
 }

@@ -55,6 +55,13 @@ int hm_stream__new_file(hm_stream **out, hm_ctx *ctx, const char *path, uint64_t
  */
 int hm_stream__peek(hm_stream *s, void *head, size_t cap, size_t *got);
 
+/*
+ * Start again from the first byte, as if just created (a file is opened
+ * again): for a reader that reads a document a second time. HM_OK, or the
+ * error of opening the file again.
+ */
+int hm_stream__rewind(hm_stream *s);
+
 void hm_stream__free(hm_stream *s);
 
 /* A parser's streaming entry point (one per format, below). */

@@ -312,7 +312,7 @@ static int reader_warnings(tcx_reader *r)
     return rc;
 }
 
-int hm_tcx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
+static int tcx_read(hm_file **out, hm_ctx *ctx, hm_stream *in, int scan)
 {
     tcx_reader *r;
     int rc;
@@ -321,7 +321,7 @@ int hm_tcx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
     r = hm_ctx__calloc(ctx, 1, sizeof(*r));
     if (!r)
         return HM_RAISE_NOMEM(ctx);
-    hm_xml__setup(&r->xml, ctx, tcx_start, tcx_end, r);
+    hm_xml__setup(&r->xml, ctx, tcx_start, tcx_end, r, scan);
     rc = hm_builder__new(&r->b, ctx, hm_stream__path(in), HM_FORMAT_TCX);
     if (rc == HM_OK)
         rc = hm_xml__parse(&r->xml, in);
@@ -334,6 +334,11 @@ int hm_tcx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
     hm_builder__free(r->b);
     hm_ctx__free(ctx, r);
     return rc;
+}
+
+int hm_tcx__parse_stream(hm_file **out, hm_ctx *ctx, hm_stream *in)
+{
+    return hm_xml__read(out, ctx, in, tcx_read);
 }
 
 int hm_tcx_parse_buffer(hm_file **out, hm_ctx *ctx, const char *path, const void *buf, size_t len)

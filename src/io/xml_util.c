@@ -39,6 +39,7 @@
 
 #include "core/text_int.h"
 #include "core/time_int.h"
+#include "io/xml_scan_int.h"
 #include "io/xml_util_int.h"
 
 /* Bytes handed to xmlParseChunk at a time; also the decoding buffer size. */
@@ -59,9 +60,10 @@ void hm_xml__init(void)
 }
 
 void hm_xml__setup(hm_xml *x, hm_ctx *ctx, hm_xml_start_fn start, hm_xml_end_fn end,
-                   void *payload)
+                   void *payload, int scan)
 {
     memset(x, 0, sizeof(*x));
+    x->use_scan = scan;
     x->ctx = ctx;
     x->start = start;
     x->end = end;
@@ -76,6 +78,8 @@ long hm_xml__line(const hm_xml *x)
 {
     const xmlParserCtxt *c = x->ctxt;
 
+    if (x->scan)
+        return hm_xml__scan_line(x->scan) + x->line_offset;
     if (!c || !c->input)
         return x->line_offset + 1;
     return (long)c->input->line + x->line_offset;
@@ -152,13 +156,9 @@ static int halted(const hm_xml *x)
 
 /* ---- SAX callbacks -------------------------------------------------------- */
 
-static void sax_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
-                      int nns, const xmlChar **ns, int nattrs, int ndefaulted,
-                      const xmlChar **attrs)
+void hm_xml__element_start(hm_xml *x, const char *local, size_t len, int nattrs,
+                           const unsigned char **attrs)
 {
-    hm_xml *x = ud;
-
-    (void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
     x->capture = 0;
     x->seen_root = 1;
     if (++x->depth > HM_XML_MAX_DEPTH) {
@@ -166,17 +166,13 @@ static void sax_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
         stop_parser(x);
         return;
     }
-    x->start(x, (const char *)local, strlen((const char *)local), nattrs,
-             (const unsigned char **)attrs);
+    x->start(x, local, len, nattrs, attrs);
     if (x->rc != HM_OK)
         stop_parser(x);
 }
 
-static void sax_end(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+void hm_xml__element_end(hm_xml *x)
 {
-    hm_xml *x = ud;
-
-    (void)local, (void)prefix, (void)uri;
     x->end(x);
     x->capture = 0;
     x->depth--;
@@ -184,10 +180,9 @@ static void sax_end(void *ud, const xmlChar *local, const xmlChar *prefix, const
         stop_parser(x);
 }
 
-static void sax_characters(void *ud, const xmlChar *ch, int len)
+void hm_xml__characters(hm_xml *x, const unsigned char *p, size_t n)
 {
-    hm_xml *x = ud;
-    size_t n = (size_t)len, room;
+    size_t room;
 
     if (!x->capture)
         return;
@@ -196,8 +191,28 @@ static void sax_characters(void *ud, const xmlChar *ch, int len)
         n = room;
         x->text_cut = 1;
     }
-    memcpy(x->text + x->text_len, ch, n);
+    memcpy(x->text + x->text_len, p, n);
     x->text_len += n;
+}
+
+static void sax_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nns, const xmlChar **ns, int nattrs, int ndefaulted,
+                      const xmlChar **attrs)
+{
+    (void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
+    hm_xml__element_start(ud, (const char *)local, strlen((const char *)local), nattrs,
+                          (const unsigned char **)attrs);
+}
+
+static void sax_end(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+    (void)local, (void)prefix, (void)uri;
+    hm_xml__element_end(ud);
+}
+
+static void sax_characters(void *ud, const xmlChar *ch, int len)
+{
+    hm_xml__characters(ud, ch, (size_t)len);
 }
 
 static void reject_dtd(hm_xml *x)
@@ -524,7 +539,7 @@ int hm_xml__parse(hm_xml *x, hm_stream *in)
     feeder f;
     unsigned char *raw;
     size_t have = 0;
-    int eof = 0, started = 0, rc = HM_OK;
+    int eof = 0, started = 0, again = 0, rc = HM_OK;
     char stream_msg[sizeof(x->fatal_msg)];
 
     hm_xml__init();
@@ -535,16 +550,25 @@ int hm_xml__parse(hm_xml *x, hm_stream *in)
     raw = hm_ctx__malloc(x->ctx, CHUNK_SIZE);
     if (!raw)
         return HM_RAISE_NOMEM(x->ctx);
-    x->ctxt = parser_new(x);
-    if (!x->ctxt) {
+    if (x->use_scan)
+        rc = hm_xml__scan_new(&x->scan, x->ctx);
+    else if (!(x->ctxt = parser_new(x)))
+        rc = HM_RAISE_NOMEM(x->ctx);
+    if (rc != HM_OK) {
         hm_ctx__free(x->ctx, raw);
-        return HM_RAISE_NOMEM(x->ctx);
+        return rc;
     }
     while (!eof && !halted(x)) {
         const unsigned char *p;
         size_t got, n;
         int rd = read_full(in, raw + have, CHUNK_SIZE - have, &got, &eof);
 
+        if (rd != HM_OK && x->scan) {
+            /* libxml2 says what came before the break, and where it is. */
+            hm_ctx_clear_error(x->ctx);
+            again = 1;
+            break;
+        }
         /* On a read or decompression error, parse what came before it, then stop. */
         if (rd != HM_OK) {
             const hm_error *e = hm_ctx_last_error(x->ctx);
@@ -564,33 +588,89 @@ int hm_xml__parse(hm_xml *x, hm_stream *in)
                 continue;
             }
             started = 1;
+            /* Decoded input is libxml2's from the start: the scanner reads UTF-8 only. */
+            if (x->scan && f.cd != (iconv_t)-1) {
+                hm_xml__scan_free(x->ctx, x->scan);
+                x->scan = NULL;
+                if (!(x->ctxt = parser_new(x))) {
+                    rc = HM_RAISE_NOMEM(x->ctx);
+                    break;
+                }
+            }
         }
         if (halted(x))
             break;
-        feed(&f, &p, &n, eof);
+        if (x->scan) {
+            size_t used = hm_xml__scan(x->scan, x, p, n, eof);
+            p += used;
+            n -= used;
+            /* Gave up, or a construct longer than the buffer. */
+            if (hm_xml__scan_gave_up(x->scan) || n == CHUNK_SIZE) {
+                again = 1;
+                break;
+            }
+        } else {
+            feed(&f, &p, &n, eof);
+        }
         if (n)
             memmove(raw, p, n);
         have = n;
     }
-    if (rc == HM_OK && x->rc_stream != HM_OK) {
+    if (again) {
+        rc = HM_XML_AGAIN;
+    } else if (rc == HM_OK && x->rc_stream != HM_OK) {
         /* The stream broke: that is where the document ends (unless it broke before). */
         if (x->fatal) {
             x->rc_stream = HM_OK;
             hm_ctx_clear_error(x->ctx);
         }
         set_fatal(x, end_line(x), "%s", stream_msg);
-    } else if (rc == HM_OK && !halted(x)) {
+    } else if (rc == HM_OK && !halted(x) && x->ctxt) {
         parse_chunk(x, NULL, 0, 1);
     }
     if (rc == HM_OK)
         rc = x->rc;
-    xmlFreeParserCtxt(x->ctxt);
+    if (x->ctxt)
+        xmlFreeParserCtxt(x->ctxt);
     x->ctxt = NULL;
+    if (x->scan)
+        hm_xml__scan_free(x->ctx, x->scan);
+    x->scan = NULL;
     if (f.cd != (iconv_t)-1)
         iconv_close(f.cd);
     hm_ctx__free(x->ctx, f.conv);
     hm_ctx__free(x->ctx, raw);
     return rc;
+}
+
+/* ---- which parser ------------------------------------------------------- */
+
+static int scanner_off;
+static unsigned long scanner_counts[2]; /* documents the scanner read, and gave up on */
+
+void hm_xml__set_scanner(int on)
+{
+    __atomic_store_n(&scanner_off, !on, __ATOMIC_RELAXED);
+}
+
+void hm_xml__scanner_counts(unsigned long *read, unsigned long *gave_up)
+{
+    *read = __atomic_load_n(&scanner_counts[0], __ATOMIC_RELAXED);
+    *gave_up = __atomic_load_n(&scanner_counts[1], __ATOMIC_RELAXED);
+}
+
+int hm_xml__read(hm_file **out, hm_ctx *ctx, hm_stream *in, hm_xml_read_fn read)
+{
+    int scan = !__atomic_load_n(&scanner_off, __ATOMIC_RELAXED);
+    int rc = read(out, ctx, in, scan);
+
+    if (scan)
+        __atomic_add_fetch(&scanner_counts[rc == HM_XML_AGAIN], 1, __ATOMIC_RELAXED);
+    if (rc != HM_XML_AGAIN)
+        return rc;
+    if ((rc = hm_stream__rewind(in)) != HM_OK)
+        return rc;
+    return read(out, ctx, in, 0);
 }
 
 /* ---- results ----------------------------------------------------------- */

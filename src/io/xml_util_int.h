@@ -52,7 +52,9 @@ struct hm_xml {
     hm_xml_end_fn end;             /* reader's element end */
     void *payload;                 /* reader state, for the callbacks */
     /* parse state, read by the callbacks */
-    struct _xmlParserCtxt *ctxt;   /* libxml2 push parser while parsing, else NULL */
+    int use_scan;                  /* 1: read with the scanner (xml_scan.c) first */
+    struct hm_xml_scan *scan;      /* the scanner while it reads, else NULL */
+    struct _xmlParserCtxt *ctxt;   /* libxml2 push parser while it reads, else NULL */
     int depth;                     /* depth of the current element, 1 = root */
     int capture;                   /* reader's code of the leaf being captured, 0 = none */
     size_t text_len;               /* bytes in text */
@@ -92,17 +94,51 @@ int hm_xml__is_space(unsigned char c);
  * xmlCleanupParser(): a plugin cannot know who else uses libxml2. */
 void hm_xml__init(void);
 
-/* Reset x for a new document with the reader's callbacks. */
+/*
+ * Reset x for a new document with the reader's callbacks. scan: read it with
+ * the scanner of xml_scan.c (the `scan` argument hm_xml__read() gives the
+ * reader), else with libxml2.
+ */
 void hm_xml__setup(hm_xml *x, hm_ctx *ctx, hm_xml_start_fn start, hm_xml_end_fn end,
-                   void *payload);
+                   void *payload, int scan);
+
+/* What hm_xml__parse() returns when the scanner gave up: read it all again with libxml2. */
+#define HM_XML_AGAIN 1
 
 /*
  * Parse the whole stream, calling the reader back. Problems in the document,
  * and a stream that fails part-way (I/O, broken gzip, size limit), are only
  * recorded: the document ends there (see hm_xml__report()). Returns HM_OK,
- * HM_ENOMEM, or the code a callback passed to hm_xml__fail().
+ * HM_ENOMEM, the code a callback passed to hm_xml__fail(), or HM_XML_AGAIN:
+ * the reader returns it as it is, with nothing kept.
  */
 int hm_xml__parse(hm_xml *x, hm_stream *in);
+
+/* A reader's whole read of one document (its state is made and freed inside). */
+typedef int (*hm_xml_read_fn)(hm_file **out, hm_ctx *ctx, hm_stream *in, int scan);
+
+/*
+ * How a reader reads: read(..., scan = 1), and when that returns HM_XML_AGAIN
+ * (the scanner gave up), the stream rewound and read(..., scan = 0): libxml2
+ * reads the document and reports its problems. So a document reads the same
+ * whichever parser read it.
+ */
+int hm_xml__read(hm_file **out, hm_ctx *ctx, hm_stream *in, hm_xml_read_fn read);
+
+/*
+ * Tests and benchmarks: 0 makes hm_xml__read() use libxml2 alone, 1 (the
+ * default) the scanner first. Process-wide.
+ */
+void hm_xml__set_scanner(int on);
+
+/* Tests: documents hm_xml__read() gave the scanner that it read, and that it gave up on. */
+void hm_xml__scanner_counts(unsigned long *read, unsigned long *gave_up);
+
+/* The parsers' calls into the reader (the SAX2 callbacks, and xml_scan.c). */
+void hm_xml__element_start(hm_xml *x, const char *local, size_t len, int nattrs,
+                           const unsigned char **attrs);
+void hm_xml__element_end(hm_xml *x);
+void hm_xml__characters(hm_xml *x, const unsigned char *p, size_t n);
 
 /*
  * Turn what the parse noticed into warnings on b (one per kind, with the
