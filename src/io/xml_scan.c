@@ -492,6 +492,7 @@ static int start_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p,
         int spaced = q < end && is_space(*q);
         raw_attr *a;
         long vlines = 0;
+        unsigned char quote;
 
         if ((rc = skip_space(&q, end, &lines)) != DONE)
             return rc;
@@ -523,18 +524,27 @@ static int start_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p,
             return rc;
         if (*q != '"' && *q != '\'')
             return GIVE_UP;
+        quote = *q;
         a->val = q + 1;
-        q = memchr(a->val, *q, (size_t)(end - a->val));
-        if (!q)
+        a->plain = 1;
+        /* The common case in one pass: a value of printable ASCII. */
+        for (q = a->val; q < end && *q != quote && byte_class[*q] == C_OK; q++)
+            ;
+        if (q >= end)
             return MORE;
+        if (*q != quote) {
+            q = memchr(q, quote, (size_t)(end - q));
+            if (!q)
+                return MORE;
+            if (memchr(a->val, '<', (size_t)(q - a->val)) ||
+                !check_chars(a->val, q, 1, &vlines, &a->plain))
+                return GIVE_UP;
+            /* TAB and LF become spaces too. */
+            if (vlines || memchr(a->val, '\t', (size_t)(q - a->val)))
+                a->plain = 0;
+            lines += vlines;
+        }
         a->val_len = (size_t)(q - a->val);
-        if (memchr(a->val, '<', a->val_len) ||
-            !check_chars(a->val, q, 1, &vlines, &a->plain))
-            return GIVE_UP;
-        /* TAB and LF become spaces too. */
-        if (a->plain && (vlines || memchr(a->val, '\t', a->val_len)))
-            a->plain = 0;
-        lines += vlines;
         q++;
     }
     /* q is at the tag's '>'. The whole tag is here: check it, then pass it on. */
@@ -637,14 +647,18 @@ static int end_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsi
                    const unsigned char **next)
 {
     const unsigned char *q = p + 2;
-    size_t len, colon;
+    size_t len;
     long lines = 0;
     int rc;
 
-    if ((rc = qname(q, end, &len, &colon)) != DONE)
-        return rc;
-    if (s->open == 0 || len != s->name_len[s->open - 1] ||
-        memcmp(q, s->names + s->name_at[s->open - 1], len) != 0)
+    if (s->open == 0)
+        return GIVE_UP;
+    /* The open element's name, then something that cannot continue a name. */
+    len = s->name_len[s->open - 1];
+    if ((size_t)(end - q) <= len)
+        return MORE;
+    if (memcmp(q, s->names + s->name_at[s->open - 1], len) != 0 || name_class[q[len]] ||
+        q[len] == ':' || q[len] >= 0x80)
         return GIVE_UP;
     q += len;
     if ((rc = skip_space(&q, end, &lines)) != DONE)
@@ -812,10 +826,33 @@ static int pi(hm_xml_scan *s, const unsigned char *p, const unsigned char *end,
 static int text(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsigned char *end,
                 int eof, const unsigned char **next)
 {
-    const unsigned char *lt = memchr(p, '<', (size_t)(end - p)), *q;
+    const unsigned char *lt, *q;
     long lines = 0;
-    int plain;
+    int plain = 1;
 
+    if (s->where == BODY) {
+        /* The common case in one pass: indentation, or a value without references. */
+        for (q = p; q < end; q++) {
+            unsigned char c = byte_class[*q];
+            if (c == C_OK || c == C_SP)
+                continue;
+            if (c == C_NL) {
+                lines++;
+                continue;
+            }
+            break;
+        }
+        if (q == end && !eof)
+            return MORE;
+        if (q == end || *q == '<') {
+            s->line += lines;
+            emit_text(x, p, q, 1, 1);
+            *next = q;
+            return DONE;
+        }
+        lines = 0;
+    }
+    lt = memchr(p, '<', (size_t)(end - p));
     if (!lt) {
         if (!eof)
             return MORE;
