@@ -16,6 +16,8 @@
 
 #include <heatmap.h>
 
+#include "io/xml_util_int.h" /* hm_xml__set_scanner: --libxml2 */
+
 #define NFORMATS 4 /* hm_format values 0..3 */
 
 typedef struct tally {
@@ -27,9 +29,10 @@ typedef struct tally {
 
 static void usage(FILE *out)
 {
-    fputs("usage: hm_bench_read DIR [--threads N] [--repeat K]\n"
+    fputs("usage: hm_bench_read DIR [--threads N] [--repeat K] [--libxml2]\n"
           "  --threads N  reader threads, 0 = one per core (default 0)\n"
-          "  --repeat K   read the folder K times (default 3)\n",
+          "  --repeat K   read the folder K times (default 3)\n"
+          "  --libxml2    GPX/TCX by libxml2 alone, without the scanner (src/io/xml_scan.c)\n",
           out);
 }
 
@@ -104,6 +107,8 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--repeat") == 0) {
             if (parse_int(i + 1 < argc ? argv[++i] : NULL, 1, 1000, &repeat))
                 goto bad_usage;
+        } else if (strcmp(argv[i], "--libxml2") == 0) {
+            hm_xml__set_scanner(0);
         } else if (argv[i][0] == '-' || dir) {
             goto bad_usage;
         } else {

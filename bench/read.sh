@@ -3,7 +3,8 @@
 #
 # Read benchmark: generate one folder per format with `heatmap-generate`
 # (the same tracks in each, so the formats compare like for like), then read
-# each folder with hm_bench_read on 1 and on 2 threads and print a summary.
+# each folder with hm_bench_read on 1 and on 2 threads and print a summary; GPX and TCX
+# also by libxml2 alone (hm_bench_read --libxml2), 1 thread, for the scanner's share.
 # A mixed folder cannot give per-format rates, hence one folder per format.
 #
 # Settings (environment):
@@ -40,6 +41,7 @@ cmake --build "$BUILD" --target hm_generate hm_bench_read -j2 >/dev/null
 gzip_opt=()
 [[ "$GZIP" == 1 ]] && gzip_opt=(--gzip)
 results=()
+xml_ref=()
 for fmt in $FORMATS; do
     dir="$DATA/$fmt"
     stamp="seed=$SEED activities=$ACTIVITIES gzip=$GZIP"
@@ -56,6 +58,11 @@ for fmt in $FORMATS; do
         echo "$out" | sed -n '/^format/,/^points\/s/p'
         results+=("$fmt $threads $(echo "$out" | grep '^RESULT ')")
     done
+    if [[ "$fmt" == gpx || "$fmt" == tcx ]]; then
+        # The same folder by libxml2 alone (without the scanner), right after.
+        out=$("$BUILD/hm_bench_read" "$dir" --threads 1 --repeat "$REPEAT" --libxml2)
+        xml_ref+=("$fmt $(echo "$out" | grep '^RESULT ')")
+    fi
 done
 
 echo
@@ -80,3 +87,18 @@ END {
                pts[f], mbs[f, 1], pps[f, 1], mbs[f, 2], sec[f, 1] / sec[f, 2]
     }
 }'
+
+# The scanner against libxml2 alone, 1 thread each (the time of the whole read, both parsers
+# feeding the same readers): how much of the readers' speed is the scanner's.
+if ((${#xml_ref[@]})); then
+    echo
+    echo "GPX/TCX: readers with the scanner (src/io/xml_scan.c) vs libxml2 alone, 1 thread, median"
+    for row in "${xml_ref[@]}"; do
+        fmt=${row%% *}
+        ref=$(echo "$row" | tr ' ' '\n' | awk -F= '$1 == "seconds_median" {print $2}')
+        fast=$(printf '%s\n' "${results[@]}" | awk -v f="$fmt" '$1 == f && $2 == 1' | tr ' ' '\n' |
+            awk -F= '$1 == "seconds_median" {print $2}')
+        awk -v f="$fmt" -v a="$fast" -v b="$ref" \
+            'BEGIN { printf "%-6s scanner %.3f s, libxml2 %.3f s: %.2fx faster\n", f, a, b, b / a }'
+    done
+fi
