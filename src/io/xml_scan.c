@@ -41,6 +41,9 @@
  */
 #include <pthread.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <libxml/uri.h>
 
@@ -294,6 +297,18 @@ static int check_chars(const unsigned char *p, const unsigned char *end, int ref
     return 1;
 }
 
+/* Short names compared in line: a call to memcmp costs more than the loop. */
+static int same_bytes(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return 0;
+    return 1;
+}
+
 /* ---- names ----------------------------------------------------------------- */
 
 /*
@@ -359,7 +374,7 @@ static int prefix_declared(const hm_xml_scan *s, const unsigned char *p, size_t 
     int i;
 
     for (i = s->nns - 1; i >= 0; i--)
-        if (s->ns[i].len == len && memcmp(s->ns[i].prefix, p, len) == 0)
+        if (s->ns[i].len == len && same_bytes(s->ns[i].prefix, p, len))
             return 1;
     return 0;
 }
@@ -596,7 +611,7 @@ static int start_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p,
             const raw_attr *b = &s->raw[j];
             size_t bl = b->colon ? b->len - b->colon - 1 : b->len;
             if (b->len && bl == llen &&
-                memcmp(b->colon ? b->name + b->colon + 1 : b->name, local, llen) == 0)
+                same_bytes(b->colon ? b->name + b->colon + 1 : b->name, local, llen))
                 goto give_up;
         }
         if (SCAN_BYTES - used < llen + 1)
@@ -657,7 +672,7 @@ static int end_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsi
     len = s->name_len[s->open - 1];
     if ((size_t)(end - q) <= len)
         return MORE;
-    if (memcmp(q, s->names + s->name_at[s->open - 1], len) != 0 || name_class[q[len]] ||
+    if (!same_bytes(q, s->names + s->name_at[s->open - 1], len) || name_class[q[len]] ||
         q[len] == ':' || q[len] >= 0x80)
         return GIVE_UP;
     q += len;
@@ -822,6 +837,44 @@ static int pi(hm_xml_scan *s, const unsigned char *p, const unsigned char *end,
     return DONE;
 }
 
+/*
+ * From p, the first byte that is not plain text (printable ASCII but '<',
+ * '&', ']'; space, TAB, LF), 16 at a time, counting line feeds; stops
+ * early, at most 15 bytes before end (the caller goes on byte by byte).
+ */
+static const unsigned char *plain_text(const unsigned char *p, const unsigned char *end,
+                                       long *lines)
+{
+#if defined(__SSE2__)
+    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), sqb = _mm_set1_epi8(']');
+    const __m128i space = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t');
+    const __m128i lf = _mm_set1_epi8('\n');
+
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i nl = _mm_cmpeq_epi8(v, lf);
+        /* below 0x20 as signed bytes: controls, and every byte from 0x80 */
+        __m128i low = _mm_andnot_si128(_mm_or_si128(nl, _mm_cmpeq_epi8(v, tab)),
+                                       _mm_cmplt_epi8(v, space));
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, sqb), low));
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        unsigned n = (unsigned)_mm_movemask_epi8(nl);
+
+        if (m) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            *lines += __builtin_popcount(n & ((1u << k) - 1u));
+            return p + k;
+        }
+        *lines += __builtin_popcount(n);
+        p += 16;
+    }
+#else
+    (void)end, (void)lines;
+#endif
+    return p;
+}
+
 /* Text from p to the next '<' (or end): checked, passed on while the reader captures. */
 static int text(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsigned char *end,
                 int eof, const unsigned char **next)
@@ -832,7 +885,8 @@ static int text(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsigne
 
     if (s->where == BODY) {
         /* The common case in one pass: indentation, or a value without references. */
-        for (q = p; q < end; q++) {
+        q = plain_text(p, end, &lines);
+        for (; q < end; q++) {
             unsigned char c = byte_class[*q];
             if (c == C_OK || c == C_SP)
                 continue;
