@@ -10,96 +10,15 @@
  * correct, and useless, if it gave up on everything).
  */
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../describe_file.h"
 #include "io/xml_util_int.h"
 #include "test_util.h"
 
 #define TRACKS HM_SHARED_TESTDATA "/tracks"
-
-/* ---- a file as text ----------------------------------------------------------- */
-
-typedef struct dump {
-    char *s;
-    size_t len, cap;
-} dump;
-
-static void put(dump *d, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(d->s ? d->s + d->len : NULL, d->s ? d->cap - d->len : 0, fmt, ap);
-        va_end(ap);
-        if (d->s && (size_t)n < d->cap - d->len)
-            break;
-        d->cap = (d->cap + (size_t)n + 1) * 2;
-        d->s = realloc(d->s, d->cap);
-        if (!d->s)
-            abort();
-    }
-    d->len += (size_t)n;
-}
-
-/* Bits of a double: NaN payloads and signs included. */
-static unsigned long long bits(double v)
-{
-    unsigned long long b;
-    memcpy(&b, &v, sizeof(b));
-    return b;
-}
-
-static unsigned fbits(float v)
-{
-    unsigned b;
-    memcpy(&b, &v, sizeof(b));
-    return b;
-}
-
-static void put_error(dump *d, const char *what, const hm_error *e)
-{
-    put(d, "%s code=%d line=%ld offset=%lld path=%s msg=%s\n", what, e->code, e->line,
-        (long long)e->offset, e->path, e->message);
-}
-
-/* Everything a reader produced, or the error it failed with. */
-static char *describe(hm_ctx *ctx, int rc, const hm_file *f)
-{
-    dump d = {NULL, 0, 0};
-    size_t i, j;
-
-    put(&d, "rc=%d\n", rc);
-    if (rc != HM_OK) {
-        put_error(&d, "error", hm_ctx_last_error(ctx));
-        return d.s;
-    }
-    if (hm_file_get_error(f))
-        put_error(&d, "file error", hm_file_get_error(f));
-    for (i = 0; i < hm_file_get_warning_count(f); i++)
-        put_error(&d, "warning", hm_file_get_warning(f, i));
-    for (i = 0; i < hm_file_get_activity_count(f); i++) {
-        const hm_activity *a = hm_file_get_activity(f, i);
-        const hm_point *p = hm_activity_get_points(a);
-        put(&d, "activity format=%d sport=%s sub=%s virtual=%d start=%llx device=%s name=%s\n",
-            (int)hm_activity_get_format(a), hm_activity_get_sport(a),
-            hm_activity_get_sub_sport(a), hm_activity_get_virtual(a),
-            bits(hm_activity_get_start_time(a)), hm_activity_get_device(a),
-            hm_activity_get_name(a));
-        for (j = 0; j < hm_activity_get_segment_count(a); j++)
-            put(&d, "segment %zu\n", hm_activity_get_segment_start(a, j));
-        for (j = 0; j < hm_activity_get_point_count(a); j++)
-            put(&d, "%llx %llx %llx %x %x %x %x %x %x %x\n", bits(p[j].lat), bits(p[j].lon),
-                bits(p[j].time), fbits(p[j].ele), fbits(p[j].hr), fbits(p[j].cadence),
-                fbits(p[j].power), fbits(p[j].speed), fbits(p[j].temperature),
-                fbits(p[j].distance));
-    }
-    return d.s;
-}
 
 static char *read_with(int scanner, hm_test_parse_fn parse, const char *path, const void *doc,
                        size_t len)
@@ -114,7 +33,7 @@ static char *read_with(int scanner, hm_test_parse_fn parse, const char *path, co
     hm_xml__set_scanner(scanner);
     rc = parse(&f, ctx, path, doc, len);
     hm_xml__set_scanner(1);
-    s = describe(ctx, rc, f);
+    s = hm_describe_file(ctx, rc, f);
     hm_file_free(f);
     hm_ctx_free(ctx);
     return s;
@@ -234,7 +153,7 @@ static void test_xml_scan__files_on_disk(void)
             hm_xml__set_scanner(k == 0);
             rc = hm_file_read(&f, ctx, path, NULL);
             hm_xml__set_scanner(1);
-            out[k] = describe(ctx, rc, f);
+            out[k] = hm_describe_file(ctx, rc, f);
             hm_file_free(f);
             hm_ctx_free(ctx);
         }
