@@ -174,7 +174,6 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
 {
     const hm_store *s = r->store;
     size_t nacts = s->meta->nacts, left_out = 0, i;
-    hm_clean_options dates = req->filter;
     int rc;
 
     box[0] = box[1] = INT64_MAX;
@@ -188,14 +187,14 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
     r->selected = hm_ctx__calloc(r->ctx, nacts / 64 + 1, sizeof(uint64_t));
     if (!r->selected)
         return HM_RAISE_NOMEM(r->ctx);
-    dates.sports = NULL; /* sports are matched here, through the vocabulary */
-    dates.nsports = 0;
     for (i = 0; i < nacts; i++) {
         const hm_store_act *a = &s->acts[i];
         if (!(a->flags & HM_ACT_KEPT))
             continue;
-        if (!hm_clean__accept_meta("", (a->flags & HM_ACT_VIRTUAL) != 0, a->start_time, &dates) ||
-            !sport_selected(s, a, &req->filter) || (req->where && !hm_index__selected(req->where, (uint32_t)i))) {
+        if (!hm_clean__accept_meta((a->flags & HM_ACT_VIRTUAL) != 0, a->start_time,
+                                   &req->filter) ||
+            !sport_selected(s, a, &req->filter) ||
+            (req->where && !hm_index__selected(req->where, (uint32_t)i))) {
             left_out++;
             continue;
         }

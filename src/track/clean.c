@@ -21,7 +21,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/text_int.h"
 #include "track/geo_int.h"
 #include "track/project_int.h"
 #include "track/track_int.h"
@@ -76,31 +75,19 @@ void hm_tracks__free(hm_tracks *t)
     t->nacts = 0;
 }
 
-int hm_clean__accept_meta(const char *sport, int is_virtual, double start,
-                          const hm_clean_options *o)
+int hm_clean__accept_meta(int is_virtual, double start, const hm_clean_options *o)
 {
-    size_t i;
-
     if (is_virtual && !o->include_virtual)
         return 0;
     /* An unknown start time cannot satisfy a date limit. */
     if (!isnan(o->date_from) && !(start >= o->date_from))
         return 0;
-    if (!isnan(o->date_to) && !(start < o->date_to))
-        return 0;
-    if (o->sports && o->nsports) {
-        for (i = 0; i < o->nsports; i++)
-            if (hm_text__equal_ci(sport, strlen(sport), o->sports[i]))
-                return 1;
-        return 0;
-    }
-    return 1;
+    return isnan(o->date_to) || start < o->date_to;
 }
 
 int hm_clean__accept(const hm_activity *a, const hm_clean_options *o)
 {
-    return hm_clean__accept_meta(hm_activity_get_sport(a), hm_activity_get_virtual(a),
-                                 hm_activity_get_start_time(a), o);
+    return hm_clean__accept_meta(hm_activity_get_virtual(a), hm_activity_get_start_time(a), o);
 }
 
 static int valid_position(const hm_point *p, double max_lat)

@@ -43,11 +43,13 @@ typedef struct hm_runs {
                           they tell dense sampling from shape); NULL: the runs are original */
 } hm_runs;
 
-/* Per-activity filters (from the spec). */
+/* Per-activity filters (from the spec). The sports are matched on the store's
+ * activities, through the sport vocabulary (src/raster/raster.c): the store is built
+ * with no filter, and hm_clean__accept() leaves sports alone. */
 typedef struct hm_clean_options {
     double date_from;    /* s since epoch, inclusive, on the start time; NaN = open */
     double date_to;      /* s since epoch, exclusive; NaN = open */
-    char *const *sports; /* lower case sport names; NULL/empty = every sport */
+    char *const *sports; /* SPORT items (hm_sport__matches); NULL/empty = every sport */
     size_t nsports;      /* entries in sports */
     int include_virtual; /* 0 drops activities flagged virtual */
     double max_gap;      /* m: a longer jump between fixes splits a run; <= 0 = no limit */
@@ -79,12 +81,11 @@ typedef struct hm_tracks {
     double time_max;   /* s since epoch, latest time of a kept point; NaN when none */
 } hm_tracks;
 
-/* 1 when the activity passes the filters (date, sport, virtual). */
+/* 1 when the activity passes the filters (date, virtual). */
 int hm_clean__accept(const hm_activity *activity, const hm_clean_options *options);
 
-/* The same test on an activity's stored figures (sport lower case, start s since epoch). */
-int hm_clean__accept_meta(const char *sport, int is_virtual, double start,
-                          const hm_clean_options *options);
+/* The same test on an activity's stored figures (start s since epoch). */
+int hm_clean__accept_meta(int is_virtual, double start, const hm_clean_options *options);
 
 /*
  * Clean and project every activity of the files, in order (file i's
