@@ -573,29 +573,6 @@ static int set_store(hm_spec *spec, const option_def *def, const char *value)
 
 /* ---- canonical values ----------------------------------------------------- */
 
-static void canon_zoom(const hm_spec *spec, hm_strbuf *b)
-{
-    hm_strbuf_printf(b, "%d", spec->zoom);
-}
-
-static void canon_bounds(const hm_spec *spec, hm_strbuf *b)
-{
-    if (spec->has_bounds)
-        hm_strbuf_printf(b, "%.17g,%.17g,%.17g,%.17g", spec->bounds[0], spec->bounds[1],
-                         spec->bounds[2], spec->bounds[3]);
-}
-
-static void canon_srs(const hm_spec *spec, hm_strbuf *b)
-{
-    if (spec->srs)
-        hm_strbuf_puts(b, spec->srs);
-}
-
-static void canon_resolution(const hm_spec *spec, hm_strbuf *b)
-{
-    hm_strbuf_printf(b, "%.17g", spec->resolution);
-}
-
 static void canon_date_from(const hm_spec *spec, hm_strbuf *b)
 {
     hm_strbuf_printf(b, "%.17g", spec->date_from);
@@ -674,25 +651,25 @@ static const option_def options[] = {
       "extent of the tracks",
       NULL,
       NULL, "0", "22"},
-     set_zoom, "expected an integer from 0 to 22", HM_OPTION_KIND_GRID, canon_zoom},
+     set_zoom, "expected an integer from 0 to 22", HM_OPTION_KIND_GRID, NULL},
     {{"BOUNDS", HM_OPTION_STRING,
       "Area to cover as minlon,minlat,maxlon,maxlat in degrees (WGS84); default: the extent of "
       "the tracks",
       NULL,
       NULL, NULL, NULL},
-     set_bounds, "expected minlon,minlat,maxlon,maxlat in degrees", HM_OPTION_KIND_GRID, canon_bounds},
+     set_bounds, "expected minlon,minlat,maxlon,maxlat in degrees", HM_OPTION_KIND_GRID, NULL},
     {{"SRS", HM_OPTION_STRING,
       "CRS of the grid, any definition PROJ accepts (EPSG:32633, WKT, PROJ string); default: "
       "the EPSG:3857 XYZ tile grid",
       NULL,
       NULL, NULL, NULL},
-     set_srs, "expected a CRS that PROJ knows", HM_OPTION_KIND_GRID, canon_srs},
+     set_srs, "expected a CRS that PROJ knows", HM_OPTION_KIND_GRID, NULL},
     {{"RESOLUTION", HM_OPTION_FLOAT,
       "Pixel size at full resolution in SRS units; used with SRS; default: derived from the "
       "extent",
       NULL,
       NULL, NULL, NULL},
-     set_resolution, "expected a number > 0 (SRS units per pixel)", HM_OPTION_KIND_GRID, canon_resolution},
+     set_resolution, "expected a number > 0 (SRS units per pixel)", HM_OPTION_KIND_GRID, NULL},
     {{"BANDS", HM_OPTION_STRING,
       "Bands to expose, comma-separated, in the order wanted: count, log_count, pace, hr, "
       "recency",

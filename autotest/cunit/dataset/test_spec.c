@@ -158,8 +158,7 @@ static char *key_of(const hm_spec *spec, unsigned kinds)
 static void test_spec__keys_from_the_table(void)
 {
     const unsigned data = HM_OPTION_KINDS(HM_OPTION_KIND_DATA);
-    const unsigned raster = HM_OPTION_KINDS(HM_OPTION_KIND_GRID) |
-                            HM_OPTION_KINDS(HM_OPTION_KIND_FILTER);
+    const unsigned raster = HM_OPTION_KINDS(HM_OPTION_KIND_FILTER);
     hm_spec *a = spec_new(), *b = spec_new();
     char *ka, *kb;
 
@@ -190,14 +189,22 @@ static void test_spec__keys_from_the_table(void)
     ka = key_of(a, data);
     CU_ASSERT_STRING_EQUAL(ka, DATA_DEFAULT);
     hm_ctx__free(ctx, ka);
-    /* A change of grid or data shows in its key. */
-    CU_ASSERT_EQUAL(hm_spec_set(b, "ZOOM", "12"), HM_OK);
-    CU_ASSERT_EQUAL(hm_spec_set(b, "MAX_GAP", "500"), HM_OK);
-    ka = key_of(a, raster);
+    /* A change of filter or data shows in its key; the grid is in none (no cache depends
+     * on it: the store holds every level, the statistics are the selection's). */
     kb = key_of(b, raster);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "DATE_TO", "2022-01-01"), HM_OK);
+    ka = key_of(b, raster);
     CU_ASSERT_STRING_NOT_EQUAL(ka, kb);
     hm_ctx__free(ctx, ka);
     hm_ctx__free(ctx, kb);
+    kb = key_of(b, raster);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "ZOOM", "12"), HM_OK);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "SRS", "EPSG:32633"), HM_OK);
+    ka = key_of(b, raster);
+    CU_ASSERT_STRING_EQUAL(ka, kb);
+    hm_ctx__free(ctx, ka);
+    hm_ctx__free(ctx, kb);
+    CU_ASSERT_EQUAL(hm_spec_set(b, "MAX_GAP", "500"), HM_OK);
     kb = key_of(b, data);
     CU_ASSERT_STRING_EQUAL(kb, "MAX_GAP=500\nPRIVACY_ZONES=\nTRIM_ENDS=0\nACTIVITIES_CSV=\n");
     hm_ctx__free(ctx, kb);
