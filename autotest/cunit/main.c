@@ -37,6 +37,7 @@ int main(int argc, char **argv)
     hm_test_raster_suite();
     hm_test_query_suite();
     hm_test_memo_suite();
+    hm_test_pool_suite();
     hm_test_text_suite();
     hm_test_time_suite();
     hm_test_strbuf_suite();

@@ -30,6 +30,7 @@ void hm_test_render_suite(void);
 void hm_test_raster_suite(void);
 void hm_test_query_suite(void);
 void hm_test_memo_suite(void);
+void hm_test_pool_suite(void);
 void hm_test_text_suite(void);
 void hm_test_time_suite(void);
 void hm_test_strbuf_suite(void);

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "core/hash_int.h"
+#include "core/pool_int.h"
 #include "core/strbuf_int.h"
 #include "core/text_int.h"
 #include "dataset/cache_int.h"
@@ -314,7 +315,7 @@ static int read_planned(hm_store_part *parts, hm_ctx **workers, size_t *nworkers
     *nparsed = 0;
     ro.threads = spec->threads;
     store_clean(&clean, spec);
-    nthreads = hm_source__thread_count(&ro, p->nread);
+    nthreads = hm_pool__threads(ro.threads, p->nread);
     for (i = 0; i < nthreads; i++) {
         if (hm_ctx__new_child(&workers[i], ctx) != HM_OK)
             return HM_RAISE_NOMEM(ctx);
@@ -459,7 +460,7 @@ static int update(hm_store **out, hm_ctx *ctx, const hm_spec *spec, const hm_lis
                   const hm_store *old, const char *canonical, const char *data_key,
                   const char *store_path, hm_source_update *u)
 {
-    hm_ctx *workers[64];
+    hm_ctx *workers[HM_POOL_MAX_THREADS];
     hm_store_part *parts = NULL;
     hm_store_spill *spill = NULL;
     hm_store_info info;

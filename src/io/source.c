@@ -11,12 +11,11 @@
  * never fails the collection.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "core/pool_int.h"
 #include "core/text_int.h"
 #include "heatmap/io.h"
 #include "io/source_int.h"
@@ -27,13 +26,12 @@
 
 #define SNIFF_BYTES 4096
 
-#define MAX_THREADS 64
 
 struct hm_collection {
     hm_ctx *ctx;                   /* allocator owner; borrowed */
     hm_file **files;               /* sorted by path; never NULL entries once read */
     size_t nfiles;                 /* entries in files */
-    hm_ctx *workers[MAX_THREADS];  /* owned: the files borrow their allocator */
+    hm_ctx *workers[HM_POOL_MAX_THREADS]; /* owned: the files borrow their allocator */
     size_t nworkers;               /* used entries of workers */
 };
 
@@ -336,119 +334,55 @@ int hm_listing__build(hm_listing *out, hm_ctx *ctx, const char *path)
 
 /* ---- reading ------------------------------------------------------------- */
 
-typedef struct worker_shared {
+typedef struct reading {
     char *const *paths;             /* the files to read */
-    size_t n;                       /* entries in paths */
+    hm_ctx *const *workers;         /* each worker's context */
     const hm_read_options *options; /* may be NULL */
     hm_read_each_fn fn;             /* where each file goes */
     void *payload;                  /* passed to fn */
-    pthread_mutex_t lock;           /* guards next and fatal */
-    size_t next;                    /* next index to read */
-    int fatal;                      /* first unrecoverable code, or HM_OK */
-    hm_ctx *fatal_ctx;              /* the worker context holding its error */
-} worker_shared;
+} reading;
 
-typedef struct worker {
-    worker_shared *shared; /* common state */
-    hm_ctx *ctx;           /* this worker's context */
-} worker;
-
-static void *worker_main(void *arg)
+/* Pool job: read file k on worker w and hand it on. */
+static int read_job(size_t k, size_t w, void *payload)
 {
-    worker_shared *w = ((worker *)arg)->shared;
-    hm_ctx *ctx = ((worker *)arg)->ctx;
+    const reading *r = payload;
+    hm_ctx *ctx = r->workers[w];
+    hm_file *f = NULL;
+    const hm_error *e;
+    int rc;
 
-    for (;;) {
-        size_t i;
-        hm_file *f = NULL;
-        int rc;
-
-        pthread_mutex_lock(&w->lock);
-        i = w->next++;
-        if (w->fatal != HM_OK)
-            i = w->n;
-        pthread_mutex_unlock(&w->lock);
-        if (i >= w->n)
-            break;
-        hm_ctx_clear_error(ctx);
-        rc = hm_file_read(&f, ctx, w->paths[i], w->options);
-        if (rc == HM_OK) {
-            rc = w->fn(i, w->paths[i], f, NULL, ctx, w->payload);
-        } else if (rc == HM_ENOMEM) {
-            /* Not the file's fault: the whole read fails. */
-        } else {
-            const hm_error *e = hm_ctx_last_error(ctx);
-            hm_error fallback = {rc, hm_strerror(rc), w->paths[i], 0, -1, ""};
-            rc = w->fn(i, w->paths[i], NULL, e ? e : &fallback, ctx, w->payload);
-        }
-        if (rc != HM_OK) {
-            pthread_mutex_lock(&w->lock);
-            if (w->fatal == HM_OK) {
-                w->fatal = rc;
-                w->fatal_ctx = ctx;
-            }
-            pthread_mutex_unlock(&w->lock);
-            break;
-        }
+    hm_ctx_clear_error(ctx);
+    rc = hm_file_read(&f, ctx, r->paths[k], r->options);
+    if (rc == HM_OK)
+        return r->fn(k, r->paths[k], f, NULL, ctx, r->payload);
+    if (rc == HM_ENOMEM)
+        return rc; /* not the file's fault: the whole read fails */
+    e = hm_ctx_last_error(ctx);
+    if (!e) {
+        hm_error fallback = {rc, hm_strerror(rc), r->paths[k], 0, -1, ""};
+        return r->fn(k, r->paths[k], NULL, &fallback, ctx, r->payload);
     }
-    return NULL;
-}
-
-size_t hm_source__thread_count(const hm_read_options *options, size_t n)
-{
-    size_t t = options && options->threads > 0 ? (size_t)options->threads
-                                               : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-
-    if (t < 1)
-        t = 1;
-    if (t > MAX_THREADS)
-        t = MAX_THREADS;
-    if (t > n)
-        t = n ? n : 1;
-    return t;
+    return r->fn(k, r->paths[k], NULL, e, ctx, r->payload);
 }
 
 int hm_source__read_each(hm_ctx *ctx, hm_ctx *const *workers, size_t nworkers,
                          char *const *paths, size_t n, const hm_read_options *options,
                          hm_read_each_fn fn, void *payload)
 {
-    worker_shared w;
-    worker ws[MAX_THREADS];
-    pthread_t tids[MAX_THREADS];
-    size_t started = 0, i;
+    reading r;
+    size_t failed;
+    int rc;
 
-    if (n == 0)
-        return HM_OK;
-    if (nworkers > MAX_THREADS)
-        nworkers = MAX_THREADS;
     hm_xml__init();
-    memset(&w, 0, sizeof(w));
-    w.paths = paths;
-    w.n = n;
-    w.options = options;
-    w.fn = fn;
-    w.payload = payload;
-    w.fatal = HM_OK;
-    pthread_mutex_init(&w.lock, NULL);
-    for (i = 0; i < nworkers; i++) {
-        ws[i].shared = &w;
-        ws[i].ctx = workers[i];
-    }
-    /* The calling thread works too, so one worker means no extra thread. */
-    for (i = 1; i < nworkers; i++) {
-        if (pthread_create(&tids[started], NULL, worker_main, &ws[i]) != 0)
-            break;
-        started++;
-    }
-    worker_main(&ws[0]);
-    for (i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
-    pthread_mutex_destroy(&w.lock);
-    if (w.fatal != HM_OK) {
-        hm_ctx__copy_error(ctx, w.fatal_ctx);
-        return w.fatal;
-    }
-    return HM_OK;
+    r.paths = paths;
+    r.workers = workers;
+    r.options = options;
+    r.fn = fn;
+    r.payload = payload;
+    rc = hm_pool__run(nworkers, n, read_job, &r, &failed);
+    if (rc != HM_OK)
+        hm_ctx__copy_error(ctx, workers[failed]);
+    return rc;
 }
 
 /* ---- collections -------------------------------------------------------- */
@@ -495,7 +429,7 @@ int hm_collection_read(hm_collection **out, hm_ctx *ctx, const char *path,
     }
     coll->ctx = ctx;
     coll->nfiles = l.n;
-    nthreads = hm_source__thread_count(options, l.n);
+    nthreads = hm_pool__threads(options ? options->threads : 0, l.n);
     for (i = 0; i < nthreads && rc == HM_OK; i++) {
         if (hm_ctx__new_child(&coll->workers[i], ctx) != HM_OK)
             rc = HM_RAISE_NOMEM(ctx);

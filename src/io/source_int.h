@@ -83,7 +83,4 @@ int hm_source__read_each(hm_ctx *ctx, hm_ctx *const *workers, size_t nworkers,
                          char *const *paths, size_t n, const hm_read_options *options,
                          hm_read_each_fn fn, void *payload);
 
-/* Worker threads for a read: options->threads, or one per core; at most 64 and n. */
-size_t hm_source__thread_count(const hm_read_options *options, size_t n);
-
 #endif /* HM_IO_SOURCE_INT_H */

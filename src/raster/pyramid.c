@@ -30,10 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pool_int.h"
 #include "raster/raster_int.h"
 
 #define TILE HM_GRID_BLOCK
-#define MAX_THREADS 64
 #define DROP_EVERY 4 /* tiles drawn between two hm_store__drop_pages() */
 
 /* ---- using it ------------------------------------------------------------------ */
@@ -159,6 +159,8 @@ typedef struct tile_job {
     int finished;             /* 1: drawn (or copied), waiting to be written */
 } tile_job;
 
+typedef struct worker worker;
+
 typedef struct builder {
     const char *name;         /* the view's */
     const hm_raster *world;   /* the view's selection on the world's grid */
@@ -176,13 +178,14 @@ typedef struct builder {
     size_t written;           /* jobs written (all before it are) */
     size_t kept;              /* tiles written that were copied from the old pyramid */
     int rc;                   /* the first failure */
+    worker *workers;          /* the pool's, while drawing */
 } builder;
 
-typedef struct worker {
+struct worker {
     builder *b;
     hm_ctx *ctx;              /* the worker's own (errors) */
     float *buf;               /* HM_BAND_MAX tiles of floats */
-} worker;
+};
 
 /* 1 when the old pyramid's tile is this one's: none of the boxes where what is drawn
  * changed comes near it (a tile's margin of one tile around each box). */
@@ -251,47 +254,35 @@ static int render_tile(worker *w, tile_job *j)
     return HM_OK;
 }
 
-static void *worker_main(void *arg)
+/* Pool job: draw tile k on worker w, then write what is ready. */
+static int draw_job(size_t k, size_t w, void *payload)
 {
-    worker *w = arg;
-    builder *b = w->b;
+    builder *b = payload;
+    int rc = render_tile(&b->workers[w], &b->jobs[k]), drop;
 
-    for (;;) {
-        size_t k;
-        int rc, drop;
-
-        pthread_mutex_lock(&b->lock);
-        k = b->rc == HM_OK ? b->next++ : b->njobs;
-        pthread_mutex_unlock(&b->lock);
-        if (k >= b->njobs)
-            break;
-        rc = render_tile(w, &b->jobs[k]);
-        pthread_mutex_lock(&b->lock);
-        b->jobs[k].finished = 1;
-        /* The file takes tiles in job order: write what is ready, so that only the tiles
-         * being drawn (about one per thread) wait in memory. */
-        while (rc == HM_OK && b->rc == HM_OK && b->written < b->njobs &&
-               b->jobs[b->written].finished) {
-            tile_job *j = &b->jobs[b->written++];
-            rc = hm_store__pyramid_add(b->out, b->zmax - j->level, j->bx, j->by, j->pixels,
-                                       j->npix);
-            b->kept += j->kept && j->npix;
-            hm_ctx__free(b->ctx, j->pixels);
-            j->pixels = NULL;
-        }
-        if (rc != HM_OK && b->rc == HM_OK)
-            b->rc = rc;
-        drop = ++b->done % DROP_EVERY == 0;
-        pthread_mutex_unlock(&b->lock);
-        /* Every tile reads pages from all over its index level (pieces are stored activity
-         * after activity): let them go now and then, or the whole store would be resident
-         * by the end. They stay in the page cache; a tile that needs one again maps it. */
-        if (drop)
-            hm_store__drop_pages(b->world->store);
-        if (rc != HM_OK)
-            break;
+    pthread_mutex_lock(&b->lock);
+    b->jobs[k].finished = 1;
+    /* The file takes tiles in job order: write what is ready, so that only the tiles
+     * being drawn (about one per thread) wait in memory. */
+    while (rc == HM_OK && b->rc == HM_OK && b->written < b->njobs &&
+           b->jobs[b->written].finished) {
+        tile_job *j = &b->jobs[b->written++];
+        rc = hm_store__pyramid_add(b->out, b->zmax - j->level, j->bx, j->by, j->pixels,
+                                   j->npix);
+        b->kept += j->kept && j->npix;
+        hm_ctx__free(b->ctx, j->pixels);
+        j->pixels = NULL;
     }
-    return NULL;
+    if (rc != HM_OK && b->rc == HM_OK)
+        b->rc = rc;
+    drop = ++b->done % DROP_EVERY == 0;
+    pthread_mutex_unlock(&b->lock);
+    /* Every tile reads pages from all over its index level (pieces are stored activity
+     * after activity): let them go now and then, or the whole store would be resident
+     * by the end. They stay in the page cache; a tile that needs one again maps it. */
+    if (drop)
+        hm_store__drop_pages(b->world->store);
+    return rc;
 }
 
 /* The jobs: every covered block of the levels of zooms zmin .. zmax, zmin first, in
@@ -323,48 +314,30 @@ static int list_jobs(builder *b, hm_ctx *ctx)
 
 static int run_jobs(builder *b, hm_ctx *ctx, int threads)
 {
-    worker ws[MAX_THREADS];
-    pthread_t tids[MAX_THREADS];
-    hm_read_options threads_of;
-    size_t n, i, started = 0;
+    worker ws[HM_POOL_MAX_THREADS];
+    size_t n = hm_pool__threads(threads, b->njobs), i, failed;
+    int rc = HM_OK;
 
-    /* The readers' rule: THREADS, else one per core, at most one per job. */
-    memset(&threads_of, 0, sizeof(threads_of));
-    threads_of.threads = threads;
-    n = hm_source__thread_count(&threads_of, b->njobs);
-    if (n > MAX_THREADS)
-        n = MAX_THREADS;
     memset(ws, 0, sizeof(ws));
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && rc == HM_OK; i++) {
         ws[i].b = b;
         if (hm_ctx__new_child(&ws[i].ctx, ctx) != HM_OK ||
             !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, (size_t)HM_BAND_MAX * TILE * TILE,
-                                               sizeof(float)))) {
-            b->rc = HM_RAISE_NOMEM(ctx);
-            break;
-        }
+                                               sizeof(float))))
+            rc = HM_RAISE_NOMEM(ctx);
     }
-    /* The calling thread is worker 0. */
-    for (i = 1; i < n && b->rc == HM_OK; i++)
-        if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) == 0)
-            started = i;
-        else
-            break;
-    if (b->rc == HM_OK)
-        worker_main(&ws[0]);
-    for (i = 1; i <= started; i++)
-        pthread_join(tids[i], NULL);
+    b->workers = ws;
+    if (rc == HM_OK && (rc = hm_pool__run(n, b->njobs, draw_job, b, &failed)) != HM_OK &&
+        hm_ctx_last_error(ws[failed].ctx) && !hm_ctx_last_error(ctx))
+        hm_ctx__copy_error(ctx, ws[failed].ctx);
+    b->workers = NULL;
     for (i = 0; i < n; i++) {
-        if (ws[i].ctx && b->rc != HM_OK && hm_ctx_last_error(ws[i].ctx) &&
-            !hm_ctx_last_error(ctx))
-            hm_ctx__copy_error(ctx, ws[i].ctx);
         hm_ctx__free(ctx, ws[i].buf);
         hm_ctx_free(ws[i].ctx);
     }
-    return b->rc;
+    return rc;
 }
 
-/* The activities the pyramid draws, as bits. */
 static uint64_t *selection_of(const hm_raster *r, hm_ctx *ctx)
 {
     const hm_store *s = r->store;
