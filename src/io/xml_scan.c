@@ -91,7 +91,6 @@ struct hm_xml_scan {
     size_t names_used;      /* bytes used in names */
     unsigned short name_at[HM_XML_MAX_DEPTH + 1]; /* each open element's offset in names */
     unsigned short name_len[HM_XML_MAX_DEPTH + 1];
-    unsigned short name_colon[HM_XML_MAX_DEPTH + 1];
     int nns;                /* declarations in ns */
     ns_decl ns[SCAN_NS];
     raw_attr raw[SCAN_ATTRS];
@@ -637,7 +636,6 @@ static int start_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p,
         goto give_up;
     s->name_at[s->open] = (unsigned short)s->names_used;
     s->name_len[s->open] = (unsigned short)len;
-    s->name_colon[s->open] = (unsigned short)colon;
     memcpy(s->names + s->names_used, name, len);
     s->names[s->names_used + len] = '\0';
     s->names_used += len + 1;
