@@ -10,6 +10,8 @@
  * correct, and useless, if it gave up on everything).
  */
 #include <dirent.h>
+#include <unistd.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +131,34 @@ static void test_xml_scan__corpus_reads_the_same(void)
     CU_ASSERT(bad_files >= 6);
 }
 
-/* Files read from disk (file streams, gzip, the rewind when the scanner gives up). */
+/* Read path both ways (hm_file_read: a file stream); 1 when the scanner gave up on it. */
+static int same_on_disk(const char *path)
+{
+    unsigned long read0, gave0, read1, gave1;
+    char *out[2];
+    int k;
+
+    hm_xml__scanner_counts(&read0, &gave0);
+    for (k = 0; k < 2; k++) {
+        hm_ctx *ctx;
+        hm_file *f = NULL;
+        int rc;
+        CU_ASSERT_EQUAL_FATAL(hm_ctx_new(&ctx, NULL), HM_OK);
+        hm_xml__set_scanner(k == 0);
+        rc = hm_file_read(&f, ctx, path, NULL);
+        hm_xml__set_scanner(1);
+        out[k] = hm_describe_file(ctx, rc, f);
+        hm_file_free(f);
+        hm_ctx_free(ctx);
+    }
+    hm_xml__scanner_counts(&read1, &gave1);
+    CU_ASSERT_STRING_EQUAL(out[0], out[1]);
+    free(out[0]);
+    free(out[1]);
+    return gave1 > gave0;
+}
+
+/* Files read from disk (file streams, the rewind when the scanner gives up). */
 static void test_xml_scan__files_on_disk(void)
 {
     static const char *rel[] = {"/bad/hotpot_corrupted.gpx", "/bad/runpandas_malformed.tcx",
@@ -141,26 +170,32 @@ static void test_xml_scan__files_on_disk(void)
     if (!hm_test_have_shared())
         return;
     for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-        char path[2048], *out[2];
-        int k;
-
+        char path[2048];
         snprintf(path, sizeof(path), "%s%s", TRACKS, rel[i]);
-        for (k = 0; k < 2; k++) {
-            hm_ctx *ctx;
-            hm_file *f = NULL;
-            int rc;
-            CU_ASSERT_EQUAL_FATAL(hm_ctx_new(&ctx, NULL), HM_OK);
-            hm_xml__set_scanner(k == 0);
-            rc = hm_file_read(&f, ctx, path, NULL);
-            hm_xml__set_scanner(1);
-            out[k] = hm_describe_file(ctx, rc, f);
-            hm_file_free(f);
-            hm_ctx_free(ctx);
-        }
-        CU_ASSERT_STRING_EQUAL(out[0], out[1]);
-        free(out[0]);
-        free(out[1]);
+        same_on_disk(path);
     }
+}
+
+/* A gzip file the scanner gives up on part-way: the stream is opened and inflated again. */
+static void test_xml_scan__gzip_read_again(void)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\"?>\n<gpx version=\"1.1\" creator=\"t\">\n<trk><trkseg>\n"
+        "<trkpt lat=\"46.1\" lon=\"14.5\"><ele>300</ele></trkpt>\n"
+        "<trkpt lat=\"46.2\" lon=\"14.6\"><ele>301</ele></trkpt>\n"
+        "</trkseg></trk>\n"; /* no </gpx>: libxml2 reports the premature end */
+    char dir[] = "/tmp/hm-xml-scan-XXXXXX", path[64];
+    gzFile g;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/cut.gpx.gz", dir);
+    g = gzopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    CU_ASSERT_EQUAL(gzwrite(g, doc, (unsigned)strlen(doc)), (int)strlen(doc));
+    gzclose(g);
+    CU_ASSERT(same_on_disk(path));
+    remove(path);
+    rmdir(dir);
 }
 
 /* ---- constructs, one document each ------------------------------------------------ */
@@ -346,6 +381,7 @@ void hm_test_xml_scan_suite(void)
     static CU_TestInfo tests[] = {
         {"test_xml_scan__corpus_reads_the_same", test_xml_scan__corpus_reads_the_same},
         {"test_xml_scan__files_on_disk", test_xml_scan__files_on_disk},
+        {"test_xml_scan__gzip_read_again", test_xml_scan__gzip_read_again},
         {"test_xml_scan__constructs", test_xml_scan__constructs},
         {"test_xml_scan__gpx_mutations", test_xml_scan__gpx_mutations},
         {"test_xml_scan__tcx_mutations", test_xml_scan__tcx_mutations},
