@@ -172,8 +172,7 @@ typedef struct builder {
     hm_pyramid_writer *out;   /* the file, written in job order */
     tile_job *jobs;
     size_t njobs;
-    pthread_mutex_t lock;     /* guards next, done, written, kept, the jobs' finished and rc */
-    size_t next;              /* the next job to take */
+    pthread_mutex_t lock;     /* guards done, written, kept, the jobs' finished and rc */
     size_t done;              /* jobs finished */
     size_t written;           /* jobs written (all before it are) */
     size_t kept;              /* tiles written that were copied from the old pyramid */
