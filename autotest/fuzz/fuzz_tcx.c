@@ -20,40 +20,9 @@
 
 #include <heatmap.h>
 
-#include "../describe_file.h"
-#include "io/xml_util_int.h" /* hm_xml__set_scanner */
+#include "same_as_libxml2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/*
- * The scanner (src/io/xml_scan.c) reads the document first; libxml2 alone must read it to
- * the same file, or to the same error: what the scanner takes it takes exactly, and what it
- * gives up on libxml2 reads again.
- */
-static void same_as_libxml2(hm_ctx *ctx, int rc, const hm_file *f, const uint8_t *data,
-                            size_t size)
-{
-    hm_ctx *ref_ctx;
-    hm_file *ref = NULL;
-    int ref_rc;
-    char *a, *b;
-
-    if (hm_ctx_new(&ref_ctx, NULL) != HM_OK)
-        return;
-    hm_xml__set_scanner(0);
-    ref_rc = hm_tcx_parse_buffer(&ref, ref_ctx, "fuzz.tcx", data, size);
-    hm_xml__set_scanner(1);
-    a = hm_describe_file(ctx, rc, f);
-    b = hm_describe_file(ref_ctx, ref_rc, ref);
-    if (strcmp(a, b) != 0) {
-        fprintf(stderr, "scanner:\n%.4000s\nlibxml2:\n%.4000s\n", a, b);
-        assert(!"the scanner and libxml2 read the document differently");
-    }
-    free(a);
-    free(b);
-    hm_file_free(ref);
-    hm_ctx_free(ref_ctx);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -64,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hm_ctx_new(&ctx, NULL) != HM_OK)
         return 0;
     rc = hm_tcx_parse_buffer(&f, ctx, "fuzz.tcx", data, size);
-    same_as_libxml2(ctx, rc, f, data, size);
+    hm_fuzz_same_as_libxml2(hm_tcx_parse_buffer, "fuzz.tcx", ctx, rc, f, data, size);
     if (rc == HM_OK) {
         size_t i;
         assert(f != NULL);
