@@ -286,6 +286,42 @@ static void test_xml_scan__constructs(void)
     }
 }
 
+/*
+ * Documents longer than the 256 KiB the scanner is given at a time: every kind of
+ * construct is cut by a chunk's end somewhere (a pad before the points moves the cuts),
+ * and a construct longer than the buffer makes it give up.
+ */
+static void test_xml_scan__chunk_boundaries(void)
+{
+    static const char point[] =
+        "<trkpt lat=\"46.0446566\" lon=\"14.4959124\">\r\n <ele>379.0</ele>"
+        "<time>2023-01-03T09:28:07Z</time><!-- c --><name>a &amp; b</name>"
+        "<extensions><gpxtpx:hr>90</gpxtpx:hr><cad><![CDATA[80]]></cad></extensions>"
+        "</trkpt>\n";
+    size_t cap = 700000, pad, i;
+    char *doc = malloc(cap);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    for (pad = 0; pad < sizeof(point); pad += 5) {
+        size_t n = (size_t)snprintf(doc, cap, "%s<trk><trkseg><!--%*s-->", GPX_HEAD, (int)pad, "");
+        for (i = 0; n + sizeof(point) + 64 < cap - 1000; i++) {
+            memcpy(doc + n, point, sizeof(point) - 1);
+            n += sizeof(point) - 1;
+        }
+        n += (size_t)snprintf(doc + n, cap - n, "</trkseg></trk></gpx>\n");
+        CU_ASSERT(same(hm_gpx_parse_buffer, "long.gpx", doc, n));
+    }
+    /* One comment longer than the buffer: libxml2's. */
+    {
+        size_t n = (size_t)snprintf(doc, cap, "%s<trk><trkseg><!--", GPX_HEAD);
+        memset(doc + n, 'x', 300000);
+        n += 300000;
+        n += (size_t)snprintf(doc + n, cap - n, "-->%s</trkseg></trk></gpx>\n", point);
+        CU_ASSERT(!same(hm_gpx_parse_buffer, "long-comment.gpx", doc, n));
+    }
+    free(doc);
+}
+
 /* ---- every truncation and many one-byte edits of a small document ------------------ */
 
 static const char small_gpx[] =
@@ -383,6 +419,7 @@ void hm_test_xml_scan_suite(void)
         {"test_xml_scan__files_on_disk", test_xml_scan__files_on_disk},
         {"test_xml_scan__gzip_read_again", test_xml_scan__gzip_read_again},
         {"test_xml_scan__constructs", test_xml_scan__constructs},
+        {"test_xml_scan__chunk_boundaries", test_xml_scan__chunk_boundaries},
         {"test_xml_scan__gpx_mutations", test_xml_scan__gpx_mutations},
         {"test_xml_scan__tcx_mutations", test_xml_scan__tcx_mutations},
         CU_TEST_INFO_NULL,
