@@ -4,17 +4,19 @@
  * document must read to the same file, byte for byte (points, metadata,
  * warnings with their lines, errors with their lines and messages), whether
  * the scanner read it or gave up on it. Documents: the real corpus in
- * ../shared/testdata/tracks (good and bad), hand-written documents for each
- * construct, and every truncation and many one-byte edits of a small GPX.
+ * ../shared/testdata/tracks (good and bad), files on disk (a gzip file read
+ * again), hand-written documents for each construct, long documents cut at
+ * many places by the reading chunks, and every truncation, insertion and
+ * many one-byte edits of a small GPX and a small TCX.
  * Also checked: the scanner does read the documents it is for (it would be
  * correct, and useless, if it gave up on everything).
  */
 #include <dirent.h>
-#include <unistd.h>
-#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "../../describe_file.h"
 #include "io/xml_util_int.h"
