@@ -47,6 +47,7 @@
 
 #include <libxml/uri.h>
 
+#include "heatmap/util.h"
 #include "io/xml_scan_int.h"
 
 /* Bytes for the qualified names of the open elements, each NUL-terminated. */
@@ -60,8 +61,6 @@
 /* Namespace prefixes declared in scope at once, and their longest name. */
 #define SCAN_NS 32
 #define SCAN_PREFIX_MAX 63
-
-enum { PROLOG, BODY, EPILOG };
 
 /* Step results: a construct was read, more bytes are needed, or give up. */
 enum { DONE, MORE, GIVE_UP };
@@ -84,12 +83,11 @@ typedef struct raw_attr {
 
 struct hm_xml_scan {
     long line;              /* line of the scanner's position, 1-based */
-    int where;              /* PROLOG, BODY or EPILOG */
     int started;            /* 1 once a construct was read */
     int gave_up;            /* 1 once the document must go to libxml2 */
-    int open;               /* elements open */
     size_t names_used;      /* bytes used in names */
-    unsigned short name_at[HM_XML_MAX_DEPTH + 1]; /* each open element's offset in names */
+    /* Open elements (x->depth of them, as hm_xml counts them): their names' offsets in names */
+    unsigned short name_at[HM_XML_MAX_DEPTH + 1];
     unsigned short name_len[HM_XML_MAX_DEPTH + 1];
     int nns;                /* declarations in ns */
     ns_decl ns[SCAN_NS];
@@ -134,11 +132,6 @@ static void tables_init(void)
     byte_class[']'] = C_RSQB;
 }
 
-static int is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* A code point XML 1.0 allows (libxml2's IS_CHAR). */
 static int is_xml_char(unsigned long c)
 {
@@ -146,31 +139,13 @@ static int is_xml_char(unsigned long c)
            (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-/* Length of the well-formed UTF-8 sequence of an XML character at p (< end), or 0. */
+/* Length of the well-formed UTF-8 sequence of an XML character at p (< end), or 0: the
+ * XML characters are the Unicode scalar values but U+FFFE and U+FFFF (and controls). */
 static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 {
-    unsigned long c;
-    size_t n, i;
+    size_t n = hm_utf8_length((const char *)p, (size_t)(end - p));
 
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        n = 2, c = p[0] & 0x1F;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        n = 3, c = p[0] & 0x0F;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        n = 4, c = p[0] & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    /* overlong forms, surrogates, beyond U+10FFFF, U+FFFE and U+FFFF */
-    if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || !is_xml_char(c))
-        return 0;
-    return n;
+    return n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE ? 0 : n;
 }
 
 static size_t utf8_put(unsigned char *out, unsigned long c)
@@ -350,7 +325,7 @@ static int skip_space(const unsigned char **q, const unsigned char *end, long *l
 {
     const unsigned char *p = *q;
 
-    while (p < end && is_space(*p)) {
+    while (p < end && hm_xml__is_space(*p)) {
         if (*p == '\n')
             ++*lines;
         else if (*p == '\r' && (p + 1 >= end || p[1] != '\n'))
@@ -401,6 +376,12 @@ static int good_namespace(const unsigned char *v, size_t len)
     return ok;
 }
 
+/* 1 once the root element has ended: what follows is the epilogue (hm_xml counts). */
+static int after_root(const hm_xml *x)
+{
+    return x->seen_root && x->depth == 0;
+}
+
 /* ---- the callbacks --------------------------------------------------------------- */
 
 /* Pass text on to the reader while it captures, decoded as libxml2 does. */
@@ -440,13 +421,10 @@ static void emit_text(hm_xml *x, const unsigned char *p, const unsigned char *en
 
 static void pop_element(hm_xml *x, hm_xml_scan *s)
 {
-    hm_xml__element_end(x);
-    while (s->nns > 0 && s->ns[s->nns - 1].depth == s->open)
+    hm_xml__element_end(x); /* x->depth is now the parent's */
+    while (s->nns > 0 && s->ns[s->nns - 1].depth > x->depth)
         s->nns--;
-    s->open--;
-    s->names_used = s->name_at[s->open];
-    if (s->open == 0)
-        s->where = EPILOG;
+    s->names_used = s->name_at[x->depth];
 }
 
 /*
@@ -496,14 +474,14 @@ static int start_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p,
     const unsigned char *q = p + 1, *name = q;
     size_t len, colon, used = 0;
     long lines = 0;
-    int nraw = 0, nattrs = 0, empty, rc, i, j, nns_before = s->nns, depth = s->open + 1;
+    int nraw = 0, nattrs = 0, empty, rc, i, j, nns_before = s->nns, depth = x->depth + 1;
     int default_ns = 0;
 
     if ((rc = qname(q, end, &len, &colon)) != DONE)
         return rc;
     q += len;
     for (;;) {
-        int spaced = q < end && is_space(*q);
+        int spaced = q < end && hm_xml__is_space(*q);
         raw_attr *a;
         long vlines = 0;
         unsigned char quote;
@@ -562,7 +540,7 @@ static int start_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p,
         q++;
     }
     /* q is at the tag's '>'. The whole tag is here: check it, then pass it on. */
-    if (s->where == EPILOG || depth > HM_XML_MAX_DEPTH)
+    if (after_root(x) || depth > HM_XML_MAX_DEPTH)
         return GIVE_UP;
     /* Namespace declarations first: they are in scope for the element's own names. */
     for (i = 0; i < nraw; i++) {
@@ -634,16 +612,14 @@ static int start_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p,
     }
     if (SCAN_NAMES - s->names_used < len + 1)
         goto give_up;
-    s->name_at[s->open] = (unsigned short)s->names_used;
-    s->name_len[s->open] = (unsigned short)len;
+    s->name_at[x->depth] = (unsigned short)s->names_used;
+    s->name_len[x->depth] = (unsigned short)len;
     memcpy(s->names + s->names_used, name, len);
     s->names[s->names_used + len] = '\0';
     s->names_used += len + 1;
-    s->open++;
-    s->where = BODY;
     s->line += lines;
     {
-        const char *local = s->names + s->name_at[s->open - 1] + (colon ? colon + 1 : 0);
+        const char *local = s->names + s->name_at[x->depth] + (colon ? colon + 1 : 0);
         hm_xml__element_start(x, local, colon ? len - colon - 1 : len, nattrs, s->attrs);
     }
     if (empty)
@@ -664,13 +640,13 @@ static int end_tag(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsi
     long lines = 0;
     int rc;
 
-    if (s->open == 0)
+    if (x->depth == 0)
         return GIVE_UP;
     /* The open element's name, then something that cannot continue a name. */
-    len = s->name_len[s->open - 1];
+    len = s->name_len[x->depth - 1];
     if ((size_t)(end - q) <= len)
         return MORE;
-    if (!same_bytes(q, s->names + s->name_at[s->open - 1], len) || name_class[q[len]] ||
+    if (!same_bytes(q, s->names + s->name_at[x->depth - 1], len) || name_class[q[len]] ||
         q[len] == ':' || q[len] >= 0x80)
         return GIVE_UP;
     q += len;
@@ -732,7 +708,7 @@ static int cdata(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsign
 
     if (!q)
         return MORE;
-    if (s->where != BODY || !check_chars(body, q, 0, &lines, &plain))
+    if (x->depth == 0 || !check_chars(body, q, 0, &lines, &plain))
         return GIVE_UP;
     s->line += lines;
     emit_text(x, body, q, 0, plain);
@@ -773,14 +749,14 @@ static int xml_decl(const unsigned char *p, const unsigned char *end)
     size_t len, i;
     int spaced;
 
-    if (p >= end || !is_space(*p))
+    if (p >= end || !hm_xml__is_space(*p))
         return 0;
-    while (p < end && is_space(*p))
+    while (p < end && hm_xml__is_space(*p))
         p++;
     if (!decl_attr(&p, end, "version", &v, &len) || len != 3 || memcmp(v, "1.0", 3) != 0)
         return 0;
-    spaced = p < end && is_space(*p);
-    while (p < end && is_space(*p))
+    spaced = p < end && hm_xml__is_space(*p);
+    while (p < end && hm_xml__is_space(*p))
         p++;
     if (spaced && decl_attr(&p, end, "encoding", &v, &len)) {
         /* Any EncName: libxml2 ignores it (XML_PARSE_IGNORE_ENC), xml_util.c decoded. */
@@ -789,14 +765,14 @@ static int xml_decl(const unsigned char *p, const unsigned char *end)
         for (i = 1; i < len; i++)
             if (!name_class[v[i]])
                 return 0;
-        spaced = p < end && is_space(*p);
-        while (p < end && is_space(*p))
+        spaced = p < end && hm_xml__is_space(*p);
+        while (p < end && hm_xml__is_space(*p))
             p++;
     }
     if (spaced && decl_attr(&p, end, "standalone", &v, &len)) {
         if (!((len == 3 && memcmp(v, "yes", 3) == 0) || (len == 2 && memcmp(v, "no", 2) == 0)))
             return 0;
-        while (p < end && is_space(*p))
+        while (p < end && hm_xml__is_space(*p))
             p++;
     }
     return p == end;
@@ -825,7 +801,7 @@ static int pi(hm_xml_scan *s, const unsigned char *p, const unsigned char *end,
         if (colon || (len >= 3 && (q[0] | 0x20) == 'x' && (q[1] | 0x20) == 'm' &&
                       (q[2] | 0x20) == 'l'))
             return GIVE_UP;
-        if (close > q + len && !is_space(q[len]))
+        if (close > q + len && !hm_xml__is_space(q[len]))
             return GIVE_UP;
         if (!check_chars(q + len, close, 0, &lines, &plain))
             return GIVE_UP;
@@ -893,7 +869,7 @@ static int text(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsigne
     long lines = 0;
     int plain = 1;
 
-    if (s->where == BODY) {
+    if (x->depth > 0) {
         /* The common case in one pass: indentation, or a value without references. */
         q = plain_text(p, end, &lines);
         for (; q < end; q++) {
@@ -922,10 +898,10 @@ static int text(hm_xml *x, hm_xml_scan *s, const unsigned char *p, const unsigne
             return MORE;
         lt = end;
     }
-    if (s->where != BODY) {
+    if (x->depth == 0) {
         /* Outside the root element only white space. */
         for (q = p; q < lt; q++) {
-            if (!is_space(*q) || (*q == '\r' && (q + 1 >= lt || q[1] != '\n')))
+            if (!hm_xml__is_space(*q) || (*q == '\r' && (q + 1 >= lt || q[1] != '\n')))
                 return GIVE_UP;
             lines += *q == '\n';
         }
@@ -952,10 +928,8 @@ int hm_xml__scan_new(hm_xml_scan **out, hm_ctx *ctx)
     if (!*out)
         return HM_RAISE_NOMEM(ctx);
     (*out)->line = 1;
-    (*out)->where = PROLOG;
     (*out)->started = 0;
     (*out)->gave_up = 0;
-    (*out)->open = 0;
     (*out)->names_used = 0;
     (*out)->nns = 0;
     return HM_OK;
@@ -1010,7 +984,7 @@ size_t hm_xml__scan(hm_xml_scan *s, hm_xml *x, const unsigned char *p, size_t n,
         p = next;
     }
     /* A construct cut by the end of the document, or a document that is not one. */
-    if (rc == GIVE_UP || (eof && x->rc == HM_OK && (rc == MORE || s->where != EPILOG)))
+    if (rc == GIVE_UP || (eof && x->rc == HM_OK && (rc == MORE || !after_root(x))))
         s->gave_up = 1;
     return (size_t)(p - start);
 }
