@@ -25,6 +25,14 @@
  * pixel's activities are listed by the count band's own test. Scratch is one
  * allocation per call; only the stamp and count arrays need clearing
  * (512 KiB for a block), the rest is initialised on first touch.
+ *
+ * Layers (hm_render__block_layers): one pass can draw the windows of
+ * several selections at once, as the pyramid's views need (the default
+ * view and each sport's). The segments are traversed once and each
+ * activity's touched pixels are folded into the totals of every layer that
+ * selects it. A layer folds its own activities in the same order and from
+ * the same per-activity sums as a render of its selection alone, so its
+ * pixels are that render's, bit for bit. A plain render is one layer.
  */
 #include <assert.h>
 #include <math.h>
@@ -54,6 +62,14 @@ typedef struct px_total {
     uint32_t hr_n;   /* activities with a heart rate here */
 } px_total;
 
+/* The totals of one selection (a layer) over the window. */
+typedef struct layer {
+    uint32_t *count;         /* npix: activities so far */
+    px_total *total;         /* npix: valid where count > 0 */
+    uint32_t *used;          /* pixels with count > 0 */
+    uint32_t nused;          /* entries in used */
+} layer;
+
 typedef struct render {
     int64_t bx0, by0;        /* window origin, level pixels */
     int64_t cx1, ry1;        /* end (exclusive) of the drawable part of the window */
@@ -67,10 +83,8 @@ typedef struct render {
     uint32_t *touched;       /* pixels the current activity touched, in order */
     hm_seg_attr *acc;        /* the current activity's sums, one per touched entry */
     uint32_t ntouched;       /* entries in touched and acc */
-    uint32_t *count;         /* npix: activities so far */
-    px_total *total;         /* npix: valid where count > 0 */
-    uint32_t *used;          /* pixels with count > 0 */
-    uint32_t nused;          /* entries in used */
+    layer layers[HM_RENDER_MAX_LAYERS]; /* the first nlayers */
+    int nlayers;
     int attrs;               /* 1 when a band wants the segments' attributes (pace, hr,
                                 recency); 0: counts only, acc and total are not touched */
 } render;
@@ -123,27 +137,24 @@ static void draw_segment(render *r, double x0, double y0, double x1, double y1)
     hm_supercover__spans(x0, y0, x1, y1, r->by0, r->ry1 - 1, span, r);
 }
 
-/* The current activity is done: add it once to every pixel it touched. */
-static void fold(render *r, double start_days)
+/* Add the current activity once to every pixel it touched, in one layer. */
+static void fold_into(render *r, layer *l, float start)
 {
-    float start = (float)start_days;
     uint32_t i;
 
     if (!r->attrs) {
         for (i = 0; i < r->ntouched; i++)
-            if (r->count[r->touched[i]]++ == 0)
-                r->used[r->nused++] = r->touched[i];
-        r->ntouched = 0;
-        r->seq++;
+            if (l->count[r->touched[i]]++ == 0)
+                l->used[l->nused++] = r->touched[i];
         return;
     }
     for (i = 0; i < r->ntouched; i++) {
         uint32_t p = r->touched[i];
         const hm_seg_attr *a = &r->acc[i];
-        px_total *t = &r->total[p];
+        px_total *t = &l->total[p];
 
-        if (r->count[p]++ == 0) {
-            r->used[r->nused++] = p;
+        if (l->count[p]++ == 0) {
+            l->used[l->nused++] = p;
             t->pace_sum = 0.0f;
             t->hr_sum = 0.0f;
             t->recency = NAN;
@@ -161,26 +172,38 @@ static void fold(render *r, double start_days)
         if (!isnan(start) && !(start <= t->recency))
             t->recency = start;
     }
+}
+
+/* The current activity is done: add it to the layers that select it (bit l of `layers`:
+ * layer l), then start the next. */
+static void fold(render *r, double start_days, uint32_t layers)
+{
+    float start = (float)start_days;
+    int l;
+
+    for (l = 0; layers; l++, layers >>= 1)
+        if (layers & 1u)
+            fold_into(r, &r->layers[l], start);
     r->ntouched = 0;
     r->seq++;
 }
 
 /* Activity `act` has drawn all it draws in the window: tell the caller (when one listens and
  * the activity touched the window), then fold it into the totals. */
-static int end_activity(render *r, const hm_render_view *v, uint32_t act, hm_render_act_fn fn,
-                        void *payload)
+static int end_activity(render *r, const hm_render_view *v, uint32_t act, uint32_t layers,
+                        hm_render_act_fn fn, void *payload)
 {
     int rc = HM_OK;
 
     if (fn && r->ntouched)
         rc = fn(act, r->touched, r->ntouched, payload);
-    fold(r, v->act_days[act]);
+    fold(r, v->act_days[act], layers);
     return rc;
 }
 
 const float hm_render__empty[HM_BAND_MAX] = {0.0f, 0.0f, NAN, NAN, NAN};
 
-static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND_MAX])
+static void write_bands(const layer *r, size_t npix, float *const bands[HM_BAND_MAX])
 {
     hm_log_cache logs;
     size_t b, i;
@@ -213,23 +236,26 @@ static void write_bands(const render *r, size_t npix, float *const bands[HM_BAND
 /*
  * Render the w x h window at (x0, y0) of `level` into bands (w * h floats, row major),
  * drawing only pixels before (x1, y1); the others, and all pixels of an empty window,
- * are empty pixels. fn (may be NULL) hears each activity drawn there.
+ * are empty pixels. Layer l draws the activities whose act_layers entry has bit l
+ * (act_layers NULL: one layer, the view's selection) into bands[l]. fn (may be NULL)
+ * hears each activity drawn there.
  */
 static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
-                         int h, int64_t x1, int64_t y1, float *const bands[HM_BAND_MAX],
-                         hm_render_act_fn fn, void *payload)
+                         int h, int64_t x1, int64_t y1, const uint32_t *act_layers, int nlayers,
+                         float *const *const *bands, hm_render_act_fn fn, void *payload)
 {
     const hm_level *lv = &v->index->levels[v->level];
     size_t npix = (size_t)w * (size_t)h; /* at most HM_RENDER_MAX_WINDOW^2: no overflow */
-    size_t bytes = npix * (sizeof(px_total) + sizeof(hm_seg_attr) + 5 * sizeof(uint32_t));
+    size_t bytes = npix * (sizeof(hm_seg_attr) + 3 * sizeof(uint32_t) +
+                           (size_t)nlayers * (sizeof(px_total) + 2 * sizeof(uint32_t)));
     const double scale = ldexp(1.0, -v->exp);
     unsigned char *mem;
     hm_seg_attr a;
-    uint32_t *ids = NULL, act = UINT32_MAX;
+    uint32_t *ids = NULL, act = UINT32_MAX, layers = 0;
     size_t nids = 0, cap = 0, i;
     double box[4];
     render r;
-    int rc;
+    int rc, l;
 
     memset(&r, 0, sizeof(r));
     r.bx0 = x0;
@@ -241,20 +267,26 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
     r.wy0 = (double)r.by0;
     r.wx1 = (double)r.cx1;
     r.wy1 = (double)r.ry1;
-    r.attrs = bands[HM_BAND_PACE] || bands[HM_BAND_HR] || bands[HM_BAND_RECENCY];
+    r.nlayers = nlayers;
+    for (l = 0; l < nlayers; l++)
+        r.attrs |= bands[l][HM_BAND_PACE] || bands[l][HM_BAND_HR] || bands[l][HM_BAND_RECENCY];
 
     mem = hm_ctx__malloc(ctx, bytes);
     if (!mem)
         return HM_RAISE_NOMEM(ctx);
-    /* All members are 4-byte aligned. */
-    r.total = (px_total *)mem;
-    r.acc = (hm_seg_attr *)(r.total + npix);
-    r.stamp = (uint32_t *)(r.acc + npix);
-    r.count = r.stamp + npix;
-    r.touched = r.count + npix;
-    r.used = r.touched + npix;
-    r.slot = r.used + npix;
-    memset(r.stamp, 0, 2 * npix * sizeof(uint32_t)); /* stamp and count */
+    /* All members are 4-byte aligned; stamp and the counts are cleared in one go. */
+    r.acc = (hm_seg_attr *)mem;
+    r.touched = (uint32_t *)(r.acc + npix);
+    r.slot = r.touched + npix;
+    r.stamp = r.slot + npix;
+    for (l = 0; l < nlayers; l++)
+        r.layers[l].count = r.stamp + (size_t)(l + 1) * npix;
+    for (l = 0; l < nlayers; l++)
+        r.layers[l].used = r.stamp + (size_t)(nlayers + 1 + l) * npix;
+    for (l = 0; l < nlayers; l++)
+        r.layers[l].total = (px_total *)(r.stamp + (size_t)(2 * nlayers + 1) * npix) +
+                            (size_t)l * npix;
+    memset(r.stamp, 0, (size_t)(nlayers + 1) * npix * sizeof(uint32_t));
     r.seq = 1;
     memset(&a, 0, sizeof(a)); /* the segment's attributes, read only when wanted */
     r.attr = &a;
@@ -273,12 +305,16 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
             double px, py;
             uint32_t s;
 
-            if (!hm_index__selected(v->selected, pc->act))
-                continue;
             if (pc->act != act) {
-                if (act != UINT32_MAX && (rc = end_activity(&r, v, act, fn, payload)) != HM_OK)
+                uint32_t next = act_layers ? act_layers[pc->act]
+                                           : (uint32_t)hm_index__selected(v->selected, pc->act);
+                if (!next)
+                    continue; /* not drawn: the activity in progress goes on */
+                if (act != UINT32_MAX &&
+                    (rc = end_activity(&r, v, act, layers, fn, payload)) != HM_OK)
                     break;
                 act = pc->act;
+                layers = next;
             }
             px = (double)(dx + pt[0]) * scale;
             py = (double)(dy + pt[1]) * scale;
@@ -293,9 +329,10 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
             }
         }
         if (rc == HM_OK && act != UINT32_MAX)
-            rc = end_activity(&r, v, act, fn, payload);
+            rc = end_activity(&r, v, act, layers, fn, payload);
         if (rc == HM_OK)
-            write_bands(&r, npix, bands);
+            for (l = 0; l < nlayers; l++)
+                write_bands(&r.layers[l], npix, bands[l]);
     }
     hm_ctx__free(ctx, ids);
     hm_ctx__free(ctx, mem);
@@ -323,8 +360,8 @@ int hm_render__window_acts(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "window of %d x %d pixels", w, h);
     /* No data that far out; this also keeps x0 + w and the query box exact. */
     if (fabs((double)x0) > FAR_OUT || fabs((double)y0) > FAR_OUT)
-        return render_window(ctx, v, 0, 0, w, h, 0, 0, bands, fn, payload);
-    return render_window(ctx, v, x0, y0, w, h, x0 + w, y0 + h, bands, fn, payload);
+        return render_window(ctx, v, 0, 0, w, h, 0, 0, NULL, 1, &bands, fn, payload);
+    return render_window(ctx, v, x0, y0, w, h, x0 + w, y0 + h, NULL, 1, &bands, fn, payload);
 }
 
 int hm_render__window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
@@ -340,5 +377,22 @@ int hm_render__block(hm_ctx *ctx, const hm_render_view *v, int level_w, int leve
 
     assert(v->level >= 0 && v->level < v->index->nlevels);
     return render_window(ctx, v, x0, y0, B, B, x0 + B < level_w ? x0 + B : level_w,
-                         y0 + B < level_h ? y0 + B : level_h, bands, NULL, NULL);
+                         y0 + B < level_h ? y0 + B : level_h, NULL, 1, &bands, NULL, NULL);
+}
+
+int hm_render__block_layers(hm_ctx *ctx, const hm_render_view *v, int level_w, int level_h,
+                            int block_x, int block_y, const uint32_t *act_layers, int nlayers,
+                            float *const bands[][HM_BAND_MAX])
+{
+    int64_t x0 = (int64_t)block_x * B, y0 = (int64_t)block_y * B;
+    float *const *per_layer[HM_RENDER_MAX_LAYERS];
+    int l;
+
+    assert(v->level >= 0 && v->level < v->index->nlevels);
+    assert(nlayers >= 1 && nlayers <= HM_RENDER_MAX_LAYERS);
+    for (l = 0; l < nlayers; l++)
+        per_layer[l] = bands[l];
+    return render_window(ctx, v, x0, y0, B, B, x0 + B < level_w ? x0 + B : level_w,
+                         y0 + B < level_h ? y0 + B : level_h, act_layers, nlayers, per_layer,
+                         NULL, NULL);
 }

@@ -17,7 +17,8 @@
 #include "index/index_int.h"
 
 /* Widest and tallest window, pixels: a block and a halo of 128 px on every side. The
- * scratch is about 56 bytes a pixel (14 MiB at the maximum). */
+ * scratch is about 56 bytes a pixel (14 MiB at the maximum); a layer beyond the first
+ * (hm_render__block_layers) adds 28. */
 #define HM_RENDER_MAX_WINDOW HM_RASTER_MAX_WINDOW /* the public limit is the renderer's */
 
 /*
@@ -110,6 +111,22 @@ int hm_render__window_acts(hm_ctx *ctx, const hm_render_view *view, int64_t x0, 
  */
 int hm_render__block(hm_ctx *ctx, const hm_render_view *view, int level_w, int level_h,
                      int block_x, int block_y, float *const bands[HM_BAND_MAX]);
+
+/* Layers one pass of hm_render__block_layers() draws at most. */
+#define HM_RENDER_MAX_LAYERS 8
+
+/*
+ * hm_render__block() for several selections in one pass over the segments: bands[l] gets
+ * the block that a view selecting the activities a whose act_layers[a] has bit l set
+ * would render, bit for bit (view->selected is not used). Activities with no bit are
+ * passed over.
+ * @param act_layers one entry per activity of the index.
+ * @param nlayers 1 .. HM_RENDER_MAX_LAYERS; bits from nlayers on must be 0.
+ * @return HM_OK or HM_ENOMEM (raised on ctx).
+ */
+int hm_render__block_layers(hm_ctx *ctx, const hm_render_view *view, int level_w, int level_h,
+                            int block_x, int block_y, const uint32_t *act_layers, int nlayers,
+                            float *const bands[][HM_BAND_MAX]);
 
 /* The box of grid-level pixels [x0, x1] x [y0, y1] in units, for index queries. */
 void hm_render__units_box(const hm_render_view *view, double x0, double y0, double x1, double y1,

@@ -419,16 +419,16 @@ static double rnd(void)
     return (double)(rng_state >> 11) / 9007199254740992.0;
 }
 
-static void test_render__random_vs_brute_force(void)
+enum { RAND_NT = 40, RAND_NP = 8, RAND_NACT = 12 };
+
+/* RAND_NT random polylines of RAND_NACT activities over about 700 x 700 pixels, with
+ * attributes (some without duration, length or heart rate) and start times (every fourth
+ * unknown). */
+static void random_tracks(trk t[RAND_NT], double start[RAND_NACT])
 {
-    enum { NT = 40, NP = 8, NACT = 12 };
+    enum { NT = RAND_NT, NP = RAND_NP, NACT = RAND_NACT };
     static double xy[NT][2 * NP];
     static hm_seg_attr attr[NT][NP];
-    double start[NACT];
-    trk t[NT];
-    hm_ctx *ctx;
-    hm_index *idx;
-    ref_px *ref;
     int i, j;
 
     rng_state = 0x1234567887654321ull;
@@ -451,6 +451,19 @@ static void test_render__random_vs_brute_force(void)
             attr[i][j].hr_sum = attr[i][j].hr_n * (float)(100 + rnd() * 80);
         }
     }
+}
+
+static void test_render__random_vs_brute_force(void)
+{
+    enum { NT = RAND_NT, NACT = RAND_NACT };
+    double start[NACT];
+    trk t[NT];
+    hm_ctx *ctx;
+    hm_index *idx;
+    ref_px *ref;
+    int i;
+
+    random_tracks(t, start);
     CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
     idx = make_index(ctx, t, NT, NACT, start, 1);
     /* 500 x 470: the last blocks are partial. */
@@ -471,6 +484,69 @@ static void test_render__random_vs_brute_force(void)
         free(ref);
         selected = NULL;
     }
+    hm_index__free(idx);
+    hm_ctx_free(ctx);
+}
+
+/*
+ * Several selections in one pass (hm_render__block_layers): each layer is the block that a
+ * render of its selection alone gives, bit for bit, and the one layer checked against the
+ * brute force is right. Layers overlap, one activity is in none, one layer is empty here.
+ */
+static void test_render__layers_match_single_renders(void)
+{
+    enum { NT = RAND_NT, NACT = RAND_NACT, NL = 4, W = 500, H = 470 };
+    /* Layer l draws the activities of bits[l]: all but 11; the even ones; a mix; none. */
+    static const uint64_t bits[NL] = {0x7ffull, 0x555ull, 0x12eull, 0x0ull};
+    static float layer_mem[NL][HM_BAND_MAX][NPIX];
+    float *layer_bands[NL][HM_BAND_MAX];
+    uint32_t act_layers[NACT];
+    double start[NACT];
+    trk t[NT], sub[NT];
+    hm_ctx *ctx;
+    hm_index *idx;
+    ref_px *ref;
+    int i, l, b, bx, by, n = 0, differ = 0, nonempty[NL] = {0};
+
+    random_tracks(t, start);
+    CU_ASSERT_FATAL(hm_ctx_new(&ctx, NULL) == HM_OK);
+    idx = make_index(ctx, t, NT, NACT, start, 1);
+    for (i = 0; i < NACT; i++) {
+        act_layers[i] = 0;
+        for (l = 0; l < NL; l++)
+            act_layers[i] |= (uint32_t)(bits[l] >> i & 1u) << l;
+    }
+    for (l = 0; l < NL; l++)
+        for (b = 0; b < HM_BAND_MAX; b++)
+            layer_bands[l][b] = layer_mem[l][b];
+    for (by = 0; by * B < H; by++) {
+        for (bx = 0; bx * B < W; bx++) {
+            CU_ASSERT_FATAL(hm_render__block_layers(ctx, V(idx, 0), W, H, bx, by, act_layers, NL,
+                                                    layer_bands) == HM_OK);
+            for (l = 0; l < NL; l++) {
+                selected = &bits[l];
+                CU_ASSERT_FATAL(hm_render__block(ctx, V(idx, 0), W, H, bx, by, all_bands) ==
+                                HM_OK);
+                selected = NULL;
+                for (b = 0; b < HM_BAND_MAX; b++)
+                    differ += memcmp(layer_mem[l][b], band_mem[b], sizeof(band_mem[b])) != 0;
+                for (i = 0; i < NPIX; i++)
+                    nonempty[l] += layer_mem[l][HM_BAND_COUNT][i] > 0.0f;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(differ, 0);
+    CU_ASSERT(nonempty[0] > nonempty[1] && nonempty[1] > 0 && nonempty[2] > 0);
+    CU_ASSERT_EQUAL(nonempty[3], 0);
+    /* The mix, against the brute force (the last blocks rendered: one more pass, whole). */
+    for (i = 0; i < NT; i++)
+        if (bits[2] >> t[i].act & 1u)
+            sub[n++] = t[i];
+    ref = reference(sub, (size_t)n, NACT, start, W, H, 1.0);
+    selected = &bits[2];
+    CU_ASSERT_EQUAL(compare_level(ctx, idx, 0, W, H, ref), 0);
+    selected = NULL;
+    free(ref);
     hm_index__free(idx);
     hm_ctx_free(ctx);
 }
@@ -717,6 +793,7 @@ void hm_test_render_suite(void)
         {"test_render__seam_no_gap_no_double", test_render__seam_no_gap_no_double},
         {"test_render__exact_corner_crossing", test_render__exact_corner_crossing},
         {"test_render__random_vs_brute_force", test_render__random_vs_brute_force},
+        {"test_render__layers_match_single_renders", test_render__layers_match_single_renders},
         {"test_render__dense_tracks_vs_brute_force", test_render__dense_tracks_vs_brute_force},
         {"test_render__partial_block_and_null_bands", test_render__partial_block_and_null_bands},
         {"test_render__window_matches_blocks", test_render__window_matches_blocks},
