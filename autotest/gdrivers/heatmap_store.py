@@ -289,6 +289,41 @@ def test_heatmap_store_pyramid_serves_the_default_view(heatmap_bin, generated, s
             assert got.tobytes() == want.tobytes(), (k, b)
 
 
+def test_heatmap_store_pyramid_many_sports(heatmap_bin, generated, store_dir, tmp_path):
+    """Views are drawn together, at most 8 to a pass over the tracks: with 11 sports (12
+    views, two passes), every view holds what its own selection renders (STORE=NO), and a
+    sport whose activities are all in one place has its own zooms."""
+    sports = ["running", "cycling", "walking", "hiking", "swimming", "rowing", "kayaking",
+              "canoeing", "snowshoeing", "inline_skating", "ice_skating"]
+    gpx = sorted(p for p in generated.iterdir() if p.suffix == ".gpx")
+    folder = tmp_path / "sports"
+    folder.mkdir()
+    for i, src in enumerate(gpx):
+        sport = sports[i % len(sports)]
+        text = re.sub(r"<type>[^<]*</type>", f"<type>{sport}</type>", src.read_text())
+        assert f"<type>{sport}</type>" in text
+        (folder / src.name).write_text(text)
+    # One more file of the last sport alone: a copy of one track moved far away, so that
+    # its view's automatic grid is finer than the default view's.
+    far = re.sub(r'lat="(-?[0-9.]+)"', lambda m: f'lat="{float(m.group(1)) - 20:.7f}"',
+                 (folder / gpx[0].name).read_text()).replace(
+        f"<type>{sports[0]}</type>", "<type>golf</type>")
+    (folder / "zz-far.gpx").write_text(far)
+    assert len(gpx) > len(sports)
+    _, _, err = index(heatmap_bin, folder, env=dict(os.environ, HEATMAP_DEBUG="1"))
+    drawn = dict(re.findall(r"view '(\w*)': zooms (\d+-\d+)", err))
+    assert set(drawn) == {""} | set(sports) | {"golf"}, err
+    assert drawn["golf"] != drawn[""], drawn
+    for sport in [""] + sports + ["golf"]:
+        name = f"HEATMAP:{folder}" + (f":SPORT={sport}" if sport else "")
+        d = gdal.Open(name)
+        md = d.GetMetadata("HEATMAP_STORE")
+        n = d.GetRasterBand(1).GetOverviewCount() + 1
+        assert pyramid_levels(md) == list(range(n)), (sport, md)
+        assert md["PYRAMID_VIEW"] == (sport or "default")
+        assert_same(read_all(name)[0], read_all(name + ":STORE=NO")[0])
+
+
 def test_heatmap_store_pyramid_damaged(heatmap_bin, generated, store_dir):
     """A damaged pyramid is never drawn: flipped pixel bytes fail their tile's checksum (the
     block is rendered instead); a damaged directory is not used, and the next process that

@@ -998,9 +998,10 @@ static void request_free(hm_raster_request *req, hm_ctx *ctx)
 }
 
 /*
- * Draw the store's views beside the store file: the default view (the raster an open
- * without filter options makes), then each sport's (the default options with
- * SPORT=<sport>) that has activities and is not the whole default view. Done by the
+ * Draw the store's views beside the store file, all in one pass over the index: the
+ * default view (the raster an open without filter options makes) and each sport's (the
+ * default options with SPORT=<sport>) that has activities and is not the whole default
+ * view. Done by the
  * process that holds the store's lock and finds the default view missing, so once per
  * store content; after an update, only the tiles the changed files touch are drawn again
  * (old: the store updated from). Never fails the open: without a view, blocks are
@@ -1009,40 +1010,39 @@ static void request_free(hm_raster_request *req, hm_ctx *ctx)
 static int keep_pyramid(hm_ctx *ctx, hm_store *store, const hm_store *old,
                         const hm_spec *spec)
 {
-    size_t k, nsports = hm_sport__count(), nviews = 0;
+    size_t nsports = hm_sport__count(), nviews = 0, n = 0, k;
+    hm_spec *defs[HM_PYRAMID_MAX_VIEWS];
+    hm_raster_request reqs[HM_PYRAMID_MAX_VIEWS];
+    const char *names[HM_PYRAMID_MAX_VIEWS];
     double t0 = now_s();
     int rc = HM_OK;
 
-    for (k = 0; k <= nsports && k < HM_PYRAMID_MAX_VIEWS && rc != HM_ENOMEM; k++) {
-        const char *name = k ? hm_sport__name(k - 1) : "";
-        hm_raster_request req;
-        hm_spec *def = NULL;
-        int drawn = 0;
-
-        if ((rc = hm_spec_new(&def, ctx)) != HM_OK)
+    /* The requests hold the specs' sports: both live until the views are drawn. */
+    for (k = 0; k <= nsports && k < HM_PYRAMID_MAX_VIEWS && rc == HM_OK; k++) {
+        names[n] = k ? hm_sport__name(k - 1) : "";
+        if ((rc = hm_spec_new(&defs[n], ctx)) != HM_OK)
             break;
-        if ((!name[0] || (rc = hm_spec_set(def, "SPORT", name)) == HM_OK) &&
-            (rc = request_of(&req, ctx, store, def, spec->path)) == HM_OK) {
-            rc = hm_raster__pyramid_build(store, ctx, &req, name, old, spec->threads, &drawn);
-            request_free(&req, ctx);
+        if ((!names[n][0] || (rc = hm_spec_set(defs[n], "SPORT", names[n])) == HM_OK) &&
+            (rc = request_of(&reqs[n], ctx, store, defs[n], spec->path)) == HM_OK) {
+            n++;
+            continue;
         }
-        hm_spec_free(def);
-        nviews += drawn;
-        if (rc != HM_OK && rc != HM_ENOMEM) {
-            /* A sport without activities has nothing to draw: not worth a word. */
-            const hm_error *e = hm_ctx_last_error(ctx);
-            if (!name[0] || rc != HM_EINVAL)
-                hm_ctx__log(ctx, rc == HM_EIO ? HM_LOG_WARNING : HM_LOG_DEBUG,
-                            "%s: no pyramid%s%s (%s); its blocks are rendered from the tracks",
-                            store->path, name[0] ? " for SPORT=" : "", name,
-                            e ? e->message : hm_strerror(rc));
-            hm_ctx_clear_error(ctx);
-            if (!name[0])
-                break; /* no default view: no other either */
-        }
+        hm_spec_free(defs[n]);
     }
-    if (rc == HM_ENOMEM)
-        return rc;
+    if (rc == HM_OK)
+        rc = hm_raster__pyramid_build(store, ctx, reqs, names, n, old, spec->threads, &nviews);
+    for (k = 0; k < n; k++) {
+        request_free(&reqs[k], ctx);
+        hm_spec_free(defs[k]);
+    }
+    if (rc != HM_OK) {
+        /* Never fails the open but for memory: without a view, blocks are rendered. */
+        if (rc == HM_ENOMEM)
+            return rc;
+        hm_ctx__log(ctx, HM_LOG_DEBUG, "%s: no pyramid (%s)", store->path, hm_strerror(rc));
+        hm_ctx_clear_error(ctx);
+        return HM_OK;
+    }
     hm_ctx__log(ctx, HM_LOG_DEBUG, "%s: %zu pyramid views drawn in %.3f s", store->path, nviews,
                 now_s() - t0);
     return HM_OK;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pyramid: the store's default view rendered once, so that its blocks
- * cost a copy of their pixels however many activities cross them (a dense
- * city block at a coarse level folds millions of activity-pixels; see
+ * The pyramids: the store's views rendered once, so that their blocks cost
+ * a copy of their pixels however many activities cross them (a dense city
+ * block at a coarse level folds millions of activity-pixels; see
  * bench/blocks.sh).
  *
- * What it holds. The raster an open without filter options makes (its
- * selection: virtual activities and duplicates left out) is drawn on the
+ * What one holds. The raster an open without filter options makes (its
+ * selection: virtual activities and duplicates left out), or with SPORT=<one
+ * sport> for a sport's view, is drawn on the
  * whole world's web grid at the zoom its automatic grid chooses, and every
  * covered block of the levels that grid has (zooms zmax down to zmin, where
  * the view fits in about a tile) is a global XYZ tile, written beside the
@@ -150,32 +151,56 @@ int hm_raster__pyramid_window(const hm_raster *r, int level, int64_t x0, int64_t
 
 /* ---- making it ------------------------------------------------------------------ */
 
+/*
+ * All views are drawn together. Each view has its world raster and its tiles (the covered
+ * blocks of its levels); a tile that several views list is rendered once for them all
+ * (hm_render__block_layers, each view a layer, at most HM_RENDER_MAX_LAYERS views to a
+ * pass), and each view's file takes its own tiles in its own order. Every view's pixels
+ * are those of a render of its selection alone.
+ */
+
+/* One view being drawn. */
+typedef struct view_build {
+    const char *name;         /* the view's (borrowed) */
+    hm_raster *world;         /* owned: the view's selection on the world's grid */
+    int zmin, zmax;           /* the zooms drawn */
+    const hm_pyramid *old;    /* the same view of the store this one was updated from, or NULL */
+    int64_t *dirty;           /* boxes (units, 4 each) where the old one's tiles changed */
+    size_t ndirty;
+    hm_pyramid_writer *out;   /* the file, written in job order */
+    size_t *jobs;             /* its tiles: indices of the builder's jobs, in file order */
+    size_t njobs, jobs_cap;
+    size_t written;           /* of its jobs, written (all before it are) */
+    size_t kept;              /* tiles written that were copied from the old pyramid */
+    int rc;                   /* HM_OK, or why the view is not drawn */
+} view_build;
+
+/* A tile some views list, rendered once for them. */
 typedef struct tile_job {
-    int level;                /* of the world raster: zoom zmax - level */
-    int bx, by;               /* block of that level: the XYZ tile */
-    hm_pyramid_pixel *pixels; /* its non-empty pixels (a worker's ctx: same allocator) */
-    size_t npix;
-    int kept;                 /* 1: copied from the old pyramid, not rendered */
+    int z;                    /* zoom */
+    int bx, by;               /* the XYZ tile: a block of the views' level zmax - z */
+    size_t pass;              /* the views it is rendered for: pass * HM_RENDER_MAX_LAYERS on */
+    uint32_t views;           /* bit l: view pass * HM_RENDER_MAX_LAYERS + l lists it */
+    const hm_render_view *rv; /* how it is drawn (the first listing view's level) */
+    hm_pyramid_pixel *pixels[HM_RENDER_MAX_LAYERS]; /* each view's non-empty pixels (a
+                                                        worker's ctx: same allocator) */
+    size_t npix[HM_RENDER_MAX_LAYERS];
+    uint32_t kept;            /* bit l: copied from view l's old pyramid, not rendered */
     int finished;             /* 1: drawn (or copied), waiting to be written */
 } tile_job;
 
 typedef struct worker worker;
 
 typedef struct builder {
-    const char *name;         /* the view's */
-    const hm_raster *world;   /* the view's selection on the world's grid */
-    int zmin, zmax;           /* the zooms drawn */
-    const hm_pyramid *old;    /* the pyramid of the store this one was updated from, or NULL */
-    int64_t *dirty;           /* boxes (units, 4 each) where the old one's tiles changed */
-    size_t ndirty;
+    view_build *views;        /* borrowed */
+    size_t nviews;
+    uint32_t **act_layers;    /* per pass, per activity: bit l, view pass * MAX + l draws it */
     hm_ctx *ctx;              /* the builder's (frees the jobs' pixels) */
-    hm_pyramid_writer *out;   /* the file, written in job order */
     tile_job *jobs;
     size_t njobs;
-    pthread_mutex_t lock;     /* guards done, written, kept, the jobs' finished and rc */
+    pthread_mutex_t lock;     /* guards done, the views' written and kept, the jobs'
+                                 finished, and rc */
     size_t done;              /* jobs finished */
-    size_t written;           /* jobs written (all before it are) */
-    size_t kept;              /* tiles written that were copied from the old pyramid */
     int rc;                   /* the first failure */
     worker *workers;          /* the pool's, while drawing */
 } builder;
@@ -183,18 +208,18 @@ typedef struct builder {
 struct worker {
     builder *b;
     hm_ctx *ctx;              /* the worker's own (errors) */
-    float *buf;               /* HM_BAND_MAX tiles of floats */
+    float *buf;               /* HM_BAND_MAX tiles of floats per layer */
 };
 
 /* 1 when the old pyramid's tile is this one's: none of the boxes where what is drawn
  * changed comes near it (a tile's margin of one tile around each box). */
-static int unchanged(const builder *b, int z, int64_t tx, int64_t ty)
+static int unchanged(const view_build *v, int z, int64_t tx, int64_t ty)
 {
     int shift = HM_WEB_UNIT_BITS - z; /* log2 units per tile */
     size_t i;
 
-    for (i = 0; i < b->ndirty; i++) {
-        const int64_t *d = b->dirty + 4 * i;
+    for (i = 0; i < v->ndirty; i++) {
+        const int64_t *d = v->dirty + 4 * i;
         if (tx >= (d[0] >> shift) - 1 && tx <= (d[2] >> shift) + 1 &&
             ty >= (d[1] >> shift) - 1 && ty <= (d[3] >> shift) + 1)
             return 0;
@@ -202,47 +227,45 @@ static int unchanged(const builder *b, int z, int64_t tx, int64_t ty)
     return 1;
 }
 
-/* Render one tile, or copy it from the old pyramid when nothing there changed, and keep
- * its non-empty pixels. */
-static int render_tile(worker *w, tile_job *j)
+/* Copy view l's tile from its old pyramid when nothing there changed: 1 done (pixels or
+ * none), 0 to render (changed, no old pyramid, or a damaged tile). */
+static int copy_old(worker *w, tile_job *j, int l, const view_build *v)
 {
-    float *bands[HM_BAND_MAX];
-    size_t n = 0, i;
-    int b, rc;
+    const hm_pyramid_pixel *px;
+    size_t n;
+    int found;
 
-    if (w->b->old && unchanged(w->b, w->b->zmax - j->level, j->bx, j->by)) {
-        const hm_pyramid_pixel *px;
-        int found = hm_store__pyramid_tile(w->b->old, w->b->zmax - j->level, j->bx, j->by,
-                                           &px, &n);
-        if (found == 0)
-            return HM_OK;
-        if (found == 1) {
-            if (!(j->pixels = hm_ctx__reallocarray(w->ctx, NULL, n, sizeof(*j->pixels))))
-                return HM_RAISE_NOMEM(w->ctx);
-            memcpy(j->pixels, px, n * sizeof(*px));
-            j->npix = n;
-            j->kept = 1;
-            return HM_OK;
-        }
-        n = 0; /* damaged: rendered */
+    if (!v->old || !unchanged(v, j->z, j->bx, j->by))
+        return 0;
+    found = hm_store__pyramid_tile(v->old, j->z, j->bx, j->by, &px, &n);
+    if (found < 0)
+        return 0; /* damaged: rendered */
+    if (found == 1) {
+        if (!(j->pixels[l] = hm_ctx__reallocarray(w->ctx, NULL, n, sizeof(*px))))
+            return -1;
+        memcpy(j->pixels[l], px, n * sizeof(*px));
+        j->npix[l] = n;
+        j->kept |= 1u << l;
     }
+    return 1;
+}
 
-    for (b = 0; b < HM_BAND_MAX; b++)
-        bands[b] = w->buf + (size_t)b * TILE * TILE;
-    if ((rc = hm_raster_render_block(w->b->world, w->ctx, j->level, j->bx, j->by, bands)) !=
-        HM_OK)
-        return rc;
+/* Keep the non-empty pixels of one layer's bands. */
+static int keep_pixels(worker *w, tile_job *j, int l, float *const bands[HM_BAND_MAX])
+{
+    size_t n = 0, i;
+
     for (i = 0; i < (size_t)TILE * TILE; i++)
         n += bands[HM_BAND_COUNT][i] > 0.0f;
     if (n == 0)
         return HM_OK; /* the index's boxes touch it, no segment does */
-    if (!(j->pixels = hm_ctx__reallocarray(w->ctx, NULL, n, sizeof(*j->pixels))))
+    if (!(j->pixels[l] = hm_ctx__reallocarray(w->ctx, NULL, n, sizeof(*j->pixels[l]))))
         return HM_RAISE_NOMEM(w->ctx);
     for (i = 0; i < (size_t)TILE * TILE; i++) {
         hm_pyramid_pixel *px;
         if (!(bands[HM_BAND_COUNT][i] > 0.0f))
             continue;
-        px = &j->pixels[j->npix++];
+        px = &j->pixels[l][j->npix[l]++];
         memset(px, 0, sizeof(*px));
         px->pos = (uint32_t)i;
         px->count = (uint32_t)bands[HM_BAND_COUNT][i];
@@ -253,25 +276,73 @@ static int render_tile(worker *w, tile_job *j)
     return HM_OK;
 }
 
+/* Render one tile for the views that list it, or copy it from a view's old pyramid where
+ * nothing there changed, and keep each view's non-empty pixels. */
+static int render_tile(worker *w, tile_job *j)
+{
+    const builder *b = w->b;
+    const view_build *first = &b->views[j->pass * HM_RENDER_MAX_LAYERS];
+    int nlayers = (int)(b->nviews - j->pass * HM_RENDER_MAX_LAYERS), l, k, rc, width, height;
+    float *bands[HM_RENDER_MAX_LAYERS][HM_BAND_MAX];
+    uint32_t todo = 0;
+
+    if (nlayers > HM_RENDER_MAX_LAYERS)
+        nlayers = HM_RENDER_MAX_LAYERS;
+    for (l = 0; l < nlayers; l++) {
+        int copied;
+        if (!(j->views >> l & 1u))
+            continue;
+        if ((copied = copy_old(w, j, l, &first[l])) < 0)
+            return HM_RAISE_NOMEM(w->ctx);
+        if (!copied)
+            todo |= 1u << l;
+    }
+    if (!todo)
+        return HM_OK;
+    for (l = 0; l < nlayers; l++)
+        for (k = 0; k < HM_BAND_MAX; k++)
+            bands[l][k] = w->buf + ((size_t)l * HM_BAND_MAX + (size_t)k) * TILE * TILE;
+    /* Whole tiles: a world level is 2^z tiles wide. */
+    width = height = TILE << j->z;
+    if ((rc = hm_render__block_layers(w->ctx, j->rv, width, height, j->bx, j->by,
+                                      b->act_layers[j->pass], nlayers, bands)) != HM_OK)
+        return rc;
+    for (l = 0; l < nlayers && rc == HM_OK; l++)
+        if (todo >> l & 1u)
+            rc = keep_pixels(w, j, l, bands[l]);
+    return rc;
+}
+
+/* Write view v's tiles that are ready, in its order (under the lock). */
+static int write_ready(builder *b, view_build *v, size_t vi)
+{
+    int l = (int)(vi % HM_RENDER_MAX_LAYERS), rc = HM_OK;
+
+    while (rc == HM_OK && v->written < v->njobs && b->jobs[v->jobs[v->written]].finished) {
+        tile_job *j = &b->jobs[v->jobs[v->written++]];
+        rc = hm_store__pyramid_add(v->out, j->z, j->bx, j->by, j->pixels[l], j->npix[l]);
+        v->kept += (j->kept >> l & 1u) && j->npix[l];
+        hm_ctx__free(b->ctx, j->pixels[l]);
+        j->pixels[l] = NULL;
+    }
+    return rc;
+}
+
 /* Pool job: draw tile k on worker w, then write what is ready. */
 static int draw_job(size_t k, size_t w, void *payload)
 {
     builder *b = payload;
-    int rc = render_tile(&b->workers[w], &b->jobs[k]), drop;
+    tile_job *j = &b->jobs[k];
+    int rc = render_tile(&b->workers[w], j), drop;
+    size_t l, first = j->pass * HM_RENDER_MAX_LAYERS;
 
     pthread_mutex_lock(&b->lock);
-    b->jobs[k].finished = 1;
-    /* The file takes tiles in job order: write what is ready, so that only the tiles
+    j->finished = 1;
+    /* Each file takes tiles in its job order: write what is ready, so that only the tiles
      * being drawn (about one per thread) wait in memory. */
-    while (rc == HM_OK && b->rc == HM_OK && b->written < b->njobs &&
-           b->jobs[b->written].finished) {
-        tile_job *j = &b->jobs[b->written++];
-        rc = hm_store__pyramid_add(b->out, b->zmax - j->level, j->bx, j->by, j->pixels,
-                                   j->npix);
-        b->kept += j->kept && j->npix;
-        hm_ctx__free(b->ctx, j->pixels);
-        j->pixels = NULL;
-    }
+    for (l = 0; l < HM_RENDER_MAX_LAYERS && rc == HM_OK && b->rc == HM_OK; l++)
+        if (j->views >> l & 1u)
+            rc = write_ready(b, &b->views[first + l], first + l);
     if (rc != HM_OK && b->rc == HM_OK)
         b->rc = rc;
     drop = ++b->done % DROP_EVERY == 0;
@@ -280,34 +351,99 @@ static int draw_job(size_t k, size_t w, void *payload)
      * after activity): let them go now and then, or the whole store would be resident
      * by the end. They stay in the page cache; a tile that needs one again maps it. */
     if (drop)
-        hm_store__drop_pages(b->world->store);
+        hm_store__drop_pages(b->views[0].world->store);
     return rc;
 }
 
-/* The jobs: every covered block of the levels of zooms zmin .. zmax, zmin first, in
- * (ty, tx) order. */
+/* A tile of one view, before the views' tiles are merged. */
+typedef struct listed {
+    int z, bx, by;
+    size_t view;
+    const hm_render_view *rv;
+} listed;
+
+/* Zoom, then rows, then columns (the files' order), then the pass; the same tile drawn
+ * another way (another index level) stays apart. */
+static int cmp_listed(const void *pa, const void *pb)
+{
+    const listed *a = pa, *b = pb;
+    size_t pass_a = a->view / HM_RENDER_MAX_LAYERS, pass_b = b->view / HM_RENDER_MAX_LAYERS;
+
+    if (a->z != b->z)
+        return a->z < b->z ? -1 : 1;
+    if (a->by != b->by)
+        return a->by < b->by ? -1 : 1;
+    if (a->bx != b->bx)
+        return a->bx < b->bx ? -1 : 1;
+    if (pass_a != pass_b)
+        return pass_a < pass_b ? -1 : 1;
+    if (a->rv->level != b->rv->level)
+        return a->rv->level < b->rv->level ? -1 : 1;
+    return a->view < b->view ? -1 : a->view > b->view;
+}
+
+/* 1 when two views draw a zoom's tiles alike (same index level, same pixels). */
+static int drawn_alike(const hm_render_view *a, const hm_render_view *b)
+{
+    return a->index == b->index && a->level == b->level && a->exp == b->exp && a->ox == b->ox &&
+           a->oy == b->oy;
+}
+
+/* The jobs: every covered block of each view's levels (zooms zmin .. zmax), one job for
+ * the views of a pass that list it and draw it alike, zmin first, in (ty, tx) order. */
 static int list_jobs(builder *b, hm_ctx *ctx)
 {
-    size_t cap = 0;
-    int k, rc = HM_OK;
+    listed *all = NULL;
+    size_t nall = 0, cap = 0, vi, i, jcap = 0;
+    int rc = HM_OK;
 
-    for (k = b->zmax - b->zmin; k >= 0 && rc == HM_OK; k--) {
-        int *pairs;
-        size_t n, i;
-        if ((rc = hm_raster_query_blocks(&pairs, &n, b->world, ctx, k)) != HM_OK)
-            break;
-        if ((rc = hm_ctx__grow(ctx, (void **)&b->jobs, &cap, b->njobs + n, sizeof(*b->jobs))) ==
-            HM_OK) {
-            for (i = 0; i < n; i++) {
-                tile_job *j = &b->jobs[b->njobs++];
-                memset(j, 0, sizeof(*j));
-                j->level = k;
-                j->bx = pairs[2 * i];
-                j->by = pairs[2 * i + 1];
+    for (vi = 0; vi < b->nviews && rc == HM_OK; vi++) {
+        view_build *v = &b->views[vi];
+        int k;
+        for (k = v->zmax - v->zmin; k >= 0 && rc == HM_OK; k--) {
+            int *pairs;
+            size_t n;
+            if ((rc = hm_raster_query_blocks(&pairs, &n, v->world, ctx, k)) != HM_OK)
+                break;
+            if ((rc = hm_ctx__grow(ctx, (void **)&all, &cap, nall + n, sizeof(*all))) == HM_OK) {
+                for (i = 0; i < n; i++) {
+                    listed *t = &all[nall++];
+                    t->z = v->zmax - k;
+                    t->bx = pairs[2 * i];
+                    t->by = pairs[2 * i + 1];
+                    t->view = vi;
+                    t->rv = &v->world->views[k];
+                }
             }
+            hm_ctx__free(ctx, pairs);
         }
-        hm_ctx__free(ctx, pairs);
     }
+    if (rc == HM_OK && nall)
+        qsort(all, nall, sizeof(*all), cmp_listed);
+    for (i = 0; i < nall && rc == HM_OK; i++) {
+        const listed *t = &all[i];
+        tile_job *j = b->njobs ? &b->jobs[b->njobs - 1] : NULL;
+        view_build *v = &b->views[t->view];
+
+        if (!j || j->z != t->z || j->bx != t->bx || j->by != t->by ||
+            j->pass != t->view / HM_RENDER_MAX_LAYERS || !drawn_alike(j->rv, t->rv)) {
+            if ((rc = hm_ctx__grow(ctx, (void **)&b->jobs, &jcap, b->njobs + 1,
+                                   sizeof(*b->jobs))) != HM_OK)
+                break;
+            j = &b->jobs[b->njobs++];
+            memset(j, 0, sizeof(*j));
+            j->z = t->z;
+            j->bx = t->bx;
+            j->by = t->by;
+            j->pass = t->view / HM_RENDER_MAX_LAYERS;
+            j->rv = t->rv;
+        }
+        j->views |= 1u << (t->view % HM_RENDER_MAX_LAYERS);
+        if ((rc = hm_ctx__grow(ctx, (void **)&v->jobs, &v->jobs_cap, v->njobs + 1,
+                               sizeof(*v->jobs))) == HM_OK)
+            v->jobs[v->njobs++] = b->njobs - 1;
+    }
+    hm_ctx__free(ctx, all);
     return rc;
 }
 
@@ -315,13 +451,14 @@ static int run_jobs(builder *b, hm_ctx *ctx, int threads)
 {
     worker ws[HM_POOL_MAX_THREADS];
     size_t n = hm_pool__threads(threads, b->njobs), i, failed;
+    size_t layers = b->nviews < HM_RENDER_MAX_LAYERS ? b->nviews : HM_RENDER_MAX_LAYERS;
     int rc = HM_OK;
 
     memset(ws, 0, sizeof(ws));
     for (i = 0; i < n && rc == HM_OK; i++) {
         ws[i].b = b;
         if (hm_ctx__new_child(&ws[i].ctx, ctx) != HM_OK ||
-            !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, (size_t)HM_BAND_MAX * TILE * TILE,
+            !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, layers * HM_BAND_MAX * TILE * TILE,
                                                sizeof(float))))
             rc = HM_RAISE_NOMEM(ctx);
     }
@@ -351,31 +488,61 @@ static uint64_t *selection_of(const hm_raster *r, hm_ctx *ctx)
     return bits;
 }
 
-/* Draw the jobs into the file and put it in place. */
+/* Per pass, which of its views draw each activity. */
+static int make_layers(builder *b, hm_ctx *ctx)
+{
+    size_t npasses = (b->nviews + HM_RENDER_MAX_LAYERS - 1) / HM_RENDER_MAX_LAYERS, p, vi;
+    uint32_t nacts = b->views[0].world->store->meta->nacts, i;
+
+    if (!(b->act_layers = hm_ctx__calloc(ctx, npasses, sizeof(*b->act_layers))))
+        return HM_RAISE_NOMEM(ctx);
+    for (p = 0; p < npasses; p++)
+        if (!(b->act_layers[p] = hm_ctx__calloc(ctx, (size_t)nacts + 1, sizeof(uint32_t))))
+            return HM_RAISE_NOMEM(ctx);
+    for (vi = 0; vi < b->nviews; vi++)
+        for (i = 0; i < nacts; i++)
+            if (drawn(b->views[vi].world, i))
+                b->act_layers[vi / HM_RENDER_MAX_LAYERS][i] |= 1u
+                                                              << (vi % HM_RENDER_MAX_LAYERS);
+    return HM_OK;
+}
+
+/* Open each view's file, draw the jobs into them and put each in place. */
 static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
 {
-    int index_level[HM_PYRAMID_MAX_ZOOM + 1], z, rc;
-    const hm_pyramid *p;
-    uint64_t *selection = selection_of(b->world, ctx);
+    size_t vi;
+    int rc = HM_OK;
 
-    if (!selection)
-        return HM_RAISE_NOMEM(ctx);
-    rc = hm_store__pyramid_begin(&b->out, store, ctx, b->name, selection);
-    hm_ctx__free(ctx, selection);
-    if (rc != HM_OK)
-        return rc;
-    if ((rc = run_jobs(b, ctx, threads)) != HM_OK) {
-        hm_store__pyramid_abort(b->out);
-        return rc;
+    for (vi = 0; vi < b->nviews && rc == HM_OK; vi++) {
+        uint64_t *selection = selection_of(b->views[vi].world, ctx);
+        if (!selection)
+            return HM_RAISE_NOMEM(ctx);
+        rc = hm_store__pyramid_begin(&b->views[vi].out, store, ctx, b->views[vi].name,
+                                     selection);
+        hm_ctx__free(ctx, selection);
     }
-    for (z = 0; z <= b->zmax; z++)
-        index_level[z] = z < b->zmin ? -1 : b->world->views[b->zmax - z].level;
-    rc = hm_store__pyramid_finish(b->out, b->zmin, b->zmax, index_level);
-    if (rc == HM_OK && (p = hm_store__pyramid_find(store, b->name)) != NULL)
-        hm_ctx__log(ctx, HM_LOG_DEBUG,
-                    "pyramid of %s, view '%s': zooms %d-%d, %zu tiles (%zu kept from the old "
-                    "one), %zu pixels", store->path, b->name, b->zmin, b->zmax,
-                    (size_t)p->header->ntiles, b->kept, (size_t)p->header->npixels);
+    if (rc == HM_OK && (rc = make_layers(b, ctx)) == HM_OK)
+        rc = run_jobs(b, ctx, threads);
+    for (vi = 0; vi < b->nviews; vi++) {
+        view_build *v = &b->views[vi];
+        int index_level[HM_PYRAMID_MAX_ZOOM + 1], z;
+        const hm_pyramid *p;
+
+        if (rc != HM_OK) {
+            hm_store__pyramid_abort(v->out);
+            v->out = NULL;
+            continue;
+        }
+        for (z = 0; z <= v->zmax; z++)
+            index_level[z] = z < v->zmin ? -1 : v->world->views[v->zmax - z].level;
+        v->rc = hm_store__pyramid_finish(v->out, v->zmin, v->zmax, index_level);
+        v->out = NULL;
+        if (v->rc == HM_OK && (p = hm_store__pyramid_find(store, v->name)) != NULL)
+            hm_ctx__log(ctx, HM_LOG_DEBUG,
+                        "pyramid of %s, view '%s': zooms %d-%d, %zu tiles (%zu kept from the "
+                        "old one), %zu pixels", store->path, v->name, v->zmin, v->zmax,
+                        (size_t)p->header->ntiles, v->kept, (size_t)p->header->npixels);
+    }
     return rc;
 }
 
@@ -396,9 +563,9 @@ static int64_t old_act(const hm_store *s, const hm_store *old, size_t i)
     return (int64_t)of->act_first + (int64_t)(i - f->act_first);
 }
 
-static void add_dirty(builder *b, const int64_t box[4])
+static void add_dirty(view_build *v, const int64_t box[4])
 {
-    memcpy(b->dirty + 4 * b->ndirty++, box, 4 * sizeof(int64_t));
+    memcpy(v->dirty + 4 * v->ndirty++, box, 4 * sizeof(int64_t));
 }
 
 /*
@@ -408,28 +575,28 @@ static void add_dirty(builder *b, const int64_t box[4])
  * after file, in path order), each drawn from the same stored pieces, so their pixels
  * are the same bits. Without an old pyramid of the same zooms, there is nothing to keep.
  */
-static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store *old)
+static int find_dirty(view_build *v, hm_ctx *ctx, const hm_store *s, const hm_store *old)
 {
-    const hm_pyramid *op = old ? hm_store__pyramid_find(old, b->name) : NULL;
+    const hm_pyramid *op = old ? hm_store__pyramid_find(old, v->name) : NULL;
     uint8_t *seen;
     size_t i;
     int z;
 
-    if (!op || op->header->zmax != b->zmax || op->header->zmin != b->zmin)
+    if (!op || op->header->zmax != v->zmax || op->header->zmin != v->zmin)
         return HM_OK;
-    for (z = b->zmin; z <= b->zmax; z++)
-        if (op->header->index_level[z] != b->world->views[b->zmax - z].level)
+    for (z = v->zmin; z <= v->zmax; z++)
+        if (op->header->index_level[z] != v->world->views[v->zmax - z].level)
             return HM_OK;
-    b->dirty = hm_ctx__reallocarray(ctx, NULL, (size_t)s->meta->nacts + old->meta->nacts + 1,
+    v->dirty = hm_ctx__reallocarray(ctx, NULL, (size_t)s->meta->nacts + old->meta->nacts + 1,
                                     4 * sizeof(int64_t));
     seen = hm_ctx__calloc(ctx, (size_t)old->meta->nacts + 1, 1);
-    if (!b->dirty || !seen) {
+    if (!v->dirty || !seen) {
         hm_ctx__free(ctx, seen);
         return HM_RAISE_NOMEM(ctx);
     }
     for (i = 0; i < s->meta->nacts; i++) {
         int64_t o = old_act(s, old, i);
-        int now = drawn(b->world, (uint32_t)i);
+        int now = drawn(v->world, (uint32_t)i);
         int before = o >= 0 && hm_index__selected(op->selection, (uint32_t)o);
         int same = o >= 0 && memcmp(&old->act_days[o], &s->act_days[i], sizeof(double)) == 0;
 
@@ -438,65 +605,153 @@ static int find_dirty(builder *b, hm_ctx *ctx, const hm_store *s, const hm_store
         if (now == before && (!now || same))
             continue; /* drawn in neither, or in both from the same data */
         if (now)
-            add_dirty(b, s->acts[i].bbox);
+            add_dirty(v, s->acts[i].bbox);
         if (before)
-            add_dirty(b, old->acts[o].bbox);
+            add_dirty(v, old->acts[o].bbox);
     }
     for (i = 0; i < old->meta->nacts; i++)
         if (!seen[i] && hm_index__selected(op->selection, (uint32_t)i))
-            add_dirty(b, old->acts[i].bbox);
+            add_dirty(v, old->acts[i].bbox);
     hm_ctx__free(ctx, seen);
-    b->old = op;
+    v->old = op;
     return HM_OK;
 }
 
-int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *req,
-                             const char *name, const hm_store *old, int threads, int *drawn)
+/* 1 when two rasters of a store draw the same activities. */
+static int same_drawn(const hm_raster *a, const hm_raster *b)
+{
+    uint32_t i;
+
+    for (i = 0; i < a->store->meta->nacts; i++)
+        if (drawn(a, i) != drawn(b, i))
+            return 0;
+    return 1;
+}
+
+/*
+ * Set up view `name`: its zooms (the zoom its automatic grid chooses, and all coarser
+ * down to where it fits in about a tile), its world raster and what of the old pyramid
+ * holds. *skip = 1 (nothing else done) when it draws what a pyramid of the store or an
+ * earlier view (earlier[0 .. nearlier - 1]) does: a folder of one sport, say.
+ */
+static int view_setup(view_build *v, int *skip, hm_store *store, hm_ctx *ctx,
+                      const hm_raster_request *req, const hm_store *old,
+                      const view_build *earlier, size_t nearlier)
 {
     hm_raster_request world = *req;
-    hm_raster *view = NULL, *r = NULL;
-    builder b;
+    hm_raster *view = NULL;
     size_t i;
-    int rc, zmin, zmax, same = 0;
+    int rc, same = 0;
 
-    *drawn = 0;
-    if (!store->path)
-        return HM_OK; /* nothing to keep it beside */
-    /* The zoom the view's automatic grid chooses: its blocks, and all coarser. A view that
-     * draws what another one does (a folder of one sport) is that one. */
+    *skip = 0;
     if ((rc = hm_raster__new(&view, ctx, store, req)) != HM_OK)
         return rc;
-    zmax = view->grid.zoom;
-    zmin = zmax - (view->grid.level_count - 1);
+    v->zmax = view->grid.zoom;
+    v->zmin = v->zmax - (view->grid.level_count - 1);
     for (i = 0; i < store->npyramids && !same; i++)
-        same = strcmp(store->pyramids[i]->name, name) != 0 &&
+        same = strcmp(store->pyramids[i]->name, v->name) != 0 &&
                same_selection(view, store->pyramids[i]);
+    for (i = 0; i < nearlier && !same; i++)
+        same = same_drawn(view, earlier[i].world);
     hm_raster_free(view);
-    if (same || zmin < 0 || zmax > HM_PYRAMID_MAX_ZOOM)
+    if (same || v->zmin < 0 || v->zmax > HM_PYRAMID_MAX_ZOOM) {
+        *skip = 1;
         return HM_OK;
-    world.zoom = zmax;
+    }
+    world.zoom = v->zmax;
     world.has_bounds = 0;
     world.world = 1;
-    if ((rc = hm_raster__new(&r, ctx, store, &world)) != HM_OK)
+    if ((rc = hm_raster__new(&v->world, ctx, store, &world)) != HM_OK)
         return rc;
-    r->pyramid = NULL; /* drawn from the index, whatever view is attached */
-    r->pyramid_levels = 0;
+    v->world->pyramid = NULL; /* drawn from the index, whatever view is attached */
+    v->world->pyramid_levels = 0;
+    return find_dirty(v, ctx, store, old);
+}
+
+/* Why view `name` has no pyramid, in the log; a sport without activities has nothing to
+ * draw, not worth a word. */
+static void say_not_drawn(hm_ctx *ctx, const hm_store *store, const char *name, int rc)
+{
+    const hm_error *e = hm_ctx_last_error(ctx);
+
+    if (!name[0] || rc != HM_EINVAL)
+        hm_ctx__log(ctx, rc == HM_EIO ? HM_LOG_WARNING : HM_LOG_DEBUG,
+                    "%s: no pyramid%s%s (%s); its blocks are rendered from the tracks",
+                    store->path, name[0] ? " for SPORT=" : "", name,
+                    e ? e->message : hm_strerror(rc));
+    hm_ctx_clear_error(ctx);
+}
+
+int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *reqs,
+                             const char *const *names, size_t n, const hm_store *old,
+                             int threads, size_t *drawn_views)
+{
+    view_build *views;
+    builder b;
+    size_t i, nviews = 0;
+    int rc = HM_OK;
+
+    *drawn_views = 0;
+    if (!store->path || n == 0)
+        return HM_OK; /* nothing to keep it beside */
+    if (!(views = hm_ctx__calloc(ctx, n, sizeof(*views))))
+        return HM_RAISE_NOMEM(ctx);
+    for (i = 0; i < n && rc != HM_ENOMEM; i++) {
+        view_build *v = &views[nviews];
+        int skip;
+
+        v->name = names[i];
+        rc = view_setup(v, &skip, store, ctx, &reqs[i], old, views, nviews);
+        if (rc == HM_OK && !skip) {
+            nviews++;
+            continue;
+        }
+        hm_raster_free(v->world);
+        hm_ctx__free(ctx, v->dirty);
+        memset(v, 0, sizeof(*v));
+        if (rc != HM_OK && rc != HM_ENOMEM) {
+            say_not_drawn(ctx, store, names[i], rc);
+            if (!names[i][0])
+                break; /* no default view: no other either */
+            rc = HM_OK;
+        }
+    }
     memset(&b, 0, sizeof(b));
-    b.name = name;
-    b.world = r;
-    b.zmin = zmin;
-    b.zmax = zmax;
+    b.views = views;
+    b.nviews = nviews;
     b.ctx = ctx;
     pthread_mutex_init(&b.lock, NULL);
-    if ((rc = find_dirty(&b, ctx, store, old)) == HM_OK && (rc = list_jobs(&b, ctx)) == HM_OK)
-        rc = draw(&b, store, ctx, threads);
-    hm_store__drop_pages(store);
-    for (i = 0; i < b.njobs; i++)
-        hm_ctx__free(ctx, b.jobs[i].pixels);
+    if (rc == HM_OK && nviews) {
+        if ((rc = list_jobs(&b, ctx)) == HM_OK)
+            rc = draw(&b, store, ctx, threads);
+        hm_store__drop_pages(store);
+        for (i = 0; i < nviews && rc == HM_OK; i++) {
+            if (views[i].rc == HM_OK)
+                ++*drawn_views;
+            else
+                say_not_drawn(ctx, store, views[i].name, views[i].rc);
+        }
+        if (rc != HM_OK && rc != HM_ENOMEM) {
+            say_not_drawn(ctx, store, "", rc); /* none drawn */
+            rc = HM_OK;
+        }
+    }
+    for (i = 0; i < b.njobs; i++) {
+        int l;
+        for (l = 0; l < HM_RENDER_MAX_LAYERS; l++)
+            hm_ctx__free(ctx, b.jobs[i].pixels[l]);
+    }
+    for (i = 0; b.act_layers && i < (nviews + HM_RENDER_MAX_LAYERS - 1) / HM_RENDER_MAX_LAYERS;
+         i++)
+        hm_ctx__free(ctx, b.act_layers[i]);
+    hm_ctx__free(ctx, b.act_layers);
     hm_ctx__free(ctx, b.jobs);
-    hm_ctx__free(ctx, b.dirty);
     pthread_mutex_destroy(&b.lock);
-    hm_raster_free(r);
-    *drawn = rc == HM_OK;
+    for (i = 0; i < n; i++) {
+        hm_ctx__free(ctx, views[i].jobs);
+        hm_ctx__free(ctx, views[i].dirty);
+        hm_raster_free(views[i].world);
+    }
+    hm_ctx__free(ctx, views);
     return rc;
 }

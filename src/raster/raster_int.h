@@ -69,16 +69,20 @@ const hm_render_view *hm_raster__get_view(const hm_raster *raster, int level);
 /* ---- the pyramid (pyramid.c) --------------------------------------------------- */
 
 /*
- * Draw view `name` of the store: the raster that req opens (its selection, at zooms 0 to
- * the zoom its automatic grid chooses), written beside the store file. Nothing is drawn
- * when another view of the store has the same selection (*drawn = 0).
- * @param old the store this one was updated from (the tiles of its view of the same name
- *        where nothing changed are kept, not rendered again), or NULL.
+ * Draw the store's views, written beside the store file: view i is the raster that
+ * reqs[i] opens (its selection, at zooms 0 to the zoom its automatic grid chooses), named
+ * names[i] ("" is the default view, and comes first). All views are drawn in one pass over
+ * the index. A view that draws what another one does is not drawn; one that cannot be
+ * drawn is left out and said why in the log (a default view that cannot be: none is).
+ * @param old the store this one was updated from (the tiles of its views of the same
+ *        name where nothing changed are kept, not rendered again), or NULL.
  * @param threads 0: one per core.
- * @return HM_OK; as hm_raster__new (HM_EINVAL: nothing to draw), HM_EIO, HM_ENOMEM.
+ * @param drawn_views views drawn.
+ * @return HM_OK or HM_ENOMEM (nothing drawn).
  */
-int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *req,
-                             const char *name, const hm_store *old, int threads, int *drawn);
+int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_request *reqs,
+                             const char *const *names, size_t n, const hm_store *old,
+                             int threads, size_t *drawn_views);
 
 /* Set raster->pyramid and pyramid_levels: the store's view with the raster's selection
  * and the levels it draws exactly as the renderer would (same pixels, same index level). */
