@@ -9,12 +9,17 @@
  * the sink level by level; an R-tree per level is built over the boxes of
  * the pieces (kept boxes of old pieces come from the old tree's leaves).
  *
- * Sinks: an fd (written sequentially through a buffer, the header last at
- * offset 0) or a heap buffer (the STORE=NO case and tests); the image is
- * the same bytes either way.
+ * Sinks: an fd or a heap buffer (the STORE=NO case and tests); the image is
+ * the same bytes either way. An fd sink fills buffers in turn, each with the
+ * bytes of one stretch of the file; a full buffer is written at its offset
+ * (pwrite) by a helper thread, or by the filling thread itself when no
+ * buffer is free, so the kernel's copy into the page cache (most of the
+ * cost of writing) runs on two cores beside the reading back, renumbering
+ * and hashing. The header goes in last, at offset 0.
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,24 +31,102 @@
 #include "store/store_int.h"
 
 #define SINK_BUFFER (1u << 20)
+#define SINK_BUFFERS 4 /* an fd sink's: one filling, the others waiting or being written */
+
+/* A full buffer and where its bytes go. */
+typedef struct sink_job {
+    unsigned char *buf;
+    size_t n;
+    uint64_t at;
+} sink_job;
 
 struct hm_store_sink {
     hm_ctx *ctx;          /* allocator, errors */
     int fd;               /* file, or -1 for memory */
     const char *path;     /* for messages (borrowed) */
-    unsigned char *mem;   /* memory image, or the fd's write buffer */
-    size_t used;          /* bytes in mem not yet written (fd) / image size (memory) */
+    unsigned char *mem;   /* memory image, or the buffer being filled (fd) */
+    size_t used;          /* bytes in mem (fd: of the buffer; memory: the image size) */
     size_t cap;           /* allocated bytes of mem */
+    uint64_t mem_at;      /* fd: the file offset of mem[0] */
     uint64_t pos;         /* bytes emitted so far */
     int failed;           /* HM_OK or the first error (raised) */
     hm_hasher hash;       /* of the open section */
     hm_store_section table[HM_STORE_MAX_SECTIONS];
     uint32_t nsections;
+    /* fd sinks: the buffers and the helper; the lock guards all below. */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;       /* a job queued, a buffer freed, or stop */
+    sink_job queue[SINK_BUFFERS]; /* full buffers waiting, oldest at qhead */
+    size_t qhead, qlen;
+    unsigned char *spare[SINK_BUFFERS]; /* free buffers */
+    size_t nspare;
+    size_t writing;            /* jobs the helper is writing */
+    int write_errno;           /* the first failed write's errno, 0 if none */
+    int stop;                  /* 1: the helper ends once the queue is empty */
+    int has_helper;            /* 0: every buffer is written by the filling thread */
+    pthread_t helper;
 };
+
+/* Write a job at its offset; 0 or the errno. Runs on either thread: no ctx. */
+static int write_job(int fd, const sink_job *j)
+{
+    const unsigned char *c = j->buf;
+    size_t n = j->n;
+    uint64_t at = j->at;
+
+    while (n) {
+        ssize_t got = pwrite(fd, c, n, (off_t)at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return got < 0 ? errno : ENOSPC;
+        c += got;
+        n -= (size_t)got;
+        at += (uint64_t)got;
+    }
+    return 0;
+}
+
+/* Under the lock: take the oldest waiting job, write it unlocked, give its buffer back. */
+static void write_oldest(hm_store_sink *s)
+{
+    sink_job j = s->queue[s->qhead];
+    int err;
+
+    s->qhead = (s->qhead + 1) % SINK_BUFFERS;
+    s->qlen--;
+    s->writing++;
+    pthread_mutex_unlock(&s->lock);
+    err = write_job(s->fd, &j);
+    pthread_mutex_lock(&s->lock);
+    s->writing--;
+    if (err && !s->write_errno)
+        s->write_errno = err;
+    s->spare[s->nspare++] = j.buf;
+    pthread_cond_broadcast(&s->cond);
+}
+
+static void *helper_main(void *arg)
+{
+    hm_store_sink *s = arg;
+
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        if (s->qlen)
+            write_oldest(s);
+        else if (s->stop)
+            break;
+        else
+            pthread_cond_wait(&s->cond, &s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
 
 static int sink_new(hm_store_sink **out, hm_ctx *ctx, int fd, const char *path)
 {
     hm_store_sink *s = hm_ctx__calloc(ctx, 1, sizeof(*s));
+    size_t i;
 
     *out = NULL;
     if (!s)
@@ -51,15 +134,23 @@ static int sink_new(hm_store_sink **out, hm_ctx *ctx, int fd, const char *path)
     s->ctx = ctx;
     s->fd = fd;
     s->path = path;
-    if (fd >= 0) {
-        s->mem = hm_ctx__malloc(ctx, SINK_BUFFER);
-        if (!s->mem) {
-            hm_ctx__free(ctx, s);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+    *out = s;
+    if (fd < 0)
+        return HM_OK;
+    for (i = 0; i < SINK_BUFFERS; i++) {
+        if (!(s->spare[i] = hm_ctx__malloc(ctx, SINK_BUFFER))) {
+            hm_store__sink_free(s);
+            *out = NULL;
             return HM_RAISE_NOMEM(ctx);
         }
-        s->cap = SINK_BUFFER;
+        s->nspare++;
     }
-    *out = s;
+    s->mem = s->spare[--s->nspare];
+    s->cap = SINK_BUFFER;
+    /* Without the helper, the filling thread writes every buffer itself. */
+    s->has_helper = pthread_create(&s->helper, NULL, helper_main, s) == 0;
     return HM_OK;
 }
 
@@ -83,40 +174,75 @@ void hm_store__sink_take(hm_store_sink *s, unsigned char **image, size_t *size)
 
 void hm_store__sink_free(hm_store_sink *s)
 {
+    size_t i;
+
     if (!s)
         return;
+    if (s->has_helper) {
+        pthread_mutex_lock(&s->lock);
+        s->stop = 1;
+        pthread_cond_broadcast(&s->cond);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->helper, NULL);
+    }
+    for (i = 0; i < s->qlen; i++)
+        hm_ctx__free(s->ctx, s->queue[(s->qhead + i) % SINK_BUFFERS].buf);
+    for (i = 0; i < s->nspare; i++)
+        hm_ctx__free(s->ctx, s->spare[i]);
     hm_ctx__free(s->ctx, s->mem);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->lock);
     hm_ctx__free(s->ctx, s);
 }
 
-static int write_all(hm_store_sink *s, const void *p, size_t n, off_t at)
+static int write_failed(hm_store_sink *s, int err)
 {
-    const unsigned char *c = p;
-
-    while (n) {
-        ssize_t got = at >= 0 ? pwrite(s->fd, c, n, at) : write(s->fd, c, n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return HM_RAISE(s->ctx, HM_EIO, s->path, 0, -1, "cannot write the store: %s",
-                            got < 0 ? strerror(errno) : "no space written");
-        c += got;
-        n -= (size_t)got;
-        if (at >= 0)
-            at += got;
-    }
-    return HM_OK;
+    return HM_RAISE(s->ctx, HM_EIO, s->path, 0, -1, "cannot write the store: %s",
+                    strerror(err));
 }
 
+/* fd: queue the buffer being filled and take a free one, writing the oldest waiting job
+ * here when none is free. */
+static int submit(hm_store_sink *s)
+{
+    int err;
+
+    pthread_mutex_lock(&s->lock);
+    s->queue[(s->qhead + s->qlen++) % SINK_BUFFERS] = (sink_job){s->mem, s->used, s->mem_at};
+    pthread_cond_broadcast(&s->cond);
+    while (!s->nspare) {
+        if (s->qlen)
+            write_oldest(s);
+        else
+            pthread_cond_wait(&s->cond, &s->lock); /* the helper has the last one */
+    }
+    s->mem = s->spare[--s->nspare];
+    err = s->write_errno;
+    pthread_mutex_unlock(&s->lock);
+    s->mem_at += s->used;
+    s->used = 0;
+    return err ? write_failed(s, err) : HM_OK;
+}
+
+/* fd: every byte emitted so far in the file. */
 static int flush(hm_store_sink *s)
 {
-    int rc;
+    int rc = HM_OK, err;
 
-    if (s->fd < 0 || !s->used)
+    if (s->fd < 0)
         return HM_OK;
-    rc = write_all(s, s->mem, s->used, -1);
-    s->used = 0;
-    return rc;
+    if (s->used && (rc = submit(s)) != HM_OK)
+        return rc;
+    pthread_mutex_lock(&s->lock);
+    while (s->qlen || s->writing) {
+        if (s->qlen)
+            write_oldest(s);
+        else
+            pthread_cond_wait(&s->cond, &s->lock);
+    }
+    err = s->write_errno;
+    pthread_mutex_unlock(&s->lock);
+    return err ? write_failed(s, err) : HM_OK;
 }
 
 /* Append bytes (hashed into the open section). */
@@ -141,7 +267,7 @@ static void put(hm_store_sink *s, const void *p, size_t n)
         s->used += take;
         p = (const unsigned char *)p + take;
         n -= take;
-        if (s->used == s->cap && (s->failed = flush(s)) != HM_OK)
+        if (s->used == s->cap && (s->failed = submit(s)) != HM_OK)
             return;
     }
 }
@@ -742,9 +868,11 @@ int hm_store__write(hm_store_sink *s, hm_ctx *ctx, const hm_store_info *info,
         memcpy(h.generation, g, sizeof(h.generation));
     }
     h.header_hash = hm_hash64(&h, offsetof(hm_store_header, header_hash), 0);
-    if (s->fd >= 0)
-        rc = write_all(s, &h, sizeof(h), 0);
-    else
+    if (s->fd >= 0) {
+        sink_job head = {(unsigned char *)&h, sizeof(h), 0};
+        int err = write_job(s->fd, &head);
+        rc = err ? write_failed(s, err) : HM_OK;
+    } else
         memcpy(s->mem, &h, sizeof(h));
 
 done:

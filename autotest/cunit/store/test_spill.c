@@ -24,8 +24,9 @@
 
 static hm_ctx *ctx;
 
-/* File f: 2 + f activities, each a zigzag of 400 fixes 20 m apart near 46 N, 14.5 E. */
-static hm_file *make_file(int f)
+/* File f: 2 + f activities, each a zigzag of n fixes 20 m apart near 46 N, 14.5 E (a new
+ * row of the zigzag every 400 fixes). */
+static hm_file *make_file(int f, int n)
 {
     hm_builder *b;
     hm_file *file;
@@ -34,11 +35,11 @@ static hm_file *make_file(int f)
     CU_ASSERT_FATAL(hm_builder__new(&b, ctx, "mem.gpx", HM_FORMAT_GPX) == HM_OK);
     for (a = 0; a < 2 + f; a++) {
         CU_ASSERT_FATAL(hm_builder__begin_activity(b) == HM_OK);
-        for (i = 0; i < 400; i++) {
+        for (i = 0; i < n; i++) {
             hm_point p;
             hm_point__init(&p);
-            p.lat = 46.0 + 0.00018 * i + 0.001 * a;
-            p.lon = 14.5 + 0.0002 * f + (i % 7) * 0.00005;
+            p.lat = 46.0 + 0.00018 * (i % 400) + 0.001 * a;
+            p.lon = 14.5 + 0.0002 * f + (i % 7) * 0.00005 + 0.003 * (i / 400);
             p.time = 1.6e9 + 86400.0 * (3 * f + a) + 5.0 * i;
             p.hr = 120 + i % 30;
             CU_ASSERT_FATAL(hm_builder__add_point(b, &p) == HM_OK);
@@ -49,7 +50,7 @@ static hm_file *make_file(int f)
     return file;
 }
 
-static void make_parts(hm_store_part *parts)
+static void make_parts(hm_store_part *parts, int n)
 {
     hm_store_clean clean;
     int f;
@@ -57,7 +58,7 @@ static void make_parts(hm_store_part *parts)
     memset(&clean, 0, sizeof(clean));
     clean.max_gap = 1000.0;
     for (f = 0; f < NFILES; f++) {
-        hm_file *file = make_file(f);
+        hm_file *file = make_file(f, n);
         CU_ASSERT_FATAL(hm_store__part_from_file(&parts[f], ctx, file, &clean) == HM_OK);
         hm_file_free(file);
     }
@@ -109,8 +110,8 @@ static void test_spill__same_store(void)
     int f, k, any = 0;
 
     begin(dir, path, sizeof(path), entries);
-    make_parts(kept);
-    make_parts(spilled);
+    make_parts(kept, 400);
+    make_parts(spilled, 400);
     CU_ASSERT_EQUAL_FATAL(hm_store__spill_new(&spill, ctx, path), HM_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(spill);
     for (f = 0; f < NFILES; f++)
@@ -169,8 +170,8 @@ static void test_spill__write_fails(void)
     int f, k;
 
     begin(dir, path, sizeof(path), entries);
-    make_parts(kept);
-    make_parts(tried);
+    make_parts(kept, 400);
+    make_parts(tried, 400);
     CU_ASSERT_EQUAL_FATAL(hm_store__spill_new(&spill, ctx, path), HM_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(spill);
     /* Files may not grow past 4 KiB: the first part's pieces already do not fit. */
@@ -208,6 +209,140 @@ static void test_spill__write_fails(void)
     ctx = NULL;
 }
 
+/* Every byte of a store file after the header (which has the time and a random
+ * generation); NULL when it cannot be read. */
+static unsigned char *file_body(const char *path, size_t *size)
+{
+    unsigned char *buf = NULL;
+    FILE *fp = fopen(path, "rb");
+    long n;
+
+    if (fp && fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > (long)sizeof(hm_store_header) &&
+        fseek(fp, (long)sizeof(hm_store_header), SEEK_SET) == 0) {
+        *size = (size_t)n - sizeof(hm_store_header);
+        if ((buf = malloc(*size)) && fread(buf, 1, *size, fp) != *size) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    if (fp)
+        fclose(fp);
+    return buf;
+}
+
+/* How a cold build writes: parts from the spill file to a store file, through buffers that
+ * two threads write at their offsets. A store of several buffers is the image a memory
+ * build makes, byte for byte after the header. */
+static void test_spill__store_file(void)
+{
+    hm_store_part parts[NFILES];
+    hm_store_input inputs[NFILES];
+    hm_listing_entry entries[NFILES];
+    char dir[] = "/tmp/hm_spill_XXXXXX", path[64], mem_path[64];
+    hm_store_spill *spill = NULL;
+    hm_store_sink *sink = NULL;
+    unsigned char *image, *body_file, *body_mem;
+    size_t size, nfile = 0, nmem = 0;
+    hm_store_info info;
+    hm_store *s = NULL;
+    FILE *fp;
+    int f;
+
+    begin(dir, path, sizeof(path), entries);
+    make_parts(parts, 30000);
+    CU_ASSERT_EQUAL_FATAL(hm_store__spill_new(&spill, ctx, path), HM_OK);
+    for (f = 0; f < NFILES; f++)
+        hm_store__spill_part(spill, &parts[f]);
+    memset(&info, 0, sizeof(info));
+    info.source = "/nowhere";
+    info.options = "";
+    memset(inputs, 0, sizeof(inputs));
+    for (f = 0; f < NFILES; f++) {
+        inputs[f].entry = &entries[f];
+        inputs[f].part = &parts[f];
+    }
+    CU_ASSERT_EQUAL_FATAL(hm_store__write_file(&s, ctx, path, &info, inputs, NFILES), HM_OK);
+    CU_ASSERT_PTR_NOT_NULL(s);
+    hm_store__release(s);
+    /* The same inputs through a memory sink. */
+    CU_ASSERT_EQUAL_FATAL(hm_store__sink_memory(&sink, ctx), HM_OK);
+    CU_ASSERT_EQUAL_FATAL(hm_store__write(sink, ctx, &info, inputs, NFILES, 0), HM_OK);
+    hm_store__sink_take(sink, &image, &size);
+    hm_store__sink_free(sink);
+    snprintf(mem_path, sizeof(mem_path), "%s/m.hmstore", dir);
+    CU_ASSERT_FATAL((fp = fopen(mem_path, "wb")) != NULL);
+    CU_ASSERT_EQUAL(fwrite(image, 1, size, fp), size);
+    fclose(fp);
+    hm_ctx__free(ctx, image);
+    body_file = file_body(path, &nfile);
+    body_mem = file_body(mem_path, &nmem);
+    CU_ASSERT_FATAL(body_file && body_mem);
+    CU_ASSERT(nfile > 4 * (1u << 20)); /* more bytes than the sink's buffers hold */
+    CU_ASSERT_EQUAL_FATAL(nfile, nmem);
+    CU_ASSERT(memcmp(body_file, body_mem, nfile) == 0);
+    free(body_file);
+    free(body_mem);
+    CU_ASSERT_EQUAL(unlink(mem_path), 0);
+    CU_ASSERT_EQUAL(unlink(path), 0);
+    hm_store__pyramid_remove(path);
+    {
+        char lock[80];
+        snprintf(lock, sizeof(lock), "%s.lock", path);
+        unlink(lock);
+    }
+    for (f = 0; f < NFILES; f++)
+        hm_store__part_free(&parts[f]);
+    hm_store__spill_free(spill);
+    CU_ASSERT_EQUAL(rmdir(dir), 0);
+    hm_ctx_free(ctx);
+    ctx = NULL;
+}
+
+/* A store file that cannot be written to its end (a full disk, here a file size limit of
+ * 2 MiB, past the first buffers): HM_EIO with the reason, and no file is left behind. */
+static void test_spill__store_file_write_fails(void)
+{
+    hm_store_part parts[NFILES];
+    hm_store_input inputs[NFILES];
+    hm_listing_entry entries[NFILES];
+    char dir[] = "/tmp/hm_spill_XXXXXX", path[64];
+    const hm_error *e;
+    struct rlimit old, small;
+    void (*was)(int);
+    hm_store_info info;
+    hm_store *s = NULL;
+    int f, rc;
+
+    begin(dir, path, sizeof(path), entries);
+    make_parts(parts, 30000);
+    memset(&info, 0, sizeof(info));
+    info.source = "/nowhere";
+    info.options = "";
+    memset(inputs, 0, sizeof(inputs));
+    for (f = 0; f < NFILES; f++) {
+        inputs[f].entry = &entries[f];
+        inputs[f].part = &parts[f];
+    }
+    CU_ASSERT_FATAL(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    small = old;
+    small.rlim_cur = 2u << 20;
+    was = signal(SIGXFSZ, SIG_IGN);
+    CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    rc = hm_store__write_file(&s, ctx, path, &info, inputs, NFILES);
+    CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &old) == 0);
+    signal(SIGXFSZ, was);
+    CU_ASSERT_EQUAL(rc, HM_EIO);
+    CU_ASSERT_PTR_NULL(s);
+    e = hm_ctx_last_error(ctx);
+    CU_ASSERT_FATAL(e != NULL);
+    CU_ASSERT(strstr(e->message, "cannot write the store: File too large") != NULL);
+    for (f = 0; f < NFILES; f++)
+        hm_store__part_free(&parts[f]);
+    CU_ASSERT_EQUAL(rmdir(dir), 0); /* empty: the temporary file is gone */
+    hm_ctx_free(ctx);
+    ctx = NULL;
+}
+
 /* A folder that cannot take the file: no spill and no error. */
 static void test_spill__no_folder(void)
 {
@@ -226,6 +361,8 @@ void hm_test_spill_suite(void)
     static CU_TestInfo tests[] = {
         {"test_spill__same_store", test_spill__same_store},
         {"test_spill__write_fails", test_spill__write_fails},
+        {"test_spill__store_file", test_spill__store_file},
+        {"test_spill__store_file_write_fails", test_spill__store_file_write_fails},
         {"test_spill__no_folder", test_spill__no_folder},
         CU_TEST_INFO_NULL,
     };
