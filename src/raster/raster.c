@@ -104,16 +104,18 @@ void hm_raster_free(hm_raster *r)
     hm_ctx_free(ctx);
 }
 
-/* 1 when one of the SPORT items selects the activity (no items: every sport). */
-static int sport_selected(const hm_store *s, const hm_store_act *a, const hm_clean_options *f)
+/* 1 when one of the SPORT items (resolved: queries) selects the activity (no items: every
+ * sport). */
+static int sport_selected(const hm_store *s, const hm_store_act *a, const hm_sport_query *queries,
+                          size_t n)
 {
     size_t k;
 
-    if (f->nsports == 0)
+    if (n == 0)
         return 1;
-    for (k = 0; k < f->nsports; k++)
-        if (hm_sport__matches(f->sports[k], hm_store__str(s, a->sport),
-                              hm_store__str(s, a->sub_sport)))
+    for (k = 0; k < n; k++)
+        if (hm_sport__query_matches(&queries[k], hm_store__str(s, a->sport),
+                                    hm_store__str(s, a->sub_sport)))
             return 1;
     return 0;
 }
@@ -173,7 +175,8 @@ static int nothing_to_draw(hm_raster *r, const hm_raster_request *req)
 static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4])
 {
     const hm_store *s = r->store;
-    size_t nacts = s->meta->nacts, left_out = 0, i;
+    size_t nacts = s->meta->nacts, nsports = req->filter.nsports, left_out = 0, i;
+    hm_sport_query *queries;
     int rc;
 
     box[0] = box[1] = INT64_MAX;
@@ -185,21 +188,27 @@ static int select_acts(hm_raster *r, const hm_raster_request *req, int64_t box[4
     r->stats.time_min = NAN;
     r->stats.time_max = NAN;
     r->selected = hm_ctx__calloc(r->ctx, nacts / 64 + 1, sizeof(uint64_t));
-    if (!r->selected)
+    queries = hm_ctx__calloc(r->ctx, nsports ? nsports : 1, sizeof(*queries));
+    if (!r->selected || !queries) {
+        hm_ctx__free(r->ctx, queries);
         return HM_RAISE_NOMEM(r->ctx);
+    }
+    for (i = 0; i < nsports; i++)
+        hm_sport__query(&queries[i], req->filter.sports[i]);
     for (i = 0; i < nacts; i++) {
         const hm_store_act *a = &s->acts[i];
         if (!(a->flags & HM_ACT_KEPT))
             continue;
         if (!hm_clean__accept_meta((a->flags & HM_ACT_VIRTUAL) != 0, a->start_time,
                                    &req->filter) ||
-            !sport_selected(s, a, &req->filter) ||
+            !sport_selected(s, a, queries, nsports) ||
             (req->where && !hm_index__selected(req->where, (uint32_t)i))) {
             left_out++;
             continue;
         }
         r->selected[i >> 6] |= (uint64_t)1 << (i & 63);
     }
+    hm_ctx__free(r->ctx, queries);
     if (req->dedupe && (rc = drop_duplicates(r)) != HM_OK)
         return rc;
     left_out += r->ndups;

@@ -623,23 +623,41 @@ static int lookup_qualified(hm_sport_class *out, const char *query, size_t colon
     return 0;
 }
 
-int hm_sport__matches(const char *query, const char *sport, const char *sub_sport)
+void hm_sport__query(hm_sport_query *out, const char *query)
 {
-    hm_sport_class q;
     const char *colon;
 
+    memset(out, 0, sizeof(*out));
+    set(&out->q, "", "", 0);
     if (!query || !has_text(query, strlen(query)))
+        return; /* selects nothing */
+    out->text = query;
+    colon = strchr(query, ':');
+    out->qualified = colon != NULL;
+    out->known = colon ? lookup_qualified(&out->q, query, (size_t)(colon - query))
+                       : lookup_word(&out->q, query, strlen(query));
+}
+
+int hm_sport__query_matches(const hm_sport_query *q, const char *sport, const char *sub_sport)
+{
+    if (!q->text)
         return 0;
     if (!sport)
         sport = "";
     if (!sub_sport)
         sub_sport = "";
-    set(&q, "", "", 0);
-    colon = strchr(query, ':');
-    if (colon ? lookup_qualified(&q, query, (size_t)(colon - query))
-              : lookup_word(&q, query, strlen(query)))
-        return norm_eq(q.sport, sport) && (!q.sub_sport[0] || norm_eq(q.sub_sport, sub_sport));
-    return !colon && sport[0] && norm_eq(query, sport);
+    if (q->known)
+        return norm_eq(q->q.sport, sport) &&
+               (!q->q.sub_sport[0] || norm_eq(q->q.sub_sport, sub_sport));
+    return !q->qualified && sport[0] && norm_eq(q->text, sport);
+}
+
+int hm_sport__matches(const char *query, const char *sport, const char *sub_sport)
+{
+    hm_sport_query q;
+
+    hm_sport__query(&q, query);
+    return hm_sport__query_matches(&q, sport, sub_sport);
 }
 
 size_t hm_sport__count(void) { return COUNT(sports); }

@@ -50,6 +50,19 @@ int hm_sport__classify(hm_sport_class *out, const char *word, const char *sub_wo
  */
 int hm_sport__matches(const char *query, const char *sport, const char *sub_sport);
 
+/* hm_sport__matches() in two steps, for one query and many activities: the query resolved
+ * once (hm_sport__query; it borrows the text), then matched (hm_sport__query_matches). */
+typedef struct hm_sport_query {
+    const char *text;   /* the item, or NULL when it has no text (selects nothing) */
+    hm_sport_class q;   /* what it names, when known */
+    int known;          /* 1: the vocabulary knows it */
+    int qualified;      /* 1: "sport:sub" */
+} hm_sport_query;
+
+void hm_sport__query(hm_sport_query *out, const char *query);
+int hm_sport__query_matches(const hm_sport_query *query, const char *sport,
+                            const char *sub_sport);
+
 /* Number of canonical sports, HM_SPORT_OTHER (the last) included. */
 size_t hm_sport__count(void);
 
