@@ -208,7 +208,7 @@ typedef struct builder {
 struct worker {
     builder *b;
     hm_ctx *ctx;              /* the worker's own (errors) */
-    float *buf;               /* HM_BAND_MAX tiles of floats per layer */
+    hm_render_pixel *buf;     /* a tile's pixels per layer */
 };
 
 /* 1 when the old pyramid's tile is this one's: none of the boxes where what is drawn
@@ -250,29 +250,25 @@ static int copy_old(worker *w, tile_job *j, int l, const view_build *v)
     return 1;
 }
 
-/* Keep the non-empty pixels of one layer's bands. */
-static int keep_pixels(worker *w, tile_job *j, int l, float *const bands[HM_BAND_MAX])
+/* Keep one layer's non-empty pixels. */
+static int keep_pixels(worker *w, tile_job *j, int l, const hm_render_pixel *px, size_t n)
 {
-    size_t n = 0, i;
+    size_t i;
 
-    for (i = 0; i < (size_t)TILE * TILE; i++)
-        n += bands[HM_BAND_COUNT][i] > 0.0f;
     if (n == 0)
         return HM_OK; /* the index's boxes touch it, no segment does */
     if (!(j->pixels[l] = hm_ctx__reallocarray(w->ctx, NULL, n, sizeof(*j->pixels[l]))))
         return HM_RAISE_NOMEM(w->ctx);
-    for (i = 0; i < (size_t)TILE * TILE; i++) {
-        hm_pyramid_pixel *px;
-        if (!(bands[HM_BAND_COUNT][i] > 0.0f))
-            continue;
-        px = &j->pixels[l][j->npix[l]++];
-        memset(px, 0, sizeof(*px));
-        px->pos = (uint32_t)i;
-        px->count = (uint32_t)bands[HM_BAND_COUNT][i];
-        px->pace = bands[HM_BAND_PACE][i];
-        px->hr = bands[HM_BAND_HR][i];
-        px->recency = bands[HM_BAND_RECENCY][i];
+    for (i = 0; i < n; i++) {
+        hm_pyramid_pixel *o = &j->pixels[l][i];
+        memset(o, 0, sizeof(*o));
+        o->pos = px[i].pos;
+        o->count = px[i].count;
+        o->pace = px[i].pace;
+        o->hr = px[i].hr;
+        o->recency = px[i].recency;
     }
+    j->npix[l] = n;
     return HM_OK;
 }
 
@@ -282,8 +278,9 @@ static int render_tile(worker *w, tile_job *j)
 {
     const builder *b = w->b;
     const view_build *first = &b->views[j->pass * HM_RENDER_MAX_LAYERS];
-    int nlayers = (int)(b->nviews - j->pass * HM_RENDER_MAX_LAYERS), l, k, rc, width, height;
-    float *bands[HM_RENDER_MAX_LAYERS][HM_BAND_MAX];
+    int nlayers = (int)(b->nviews - j->pass * HM_RENDER_MAX_LAYERS), l, rc, width, height;
+    hm_render_pixel *pixels[HM_RENDER_MAX_LAYERS];
+    size_t npixels[HM_RENDER_MAX_LAYERS];
     uint32_t todo = 0;
 
     if (nlayers > HM_RENDER_MAX_LAYERS)
@@ -300,16 +297,15 @@ static int render_tile(worker *w, tile_job *j)
     if (!todo)
         return HM_OK;
     for (l = 0; l < nlayers; l++)
-        for (k = 0; k < HM_BAND_MAX; k++)
-            bands[l][k] = w->buf + ((size_t)l * HM_BAND_MAX + (size_t)k) * TILE * TILE;
+        pixels[l] = w->buf + (size_t)l * TILE * TILE;
     /* Whole tiles: a world level is 2^z tiles wide. */
     width = height = TILE << j->z;
     if ((rc = hm_render__block_layers(w->ctx, j->rv, width, height, j->bx, j->by,
-                                      b->act_layers[j->pass], nlayers, bands)) != HM_OK)
+                                      b->act_layers[j->pass], nlayers, pixels, npixels)) != HM_OK)
         return rc;
     for (l = 0; l < nlayers && rc == HM_OK; l++)
         if (todo >> l & 1u)
-            rc = keep_pixels(w, j, l, bands[l]);
+            rc = keep_pixels(w, j, l, pixels[l], npixels[l]);
     return rc;
 }
 
@@ -458,8 +454,8 @@ static int run_jobs(builder *b, hm_ctx *ctx, int threads)
     for (i = 0; i < n && rc == HM_OK; i++) {
         ws[i].b = b;
         if (hm_ctx__new_child(&ws[i].ctx, ctx) != HM_OK ||
-            !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, layers * HM_BAND_MAX * TILE * TILE,
-                                               sizeof(float))))
+            !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, layers * TILE * TILE,
+                                               sizeof(*ws[i].buf))))
             rc = HM_RAISE_NOMEM(ctx);
     }
     b->workers = ws;

@@ -233,23 +233,58 @@ static void write_bands(const layer *r, size_t npix, float *const bands[HM_BAND_
     }
 }
 
+/* A layer's non-empty pixels in pixel order, with the values write_bands() gives them;
+ * seen: npix / 64 words of scratch. @return how many. */
+static size_t layer_pixels(const layer *l, size_t npix, uint64_t *seen, hm_render_pixel *out)
+{
+    size_t i, n = 0, w;
+
+    memset(seen, 0, (npix + 63) / 64 * sizeof(*seen));
+    for (i = 0; i < l->nused; i++)
+        seen[l->used[i] >> 6] |= (uint64_t)1 << (l->used[i] & 63);
+    for (w = 0; w < (npix + 63) / 64; w++) {
+        uint64_t bits = seen[w];
+        while (bits) {
+            uint32_t p = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+            const px_total *t = &l->total[p];
+            hm_render_pixel *o = &out[n++];
+            bits &= bits - 1;
+            o->pos = p;
+            o->count = (uint32_t)(float)(double)l->count[p]; /* as the count band holds it */
+            o->pace = t->pace_n ? t->pace_sum / (float)t->pace_n : hm_render__empty[HM_BAND_PACE];
+            o->hr = t->hr_n ? t->hr_sum / (float)t->hr_n : hm_render__empty[HM_BAND_HR];
+            o->recency = t->recency;
+        }
+    }
+    return n;
+}
+
+/* Where a render's layers go: bands (w * h floats, row major, per layer), or the non-empty
+ * pixels of each layer (pixels[l], w * h entries of room; their number in npixels[l]). */
+typedef struct output {
+    float *const *const *bands;
+    hm_render_pixel *const *pixels;
+    size_t *npixels;
+} output;
+
 /*
- * Render the w x h window at (x0, y0) of `level` into bands (w * h floats, row major),
- * drawing only pixels before (x1, y1); the others, and all pixels of an empty window,
- * are empty pixels. Layer l draws the activities whose act_layers entry has bit l
- * (act_layers NULL: one layer, the view's selection) into bands[l]. fn (may be NULL)
- * hears each activity drawn there.
+ * Render the w x h window at (x0, y0) of `level`, drawing only pixels before (x1, y1); the
+ * others, and all pixels of an empty window, are empty pixels. Layer l draws the
+ * activities whose act_layers entry has bit l (act_layers NULL: one layer, the view's
+ * selection). fn (may be NULL) hears each activity drawn there.
  */
 static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
                          int h, int64_t x1, int64_t y1, const uint32_t *act_layers, int nlayers,
-                         float *const *const *bands, hm_render_act_fn fn, void *payload)
+                         const output *out, hm_render_act_fn fn, void *payload)
 {
     const hm_level *lv = &v->index->levels[v->level];
     size_t npix = (size_t)w * (size_t)h; /* at most HM_RENDER_MAX_WINDOW^2: no overflow */
     size_t bytes = npix * (sizeof(hm_seg_attr) + 3 * sizeof(uint32_t) +
-                           (size_t)nlayers * (sizeof(px_total) + 2 * sizeof(uint32_t)));
+                           (size_t)nlayers * (sizeof(px_total) + 2 * sizeof(uint32_t))) +
+                   (npix + 63) / 64 * sizeof(uint64_t);
     const double scale = ldexp(1.0, -v->exp);
     unsigned char *mem;
+    uint64_t *seen;
     hm_seg_attr a;
     uint32_t *ids = NULL, act = UINT32_MAX, layers = 0;
     size_t nids = 0, cap = 0, i;
@@ -269,13 +304,16 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
     r.wy1 = (double)r.ry1;
     r.nlayers = nlayers;
     for (l = 0; l < nlayers; l++)
-        r.attrs |= bands[l][HM_BAND_PACE] || bands[l][HM_BAND_HR] || bands[l][HM_BAND_RECENCY];
+        r.attrs |= !out->bands || out->bands[l][HM_BAND_PACE] || out->bands[l][HM_BAND_HR] ||
+                   out->bands[l][HM_BAND_RECENCY];
 
     mem = hm_ctx__malloc(ctx, bytes);
     if (!mem)
         return HM_RAISE_NOMEM(ctx);
-    /* All members are 4-byte aligned; stamp and the counts are cleared in one go. */
-    r.acc = (hm_seg_attr *)mem;
+    /* The pixel bitmap first (8-byte aligned), then members 4-byte aligned; stamp and the
+     * counts are cleared in one go. */
+    seen = (uint64_t *)mem;
+    r.acc = (hm_seg_attr *)(seen + (npix + 63) / 64);
     r.touched = (uint32_t *)(r.acc + npix);
     r.slot = r.touched + npix;
     r.stamp = r.slot + npix;
@@ -330,9 +368,12 @@ static int render_window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64
         }
         if (rc == HM_OK && act != UINT32_MAX)
             rc = end_activity(&r, v, act, layers, fn, payload);
-        if (rc == HM_OK)
-            for (l = 0; l < nlayers; l++)
-                write_bands(&r.layers[l], npix, bands[l]);
+        for (l = 0; l < nlayers && rc == HM_OK; l++) {
+            if (out->bands)
+                write_bands(&r.layers[l], npix, out->bands[l]);
+            else
+                out->npixels[l] = layer_pixels(&r.layers[l], npix, seen, out->pixels[l]);
+        }
     }
     hm_ctx__free(ctx, ids);
     hm_ctx__free(ctx, mem);
@@ -359,9 +400,11 @@ int hm_render__window_acts(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int
     if (w < 1 || w > HM_RENDER_MAX_WINDOW || h < 1 || h > HM_RENDER_MAX_WINDOW)
         return HM_RAISE(ctx, HM_EINVAL, NULL, 0, -1, "window of %d x %d pixels", w, h);
     /* No data that far out; this also keeps x0 + w and the query box exact. */
+    output out = {&bands, NULL, NULL};
+
     if (fabs((double)x0) > FAR_OUT || fabs((double)y0) > FAR_OUT)
-        return render_window(ctx, v, 0, 0, w, h, 0, 0, NULL, 1, &bands, fn, payload);
-    return render_window(ctx, v, x0, y0, w, h, x0 + w, y0 + h, NULL, 1, &bands, fn, payload);
+        return render_window(ctx, v, 0, 0, w, h, 0, 0, NULL, 1, &out, fn, payload);
+    return render_window(ctx, v, x0, y0, w, h, x0 + w, y0 + h, NULL, 1, &out, fn, payload);
 }
 
 int hm_render__window(hm_ctx *ctx, const hm_render_view *v, int64_t x0, int64_t y0, int w,
@@ -374,25 +417,23 @@ int hm_render__block(hm_ctx *ctx, const hm_render_view *v, int level_w, int leve
                      int block_y, float *const bands[HM_BAND_MAX])
 {
     int64_t x0 = (int64_t)block_x * B, y0 = (int64_t)block_y * B;
+    output out = {&bands, NULL, NULL};
 
     assert(v->level >= 0 && v->level < v->index->nlevels);
     return render_window(ctx, v, x0, y0, B, B, x0 + B < level_w ? x0 + B : level_w,
-                         y0 + B < level_h ? y0 + B : level_h, NULL, 1, &bands, NULL, NULL);
+                         y0 + B < level_h ? y0 + B : level_h, NULL, 1, &out, NULL, NULL);
 }
 
 int hm_render__block_layers(hm_ctx *ctx, const hm_render_view *v, int level_w, int level_h,
                             int block_x, int block_y, const uint32_t *act_layers, int nlayers,
-                            float *const bands[][HM_BAND_MAX])
+                            hm_render_pixel *const pixels[], size_t npixels[])
 {
     int64_t x0 = (int64_t)block_x * B, y0 = (int64_t)block_y * B;
-    float *const *per_layer[HM_RENDER_MAX_LAYERS];
-    int l;
+    output out = {NULL, pixels, npixels};
 
     assert(v->level >= 0 && v->level < v->index->nlevels);
     assert(nlayers >= 1 && nlayers <= HM_RENDER_MAX_LAYERS);
-    for (l = 0; l < nlayers; l++)
-        per_layer[l] = bands[l];
     return render_window(ctx, v, x0, y0, B, B, x0 + B < level_w ? x0 + B : level_w,
-                         y0 + B < level_h ? y0 + B : level_h, act_layers, nlayers, per_layer,
-                         NULL, NULL);
+                         y0 + B < level_h ? y0 + B : level_h, act_layers, nlayers, &out, NULL,
+                         NULL);
 }

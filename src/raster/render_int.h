@@ -115,18 +115,30 @@ int hm_render__block(hm_ctx *ctx, const hm_render_view *view, int level_w, int l
 /* Layers one pass of hm_render__block_layers() draws at most. */
 #define HM_RENDER_MAX_LAYERS 8
 
+/* A non-empty pixel of a block: its place (row * HM_GRID_BLOCK + column) and the values
+ * of its bands, bit for bit (log_count follows from count). */
+typedef struct hm_render_pixel {
+    uint32_t pos;
+    uint32_t count;          /* activities, > 0 */
+    float pace;              /* s/km, NaN none */
+    float hr;                /* bpm, NaN none */
+    float recency;           /* days since epoch, NaN none */
+} hm_render_pixel;
+
 /*
- * hm_render__block() for several selections in one pass over the segments: bands[l] gets
- * the block that a view selecting the activities a whose act_layers[a] has bit l set
- * would render, bit for bit (view->selected is not used). Activities with no bit are
- * passed over.
+ * hm_render__block() for several selections in one pass over the segments, each as its
+ * non-empty pixels: pixels[l] gets, in pixel order, those of the block that a view
+ * selecting the activities a whose act_layers[a] has bit l set would render, with the
+ * same values bit for bit (view->selected is not used); npixels[l] how many. Activities
+ * with no bit are passed over.
  * @param act_layers one entry per activity of the index.
  * @param nlayers 1 .. HM_RENDER_MAX_LAYERS; bits from nlayers on must be 0.
+ * @param pixels nlayers arrays of HM_GRID_BLOCK^2 entries.
  * @return HM_OK or HM_ENOMEM (raised on ctx).
  */
 int hm_render__block_layers(hm_ctx *ctx, const hm_render_view *view, int level_w, int level_h,
                             int block_x, int block_y, const uint32_t *act_layers, int nlayers,
-                            float *const bands[][HM_BAND_MAX]);
+                            hm_render_pixel *const pixels[], size_t npixels[]);
 
 /* The box of grid-level pixels [x0, x1] x [y0, y1] in units, for index queries. */
 void hm_render__units_box(const hm_render_view *view, double x0, double y0, double x1, double y1,
