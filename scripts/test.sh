@@ -29,7 +29,7 @@ echo "== threads under ThreadSanitizer"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEATMAP_SANITIZE=thread >/dev/null
 cmake --build build-tsan --target hm_cunit hm_threads gdal_HEATMAP -j"$(nproc)" >/dev/null
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/autotest/threads/tsan.supp"
-for suite in memo pool source raster style; do
+for suite in memo pool source raster style spill; do
   build-tsan/hm_cunit "$suite" | tail -n 4
 done
 GDAL_DRIVER_PATH=$PWD/build-tsan build-tsan/hm_threads
