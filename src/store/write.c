@@ -11,11 +11,12 @@
  *
  * Sinks: an fd or a heap buffer (the STORE=NO case and tests); the image is
  * the same bytes either way. An fd sink fills buffers in turn, each with the
- * bytes of one stretch of the file; a full buffer is written at its offset
- * (pwrite) by a helper thread, or by the filling thread itself when no
- * buffer is free, so the kernel's copy into the page cache (most of the
- * cost of writing) runs on two cores beside the reading back, renumbering
- * and hashing. The header goes in last, at offset 0.
+ * bytes of one stretch of the file, and a helper thread writes each full
+ * one at its offset (pwrite): the kernel's copy into the page cache, most of
+ * the cost of writing, runs beside the reading back, renumbering and
+ * hashing. Only the helper writes: a file takes one buffered write at a time
+ * (the inode's lock), and a second writer would spin on it. The header goes
+ * in last, at offset 0.
  */
 #include <errno.h>
 #include <math.h>
@@ -31,7 +32,7 @@
 #include "store/store_int.h"
 
 #define SINK_BUFFER (1u << 20)
-#define SINK_BUFFERS 4 /* an fd sink's: one filling, the others waiting or being written */
+#define SINK_BUFFERS 8 /* an fd sink's: one filling, the others waiting or being written */
 
 /* A full buffer and where its bytes go. */
 typedef struct sink_job {
@@ -63,7 +64,7 @@ struct hm_store_sink {
     size_t writing;            /* jobs the helper is writing */
     int write_errno;           /* the first failed write's errno, 0 if none */
     int stop;                  /* 1: the helper ends once the queue is empty */
-    int has_helper;            /* 0: every buffer is written by the filling thread */
+    int has_helper;            /* 0: no helper thread, the filling thread writes */
     pthread_t helper;
 };
 
@@ -201,8 +202,8 @@ static int write_failed(hm_store_sink *s, int err)
                     strerror(err));
 }
 
-/* fd: queue the buffer being filled and take a free one, writing the oldest waiting job
- * here when none is free. */
+/* fd: queue the buffer being filled and take a free one (written here when there is no
+ * helper). */
 static int submit(hm_store_sink *s)
 {
     int err;
@@ -211,10 +212,10 @@ static int submit(hm_store_sink *s)
     s->queue[(s->qhead + s->qlen++) % SINK_BUFFERS] = (sink_job){s->mem, s->used, s->mem_at};
     pthread_cond_broadcast(&s->cond);
     while (!s->nspare) {
-        if (s->qlen)
+        if (!s->has_helper)
             write_oldest(s);
         else
-            pthread_cond_wait(&s->cond, &s->lock); /* the helper has the last one */
+            pthread_cond_wait(&s->cond, &s->lock);
     }
     s->mem = s->spare[--s->nspare];
     err = s->write_errno;
@@ -235,7 +236,7 @@ static int flush(hm_store_sink *s)
         return rc;
     pthread_mutex_lock(&s->lock);
     while (s->qlen || s->writing) {
-        if (s->qlen)
+        if (!s->has_helper)
             write_oldest(s);
         else
             pthread_cond_wait(&s->cond, &s->lock);

@@ -231,7 +231,7 @@ static unsigned char *file_body(const char *path, size_t *size)
 }
 
 /* How a cold build writes: parts from the spill file to a store file, through buffers that
- * two threads write at their offsets. A store of several buffers is the image a memory
+ * a helper thread writes at their offsets. A store of several buffers is the image a memory
  * build makes, byte for byte after the header. */
 static void test_spill__store_file(void)
 {
