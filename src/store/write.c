@@ -19,6 +19,7 @@
  * in last, at offset 0.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -99,6 +100,10 @@ static void write_oldest(hm_store_sink *s)
     s->writing++;
     pthread_mutex_unlock(&s->lock);
     err = write_job(s->fd, &j);
+    /* On its way to the disk now: the fsync that ends the write then waits for the last
+     * buffers only. */
+    if (!err)
+        (void)sync_file_range(s->fd, (off_t)j.at, (off_t)j.n, SYNC_FILE_RANGE_WRITE);
     pthread_mutex_lock(&s->lock);
     s->writing--;
     if (err && !s->write_errno)
