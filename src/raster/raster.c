@@ -629,13 +629,67 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* A set of block keys ((by << 32) | bx): open addressing, at most half full. */
+typedef struct key_set {
+    uint64_t *slots; /* KEY_NONE where empty */
+    size_t mask;     /* slots - 1 (a power of two) */
+    size_t n;        /* keys held */
+} key_set;
+
+#define KEY_NONE UINT64_MAX /* no block has it: bx and by are below 2^31 */
+
+static size_t key_slot(const key_set *ks, uint64_t key)
+{
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & ks->mask;
+
+    while (ks->slots[i] != KEY_NONE && ks->slots[i] != key)
+        i = (i + 1) & ks->mask;
+    return i;
+}
+
+static int key_set_grow(key_set *ks, hm_ctx *ctx, size_t nslots)
+{
+    uint64_t *old = ks->slots;
+    size_t i, oldn = old ? ks->mask + 1 : 0;
+
+    if (!(ks->slots = hm_ctx__reallocarray(ctx, NULL, nslots, sizeof(*ks->slots)))) {
+        ks->slots = old;
+        return HM_RAISE_NOMEM(ctx);
+    }
+    memset(ks->slots, 0xFF, nslots * sizeof(*ks->slots));
+    ks->mask = nslots - 1;
+    for (i = 0; i < oldn; i++)
+        if (old[i] != KEY_NONE)
+            ks->slots[key_slot(ks, old[i])] = old[i];
+    hm_ctx__free(ctx, old);
+    return HM_OK;
+}
+
+static int key_set_add(key_set *ks, hm_ctx *ctx, uint64_t key)
+{
+    size_t i = key_slot(ks, key);
+    int rc;
+
+    if (ks->slots[i] == key)
+        return HM_OK;
+    if (2 * (ks->n + 1) > ks->mask + 1) {
+        if ((rc = key_set_grow(ks, ctx, 2 * (ks->mask + 1))) != HM_OK)
+            return rc;
+        i = key_slot(ks, key);
+    }
+    ks->slots[i] = key;
+    ks->n++;
+    return HM_OK;
+}
+
 int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *r, hm_ctx *ctx, int level)
 {
     const hm_render_view *v;
     const hm_level *lv;
-    uint64_t *keys = NULL;
-    size_t nkeys = 0, cap = 0, i, j, n, squeeze_at = 4096;
-    int w, h, nbx, nby, rc = HM_OK;
+    key_set ks = {NULL, 0, 0};
+    uint64_t *keys;
+    size_t i, n;
+    int w, h, nbx, nby, rc;
     double scale;
     int *pairs;
 
@@ -650,7 +704,9 @@ int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *r, hm_ctx 
     lv = &v->index->levels[v->level];
     scale = ldexp(1.0, -v->exp);
     /* Each piece's box (a leaf of the tree) names the blocks it may touch: the work follows
-     * the pieces, and a piece spans few blocks (HM_PIECE_MAX_EXTENT). */
+     * the pieces, and a piece spans few blocks (HM_PIECE_MAX_EXTENT). Neighbouring pieces
+     * mostly share blocks: a set keeps each block once. */
+    rc = key_set_grow(&ks, ctx, 64);
     for (i = 0; i < lv->tree.nitems && rc == HM_OK; i++) {
         const double *b = lv->tree.boxes + 4 * i;
         int64_t x0, x1, y0, y1, bx, by;
@@ -661,34 +717,21 @@ int hm_raster_query_blocks(int **out, size_t *count, const hm_raster *r, hm_ctx 
                     &x1);
         block_range((b[1] - (double)v->oy) * scale, (b[3] - (double)v->oy) * scale, h, nby, &y0,
                     &y1);
-        for (by = y0; by <= y1 && rc == HM_OK; by++) {
-            for (bx = x0; bx <= x1; bx++) {
-                if ((rc = hm_ctx__grow(ctx, (void **)&keys, &cap, nkeys + 1, sizeof(*keys))) !=
-                    HM_OK)
-                    break;
-                keys[nkeys++] = (uint64_t)by << 32 | (uint64_t)bx;
-            }
-        }
-        /* Neighbouring pieces mostly share blocks: drop repeats now and then to bound
-         * memory by the number of distinct blocks (amortised: the threshold doubles). */
-        if (rc == HM_OK && nkeys >= squeeze_at) {
-            qsort(keys, nkeys, sizeof(*keys), cmp_u64);
-            for (n = 0, j = 0; j < nkeys; j++)
-                if (n == 0 || keys[j] != keys[n - 1])
-                    keys[n++] = keys[j];
-            nkeys = n;
-            squeeze_at = 2 * n > 4096 ? 2 * n : 4096;
-        }
+        for (by = y0; by <= y1 && rc == HM_OK; by++)
+            for (bx = x0; bx <= x1 && rc == HM_OK; bx++)
+                rc = key_set_add(&ks, ctx, (uint64_t)by << 32 | (uint64_t)bx);
     }
     if (rc != HM_OK) {
-        hm_ctx__free(ctx, keys);
+        hm_ctx__free(ctx, ks.slots);
         return rc;
     }
-    if (nkeys)
-        qsort(keys, nkeys, sizeof(*keys), cmp_u64);
-    for (n = 0, i = 0; i < nkeys; i++)
-        if (n == 0 || keys[i] != keys[n - 1])
-            keys[n++] = keys[i];
+    /* The blocks in (by, bx) order. */
+    keys = ks.slots;
+    for (n = 0, i = 0; i <= ks.mask; i++)
+        if (ks.slots[i] != KEY_NONE)
+            keys[n++] = ks.slots[i];
+    if (n)
+        qsort(keys, n, sizeof(*keys), cmp_u64);
     pairs = hm_ctx__reallocarray(ctx, NULL, n ? 2 * n : 1, sizeof(*pairs));
     if (!pairs) {
         hm_ctx__free(ctx, keys);
