@@ -191,6 +191,14 @@ typedef struct tile_job {
 
 typedef struct worker worker;
 
+/* The covered blocks of one view's level. */
+typedef struct level_blocks {
+    size_t view;
+    int level;                /* of the view's world raster */
+    int *pairs;               /* bx, by (hm_raster_query_blocks) */
+    size_t n;
+} level_blocks;
+
 typedef struct builder {
     view_build *views;        /* borrowed */
     size_t nviews;
@@ -202,7 +210,8 @@ typedef struct builder {
                                  finished, and rc */
     size_t done;              /* jobs finished */
     int rc;                   /* the first failure */
-    worker *workers;          /* the pool's, while drawing */
+    level_blocks *lists;      /* while listing the jobs */
+    worker *workers;          /* the pool's, while it runs */
 } builder;
 
 struct worker {
@@ -385,35 +394,83 @@ static int drawn_alike(const hm_render_view *a, const hm_render_view *b)
            a->oy == b->oy;
 }
 
-/* The jobs: every covered block of each view's levels (zooms zmin .. zmax), one job for
- * the views of a pass that list it and draw it alike, zmin first, in (ty, tx) order. */
-static int list_jobs(builder *b, hm_ctx *ctx)
+/* Run jobs 0 .. njobs - 1 of fn on the pool, each worker with its context and buffer. */
+static int run_jobs(builder *b, hm_ctx *ctx, int threads, size_t njobs, hm_pool_job_fn fn)
 {
-    listed *all = NULL;
-    size_t nall = 0, cap = 0, vi, i, jcap = 0;
+    worker ws[HM_POOL_MAX_THREADS];
+    size_t n = hm_pool__threads(threads, njobs), i, failed;
+    size_t layers = b->nviews < HM_RENDER_MAX_LAYERS ? b->nviews : HM_RENDER_MAX_LAYERS;
     int rc = HM_OK;
 
-    for (vi = 0; vi < b->nviews && rc == HM_OK; vi++) {
-        view_build *v = &b->views[vi];
+    memset(ws, 0, sizeof(ws));
+    for (i = 0; i < n && rc == HM_OK; i++) {
+        ws[i].b = b;
+        if (hm_ctx__new_child(&ws[i].ctx, ctx) != HM_OK ||
+            !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, layers * TILE * TILE,
+                                               sizeof(*ws[i].buf))))
+            rc = HM_RAISE_NOMEM(ctx);
+    }
+    b->workers = ws;
+    if (rc == HM_OK && (rc = hm_pool__run(n, njobs, fn, b, &failed)) != HM_OK &&
+        hm_ctx_last_error(ws[failed].ctx) && !hm_ctx_last_error(ctx))
+        hm_ctx__copy_error(ctx, ws[failed].ctx);
+    b->workers = NULL;
+    for (i = 0; i < n; i++) {
+        hm_ctx__free(ctx, ws[i].buf);
+        hm_ctx_free(ws[i].ctx);
+    }
+    return rc;
+}
+
+/* Pool job: the covered blocks of one view's level (builder.lists[k]). */
+static int list_job(size_t k, size_t w, void *payload)
+{
+    builder *b = payload;
+    level_blocks *l = &b->lists[k];
+
+    return hm_raster_query_blocks(&l->pairs, &l->n, b->views[l->view].world, b->workers[w].ctx,
+                                  l->level);
+}
+
+/* The jobs: every covered block of each view's levels (zooms zmin .. zmax, each listed on
+ * the pool), one job for the views of a pass that list it and draw it alike, zmin first,
+ * in (ty, tx) order. */
+static int list_jobs(builder *b, hm_ctx *ctx, int threads)
+{
+    listed *all = NULL;
+    size_t nall = 0, cap = 0, nlists = 0, vi, i, m, jcap = 0;
+    int rc = HM_OK;
+
+    for (vi = 0; vi < b->nviews; vi++)
+        nlists += (size_t)(b->views[vi].zmax - b->views[vi].zmin + 1);
+    if (!(b->lists = hm_ctx__calloc(ctx, nlists, sizeof(*b->lists))))
+        return HM_RAISE_NOMEM(ctx);
+    for (vi = 0, m = 0; vi < b->nviews; vi++) {
         int k;
-        for (k = v->zmax - v->zmin; k >= 0 && rc == HM_OK; k--) {
-            int *pairs;
-            size_t n;
-            if ((rc = hm_raster_query_blocks(&pairs, &n, v->world, ctx, k)) != HM_OK)
-                break;
-            if ((rc = hm_ctx__grow(ctx, (void **)&all, &cap, nall + n, sizeof(*all))) == HM_OK) {
-                for (i = 0; i < n; i++) {
-                    listed *t = &all[nall++];
-                    t->z = v->zmax - k;
-                    t->bx = pairs[2 * i];
-                    t->by = pairs[2 * i + 1];
-                    t->view = vi;
-                    t->rv = &v->world->views[k];
-                }
-            }
-            hm_ctx__free(ctx, pairs);
+        for (k = b->views[vi].zmax - b->views[vi].zmin; k >= 0; k--, m++) {
+            b->lists[m].view = vi;
+            b->lists[m].level = k;
         }
     }
+    rc = run_jobs(b, ctx, threads, nlists, list_job);
+    for (m = 0; m < nlists && rc == HM_OK; m++) {
+        const level_blocks *l = &b->lists[m];
+        view_build *v = &b->views[l->view];
+        if ((rc = hm_ctx__grow(ctx, (void **)&all, &cap, nall + l->n, sizeof(*all))) != HM_OK)
+            break;
+        for (i = 0; i < l->n; i++) {
+            listed *t = &all[nall++];
+            t->z = v->zmax - l->level;
+            t->bx = l->pairs[2 * i];
+            t->by = l->pairs[2 * i + 1];
+            t->view = l->view;
+            t->rv = &v->world->views[l->level];
+        }
+    }
+    for (m = 0; m < nlists; m++)
+        hm_ctx__free(ctx, b->lists[m].pairs);
+    hm_ctx__free(ctx, b->lists);
+    b->lists = NULL;
     if (rc == HM_OK && nall)
         qsort(all, nall, sizeof(*all), cmp_listed);
     for (i = 0; i < nall && rc == HM_OK; i++) {
@@ -440,33 +497,6 @@ static int list_jobs(builder *b, hm_ctx *ctx)
             v->jobs[v->njobs++] = b->njobs - 1;
     }
     hm_ctx__free(ctx, all);
-    return rc;
-}
-
-static int run_jobs(builder *b, hm_ctx *ctx, int threads)
-{
-    worker ws[HM_POOL_MAX_THREADS];
-    size_t n = hm_pool__threads(threads, b->njobs), i, failed;
-    size_t layers = b->nviews < HM_RENDER_MAX_LAYERS ? b->nviews : HM_RENDER_MAX_LAYERS;
-    int rc = HM_OK;
-
-    memset(ws, 0, sizeof(ws));
-    for (i = 0; i < n && rc == HM_OK; i++) {
-        ws[i].b = b;
-        if (hm_ctx__new_child(&ws[i].ctx, ctx) != HM_OK ||
-            !(ws[i].buf = hm_ctx__reallocarray(ctx, NULL, layers * TILE * TILE,
-                                               sizeof(*ws[i].buf))))
-            rc = HM_RAISE_NOMEM(ctx);
-    }
-    b->workers = ws;
-    if (rc == HM_OK && (rc = hm_pool__run(n, b->njobs, draw_job, b, &failed)) != HM_OK &&
-        hm_ctx_last_error(ws[failed].ctx) && !hm_ctx_last_error(ctx))
-        hm_ctx__copy_error(ctx, ws[failed].ctx);
-    b->workers = NULL;
-    for (i = 0; i < n; i++) {
-        hm_ctx__free(ctx, ws[i].buf);
-        hm_ctx_free(ws[i].ctx);
-    }
     return rc;
 }
 
@@ -518,7 +548,7 @@ static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
         hm_ctx__free(ctx, selection);
     }
     if (rc == HM_OK && (rc = make_layers(b, ctx)) == HM_OK)
-        rc = run_jobs(b, ctx, threads);
+        rc = run_jobs(b, ctx, threads, b->njobs, draw_job);
     for (vi = 0; vi < b->nviews; vi++) {
         view_build *v = &b->views[vi];
         int index_level[HM_PYRAMID_MAX_ZOOM + 1], z;
@@ -718,7 +748,7 @@ int hm_raster__pyramid_build(hm_store *store, hm_ctx *ctx, const hm_raster_reque
     b.ctx = ctx;
     pthread_mutex_init(&b.lock, NULL);
     if (rc == HM_OK && nviews) {
-        if ((rc = list_jobs(&b, ctx)) == HM_OK)
+        if ((rc = list_jobs(&b, ctx, threads)) == HM_OK)
             rc = draw(&b, store, ctx, threads);
         hm_store__drop_pages(store);
         for (i = 0; i < nviews && rc == HM_OK; i++) {
