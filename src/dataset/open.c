@@ -1001,11 +1001,10 @@ static void request_free(hm_raster_request *req, hm_ctx *ctx)
  * Draw the store's views beside the store file, all in one pass over the index: the
  * default view (the raster an open without filter options makes) and each sport's (the
  * default options with SPORT=<sport>) that has activities and is not the whole default
- * view. Done by the
- * process that holds the store's lock and finds the default view missing, so once per
- * store content; after an update, only the tiles the changed files touch are drawn again
- * (old: the store updated from). Never fails the open: without a view, blocks are
- * rendered from the index.
+ * view. Done by the process that holds the store's lock and finds the default view
+ * missing, so once per store content; after an update, only the tiles the changed files
+ * touch are drawn again (old: the store updated from). Never fails the open but for
+ * memory: without a view, blocks are rendered from the index.
  */
 static int keep_pyramid(hm_ctx *ctx, hm_store *store, const hm_store *old,
                         const hm_spec *spec)
@@ -1036,7 +1035,6 @@ static int keep_pyramid(hm_ctx *ctx, hm_store *store, const hm_store *old,
         hm_spec_free(defs[k]);
     }
     if (rc != HM_OK) {
-        /* Never fails the open but for memory: without a view, blocks are rendered. */
         if (rc == HM_ENOMEM)
             return rc;
         hm_ctx__log(ctx, HM_LOG_DEBUG, "%s: no pyramid (%s)", store->path, hm_strerror(rc));
