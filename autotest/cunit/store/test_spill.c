@@ -64,21 +64,29 @@ static void make_parts(hm_store_part *parts, int n)
     }
 }
 
+/* What a store of the parts is written from: the info and one input per part. */
+static void inputs_of(hm_store_info *info, hm_store_input *inputs, const hm_store_part *parts,
+                      hm_listing_entry *entries)
+{
+    int f;
+
+    memset(info, 0, sizeof(*info));
+    info->source = "/nowhere";
+    info->options = "";
+    memset(inputs, 0, NFILES * sizeof(*inputs));
+    for (f = 0; f < NFILES; f++) {
+        inputs[f].entry = &entries[f];
+        inputs[f].part = &parts[f];
+    }
+}
+
 static hm_store *store_of(const hm_store_part *parts, hm_listing_entry *entries)
 {
     hm_store_input inputs[NFILES];
     hm_store_info info;
     hm_store *s = NULL;
-    int f;
 
-    memset(&info, 0, sizeof(info));
-    info.source = "/nowhere";
-    info.options = "";
-    memset(inputs, 0, sizeof(inputs));
-    for (f = 0; f < NFILES; f++) {
-        inputs[f].entry = &entries[f];
-        inputs[f].part = &parts[f];
-    }
+    inputs_of(&info, inputs, parts, entries);
     CU_ASSERT_FATAL(hm_store__build_memory(&s, ctx, &info, inputs, NFILES) == HM_OK);
     return s;
 }
@@ -253,14 +261,7 @@ static void test_spill__store_file(void)
     CU_ASSERT_EQUAL_FATAL(hm_store__spill_new(&spill, ctx, path), HM_OK);
     for (f = 0; f < NFILES; f++)
         hm_store__spill_part(spill, &parts[f]);
-    memset(&info, 0, sizeof(info));
-    info.source = "/nowhere";
-    info.options = "";
-    memset(inputs, 0, sizeof(inputs));
-    for (f = 0; f < NFILES; f++) {
-        inputs[f].entry = &entries[f];
-        inputs[f].part = &parts[f];
-    }
+    inputs_of(&info, inputs, parts, entries);
     CU_ASSERT_EQUAL_FATAL(hm_store__write_file(&s, ctx, path, &info, inputs, NFILES), HM_OK);
     CU_ASSERT_PTR_NOT_NULL(s);
     hm_store__release(s);
@@ -315,14 +316,7 @@ static void test_spill__store_file_write_fails(void)
 
     begin(dir, path, sizeof(path), entries);
     make_parts(parts, 30000);
-    memset(&info, 0, sizeof(info));
-    info.source = "/nowhere";
-    info.options = "";
-    memset(inputs, 0, sizeof(inputs));
-    for (f = 0; f < NFILES; f++) {
-        inputs[f].entry = &entries[f];
-        inputs[f].part = &parts[f];
-    }
+    inputs_of(&info, inputs, parts, entries);
     CU_ASSERT_FATAL(getrlimit(RLIMIT_FSIZE, &old) == 0);
     small = old;
     small.rlim_cur = 2u << 20;
