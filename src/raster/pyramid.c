@@ -290,7 +290,7 @@ static int render_tile(worker *w, tile_job *j)
     int nlayers = (int)(b->nviews - j->pass * HM_RENDER_MAX_LAYERS), l, rc, width, height;
     hm_render_pixel *pixels[HM_RENDER_MAX_LAYERS];
     size_t npixels[HM_RENDER_MAX_LAYERS];
-    uint32_t todo = 0;
+    uint32_t to_render = 0;
 
     if (nlayers > HM_RENDER_MAX_LAYERS)
         nlayers = HM_RENDER_MAX_LAYERS;
@@ -301,9 +301,9 @@ static int render_tile(worker *w, tile_job *j)
         if ((copied = copy_old(w, j, l, &first[l])) < 0)
             return HM_RAISE_NOMEM(w->ctx);
         if (!copied)
-            todo |= 1u << l;
+            to_render |= 1u << l;
     }
-    if (!todo)
+    if (!to_render)
         return HM_OK;
     for (l = 0; l < nlayers; l++)
         pixels[l] = w->buf + (size_t)l * TILE * TILE;
@@ -313,7 +313,7 @@ static int render_tile(worker *w, tile_job *j)
                                       b->act_layers[j->pass], nlayers, pixels, npixels)) != HM_OK)
         return rc;
     for (l = 0; l < nlayers && rc == HM_OK; l++)
-        if (todo >> l & 1u)
+        if (to_render >> l & 1u)
             rc = keep_pixels(w, j, l, pixels[l], npixels[l]);
     return rc;
 }
