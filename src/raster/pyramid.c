@@ -514,40 +514,43 @@ static uint64_t *selection_of(const hm_raster *r, hm_ctx *ctx)
     return bits;
 }
 
-/* Per pass, which of its views draw each activity. */
+/* Room for each pass's act_layers (filled in by draw() from the views' selections). */
 static int make_layers(builder *b, hm_ctx *ctx)
 {
-    size_t npasses = (b->nviews + HM_RENDER_MAX_LAYERS - 1) / HM_RENDER_MAX_LAYERS, p, vi;
-    uint32_t nacts = b->views[0].world->store->meta->nacts, i;
+    size_t npasses = (b->nviews + HM_RENDER_MAX_LAYERS - 1) / HM_RENDER_MAX_LAYERS, p;
+    uint32_t nacts = b->views[0].world->store->meta->nacts;
 
     if (!(b->act_layers = hm_ctx__calloc(ctx, npasses, sizeof(*b->act_layers))))
         return HM_RAISE_NOMEM(ctx);
     for (p = 0; p < npasses; p++)
         if (!(b->act_layers[p] = hm_ctx__calloc(ctx, (size_t)nacts + 1, sizeof(uint32_t))))
             return HM_RAISE_NOMEM(ctx);
-    for (vi = 0; vi < b->nviews; vi++)
-        for (i = 0; i < nacts; i++)
-            if (drawn(b->views[vi].world, i))
-                b->act_layers[vi / HM_RENDER_MAX_LAYERS][i] |= 1u
-                                                              << (vi % HM_RENDER_MAX_LAYERS);
     return HM_OK;
 }
 
-/* Open each view's file, draw the jobs into them and put each in place. */
+/* Open each view's file, draw the jobs into them and put each in place. A view's
+ * selection goes both to its file and to its layer's bits. */
 static int draw(builder *b, hm_store *store, hm_ctx *ctx, int threads)
 {
+    uint32_t nacts = store->meta->nacts, i;
     size_t vi;
-    int rc = HM_OK;
+    int rc = make_layers(b, ctx);
 
     for (vi = 0; vi < b->nviews && rc == HM_OK; vi++) {
         uint64_t *selection = selection_of(b->views[vi].world, ctx);
-        if (!selection)
-            return HM_RAISE_NOMEM(ctx);
+        uint32_t *layers = b->act_layers[vi / HM_RENDER_MAX_LAYERS];
+        if (!selection) {
+            rc = HM_RAISE_NOMEM(ctx);
+            break;
+        }
+        for (i = 0; i < nacts; i++)
+            if (hm_index__selected(selection, i))
+                layers[i] |= 1u << (vi % HM_RENDER_MAX_LAYERS);
         rc = hm_store__pyramid_begin(&b->views[vi].out, store, ctx, b->views[vi].name,
                                      selection);
         hm_ctx__free(ctx, selection);
     }
-    if (rc == HM_OK && (rc = make_layers(b, ctx)) == HM_OK)
+    if (rc == HM_OK)
         rc = run_jobs(b, ctx, threads, b->njobs, draw_job);
     for (vi = 0; vi < b->nviews; vi++) {
         view_build *v = &b->views[vi];
